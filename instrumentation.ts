@@ -1,0 +1,10 @@
+/**
+ * Runs once when a Next.js server starts (dev and production). Validates the settings
+ * and opens and migrates the database before the first request, so a bad setting
+ * stops the server with one readable paragraph instead of failing on a page later.
+ */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { assertStartable } = await import("@/lib/startup");
+  await assertStartable({ exitOnFailure: true });
+}

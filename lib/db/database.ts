@@ -1,0 +1,153 @@
+import "server-only";
+
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+
+import { getConfig, type DatabaseSettings } from "@/lib/config";
+import { AppError } from "@/lib/errors";
+import { migrateToLatest } from "@/lib/db/migrate";
+import type { Database } from "@/lib/db/schema";
+
+export type Db = Kysely<Database>;
+export type Engine = DatabaseSettings["engine"];
+
+export interface DatabaseHandle {
+  db: Db;
+  engine: Engine;
+  /** Where the data lives, safe to print (PostgreSQL password masked). */
+  display: string;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns int8 (count(*), sums) as strings; our counts fit a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+
+/**
+ * Opens the database the settings name and proves it usable (a round trip; for
+ * SQLite the pragmas, which need write access). Failures become an AppError whose
+ * message says what to fix, never a driver stack.
+ */
+export async function openDatabase(settings: DatabaseSettings): Promise<DatabaseHandle> {
+  return settings.engine === "sqlite" ? openSqlite(settings.path) : openPostgres(settings.url, settings.display);
+}
+
+function openSqlite(file: string): DatabaseHandle {
+  let native: SqliteDatabase.Database;
+  try {
+    if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+    native = new SqliteDatabase(file);
+  } catch (error) {
+    throw sqliteError(file, error);
+  }
+  try {
+    native.pragma("journal_mode = WAL");
+    native.pragma("foreign_keys = ON");
+    native.pragma("busy_timeout = 5000");
+    native.pragma("synchronous = NORMAL");
+    // A write probe: a read-only file or folder fails here, not in the middle of a request.
+    native.exec("CREATE TABLE IF NOT EXISTS consentry_write_check (x INTEGER); DROP TABLE consentry_write_check;");
+  } catch (error) {
+    native.close();
+    throw sqliteError(file, error);
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  return {
+    db,
+    engine: "sqlite",
+    display: file,
+    close: () => db.destroy(),
+  };
+}
+
+function sqliteError(file: string, error: unknown): AppError {
+  const code = (error as { code?: string }).code ?? "";
+  const detail = error instanceof Error ? error.message : String(error);
+  const readOnly = /READONLY|CANTOPEN|EACCES|EROFS|EPERM/.test(code) || /readonly|unable to open|permission denied/i.test(detail);
+  const message = readOnly
+    ? `Cannot write the SQLite database at ${file}: the file or its folder is read-only or cannot be created (${code || detail}). Make the folder writable, set DATA_DIR to a writable folder, or set DATABASE_URL.`
+    : `Cannot open the SQLite database at ${file} (${code || "error"}: ${detail}). Check the file is an SQLite database, or set DATABASE_URL to another one.`;
+  return new AppError("database_unavailable", message, { status: 503, cause: error });
+}
+
+async function openPostgres(url: string, display: string): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on("error", () => {});
+  try {
+    const client = await pool.connect();
+    try {
+      await client.query("select 1");
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw postgresError(display, error);
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: "postgres", display, close: () => db.destroy() };
+}
+
+function postgresError(display: string, error: unknown): AppError {
+  const code = (error as { code?: string }).code ?? "";
+  const detail = error instanceof Error ? error.message : String(error);
+  let hint: string;
+  switch (code) {
+    case "ECONNREFUSED":
+      hint = "nothing is listening there. Is the PostgreSQL server running, and are host and port right?";
+      break;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      hint = "the host name does not resolve.";
+      break;
+    case "ETIMEDOUT":
+      hint = "the connection timed out (firewall, or the wrong host).";
+      break;
+    case "28P01":
+    case "28000":
+      hint = "the server refused the user name or password.";
+      break;
+    case "3D000":
+      hint = "the database does not exist; create it first (createdb).";
+      break;
+    default:
+      hint = `${code ? `${code}: ` : ""}${detail}`;
+  }
+  return new AppError("database_unavailable", `Cannot connect to PostgreSQL at ${display}: ${hint} Check DATABASE_URL.`, {
+    status: 503,
+    cause: error,
+  });
+}
+
+const globalForDb = globalThis as unknown as { consentryDb?: Promise<DatabaseHandle> };
+
+/**
+ * The process's database, opened and migrated on first use. Cached on globalThis so
+ * dev hot reloads reuse one pool; a failed open is not cached, so the next call retries.
+ */
+export function getDatabase(): Promise<DatabaseHandle> {
+  if (!globalForDb.consentryDb) {
+    const opening = (async () => {
+      const handle = await openDatabase(getConfig().database);
+      try {
+        await migrateToLatest(handle.db, handle.engine);
+      } catch (error) {
+        await handle.close();
+        throw error;
+      }
+      return handle;
+    })();
+    globalForDb.consentryDb = opening;
+    opening.catch(() => {
+      if (globalForDb.consentryDb === opening) delete globalForDb.consentryDb;
+    });
+  }
+  return globalForDb.consentryDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDatabase()).db;
+}

@@ -1,0 +1,130 @@
+import "server-only";
+
+import { z } from "zod";
+
+import type { Db } from "@/lib/db/database";
+import { fromJson, nowIso } from "@/lib/db/repositories/json";
+import type { TenantRow, TenantStatus, TenantUpdate } from "@/lib/db/schema";
+
+export interface Tenant {
+  id: string;
+  displayName: string | null;
+  initialDomain: string | null;
+  defaultDomain: string | null;
+  status: TenantStatus;
+  consentedPermissionSetVersion: number | null;
+  roles: string[];
+  testMailbox: string | null;
+  consentedBy: string | null;
+  consentedAt: string | null;
+  verifiedAt: string | null;
+  lastProbeRunId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function toTenant(row: TenantRow): Tenant {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    initialDomain: row.initial_domain,
+    defaultDomain: row.default_domain,
+    status: row.status,
+    consentedPermissionSetVersion: row.consented_permission_set_version,
+    roles: fromJson(row.roles, z.array(z.string()), "tenants.roles") ?? [],
+    testMailbox: row.test_mailbox,
+    consentedBy: row.consented_by,
+    consentedAt: row.consented_at,
+    verifiedAt: row.verified_at,
+    lastProbeRunId: row.last_probe_run_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface TenantChanges {
+  displayName?: string | null;
+  initialDomain?: string | null;
+  defaultDomain?: string | null;
+  status?: TenantStatus;
+  consentedPermissionSetVersion?: number | null;
+  roles?: string[];
+  testMailbox?: string | null;
+  consentedBy?: string | null;
+  consentedAt?: string | null;
+  verifiedAt?: string | null;
+  lastProbeRunId?: string | null;
+}
+
+function toColumns(changes: TenantChanges): TenantUpdate {
+  const columns: TenantUpdate = {};
+  if (changes.displayName !== undefined) columns.display_name = changes.displayName;
+  if (changes.initialDomain !== undefined) columns.initial_domain = changes.initialDomain;
+  if (changes.defaultDomain !== undefined) columns.default_domain = changes.defaultDomain;
+  if (changes.status !== undefined) columns.status = changes.status;
+  if (changes.consentedPermissionSetVersion !== undefined) columns.consented_permission_set_version = changes.consentedPermissionSetVersion;
+  if (changes.roles !== undefined) columns.roles = JSON.stringify([...changes.roles].sort());
+  if (changes.testMailbox !== undefined) columns.test_mailbox = changes.testMailbox;
+  if (changes.consentedBy !== undefined) columns.consented_by = changes.consentedBy;
+  if (changes.consentedAt !== undefined) columns.consented_at = changes.consentedAt;
+  if (changes.verifiedAt !== undefined) columns.verified_at = changes.verifiedAt;
+  if (changes.lastProbeRunId !== undefined) columns.last_probe_run_id = changes.lastProbeRunId;
+  return columns;
+}
+
+/**
+ * Creates the tenant or updates the given fields of the existing one, atomically on
+ * the primary key: concurrent callbacks for one tenant always end with one row.
+ */
+export async function upsertTenant(db: Db, id: string, changes: TenantChanges & { status: TenantStatus }, now?: Date): Promise<Tenant> {
+  const tenantId = id.toLowerCase();
+  const at = nowIso(now);
+  const columns = toColumns(changes);
+  await db
+    .insertInto("tenants")
+    .values({ id: tenantId, created_at: at, updated_at: at, ...columns } as TenantRow)
+    .onConflict((oc) => oc.column("id").doUpdateSet({ ...columns, updated_at: at }))
+    .execute();
+  const tenant = await getTenant(db, tenantId);
+  if (!tenant) throw new Error(`Tenant ${tenantId} vanished after it was saved.`);
+  return tenant;
+}
+
+/** Updates an existing tenant; returns null when there is no such tenant. */
+export async function updateTenant(db: Db, id: string, changes: TenantChanges, now?: Date): Promise<Tenant | null> {
+  const result = await db
+    .updateTable("tenants")
+    .set({ ...toColumns(changes), updated_at: nowIso(now) })
+    .where("id", "=", id.toLowerCase())
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) return null;
+  return getTenant(db, id);
+}
+
+export async function getTenant(db: Db, id: string): Promise<Tenant | null> {
+  const row = await db.selectFrom("tenants").selectAll().where("id", "=", id.toLowerCase()).executeTakeFirst();
+  return row ? toTenant(row) : null;
+}
+
+export async function listTenants(db: Db, options: { status?: TenantStatus; limit?: number; offset?: number } = {}): Promise<Tenant[]> {
+  let query = db.selectFrom("tenants").selectAll();
+  if (options.status) query = query.where("status", "=", options.status);
+  const rows = await query
+    .orderBy("updated_at", "desc")
+    .orderBy("id")
+    .limit(options.limit ?? 1000)
+    .offset(options.offset ?? 0)
+    .execute();
+  return rows.map(toTenant);
+}
+
+export async function countTenantsByStatus(db: Db): Promise<Record<TenantStatus, number>> {
+  const rows = await db
+    .selectFrom("tenants")
+    .select((eb) => ["status", eb.fn.countAll<number>().as("count")])
+    .groupBy("status")
+    .execute();
+  const counts: Record<TenantStatus, number> = { verifying: 0, consented: 0, failed: 0, revoked: 0, deleted: 0 };
+  for (const row of rows) counts[row.status] = Number(row.count);
+  return counts;
+}
