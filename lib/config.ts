@@ -378,10 +378,12 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     } else {
       sessionPassword = sessionRaw;
     }
-  } else if (sandbox && parsedCloud !== undefined) {
-    const generated = sandboxSessionPassword(dataDir);
-    if (typeof generated === "string") sessionPassword = generated;
-    else c.add("SESSION_PASSWORD", generated.error, "<32+ random characters>");
+  } else if (sandbox) {
+    if (parsedCloud !== undefined) {
+      const generated = sandboxSessionPassword(dataDir);
+      if (typeof generated === "string") sessionPassword = generated;
+      else c.add("SESSION_PASSWORD", generated.error, "<32+ random characters>");
+    }
   } else {
     c.add("SESSION_PASSWORD", "is required outside the sandbox: it seals session cookies; generate one with: openssl rand -base64 32.", "<32+ random characters>");
   }

@@ -7,7 +7,7 @@ import * as m0001 from "@/lib/db/migrations/0001-initial";
 import type { Database } from "@/lib/db/schema";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against the schema as it was, not today's types */
-interface Migration {
+export interface Migration {
   version: number;
   name: string;
   up(db: Kysely<any>): Promise<void>;
@@ -33,28 +33,33 @@ export interface MigrationReport {
  * or two processes on one SQLite file) are serialised by a lock and see each other's
  * work instead of applying a migration twice.
  */
-export async function migrateToLatest(db: Kysely<Database>, engine: "sqlite" | "postgres"): Promise<MigrationReport> {
-  await db.schema
-    .createTable("consentry_migrations")
-    .ifNotExists()
-    .addColumn("version", "integer", (c) => c.primaryKey())
-    .addColumn("name", "text", (c) => c.notNull())
-    .addColumn("applied_at", "text", (c) => c.notNull())
-    .execute();
-
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  engine: "sqlite" | "postgres",
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<MigrationReport> {
+  const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
+  // Runs under the lock: concurrent "create table if not exists" races on PostgreSQL's catalog.
   const run = async (trx: Kysely<Database>): Promise<MigrationReport> => {
+    await trx.schema
+      .createTable("consentry_migrations")
+      .ifNotExists()
+      .addColumn("version", "integer", (c) => c.primaryKey().notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("applied_at", "text", (c) => c.notNull())
+      .execute();
     const rows = await trx.selectFrom("consentry_migrations").select("version").orderBy("version").execute();
     const done = new Set(rows.map((r) => r.version));
     const from = rows.length ? rows[rows.length - 1]!.version : 0;
-    if (from > LATEST_VERSION) {
+    if (from > latest) {
       throw new AppError(
         "database_too_new",
-        `The database schema is at version ${from}, newer than this Consentry knows (${LATEST_VERSION}). Upgrade Consentry or point DATABASE_URL at another database.`,
-        { status: 503, cause: { expected: LATEST_VERSION, actual: from } },
+        `The database schema is at version ${from}, newer than this Consentry knows (${latest}). Upgrade Consentry or point DATABASE_URL at another database.`,
+        { status: 503, cause: { expected: latest, actual: from } },
       );
     }
     const applied: string[] = [];
-    for (const migration of MIGRATIONS) {
+    for (const migration of migrations) {
       if (done.has(migration.version)) continue;
       await migration.up(trx);
       await trx
@@ -63,7 +68,7 @@ export async function migrateToLatest(db: Kysely<Database>, engine: "sqlite" | "
         .execute();
       applied.push(`${String(migration.version).padStart(4, "0")}-${migration.name}`);
     }
-    return { from, to: LATEST_VERSION, applied };
+    return { from, to: Math.max(from, latest), applied };
   };
 
   try {

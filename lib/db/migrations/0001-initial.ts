@@ -8,7 +8,7 @@ import { sql, type Expression, type Kysely, type SqlBool } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("permission_sets")
-    .addColumn("version", "integer", (c) => c.primaryKey())
+    .addColumn("version", "integer", (c) => c.primaryKey().notNull())
     .addColumn("label", "text", (c) => c.notNull())
     .addColumn("permissions", "text", (c) => c.notNull())
     .addColumn("created_at", "text", (c) => c.notNull())
@@ -16,7 +16,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("tenants")
-    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => c.primaryKey().notNull())
     .addColumn("display_name", "text")
     .addColumn("initial_domain", "text")
     .addColumn("default_domain", "text")
@@ -36,7 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("invites")
-    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => c.primaryKey().notNull())
     .addColumn("code_hash", "text", (c) => c.notNull().unique())
     .addColumn("customer_name", "text", (c) => c.notNull())
     .addColumn("tenant_hint", "text")
@@ -57,7 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("consent_events")
-    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => c.primaryKey().notNull())
     .addColumn("invite_id", "text", (c) => c.references("invites.id").onDelete("set null"))
     .addColumn("tenant_id", "text")
     .addColumn("kind", "text", (c) => c.notNull())
@@ -78,7 +78,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("bulk_runs")
-    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => c.primaryKey().notNull())
     .addColumn("status", "text", (c) => c.notNull())
     .addColumn("requested_by", "text", (c) => c.notNull())
     .addColumn("total", "integer", (c) => c.notNull())
@@ -89,7 +89,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("probe_runs")
-    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => c.primaryKey().notNull())
     .addColumn("tenant_id", "text", (c) => c.notNull().references("tenants.id").onDelete("cascade"))
     .addColumn("bulk_run_id", "text", (c) => c.references("bulk_runs.id").onDelete("set null"))
     .addColumn("trigger", "text", (c) => c.notNull())
@@ -119,7 +119,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("probe_results")
-    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => c.primaryKey().notNull())
     .addColumn("run_id", "text", (c) => c.notNull().references("probe_runs.id").onDelete("cascade"))
     .addColumn("iteration", "integer", (c) => c.notNull().defaultTo(1))
     .addColumn("probe", "text", (c) => c.notNull())
@@ -138,7 +138,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("audit_log")
-    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => c.primaryKey().notNull())
     .addColumn("at", "text", (c) => c.notNull())
     .addColumn("actor", "text", (c) => c.notNull())
     .addColumn("action", "text", (c) => c.notNull())

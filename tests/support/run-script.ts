@@ -1,0 +1,38 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface ScriptResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one of the project's TypeScript scripts the way `npm run` does, in a clean
+ * environment holding only what the test passes (plus PATH and HOME).
+ */
+export function runScript(script: string, env: Record<string, string>, options: { timeoutMs?: number; asUser?: string } = {}): Promise<ScriptResult> {
+  const nodeArgs = ["--conditions=react-server", "--import", "tsx", path.join(ROOT, script)];
+  const command = options.asUser ? "runuser" : process.execPath;
+  const args = options.asUser ? ["-u", options.asUser, "--", process.execPath, ...nodeArgs] : nodeArgs;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NEXT_TELEMETRY_DISABLED: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
