@@ -56,8 +56,9 @@ describe("start-up refuses bad settings with one clear paragraph", () => {
     const dir = tempDir();
     const file = path.join(dir, "app.pem");
     writeFileSync(file, "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA");
-    const { AZURE_CLIENT_SECRET: _unused, ...env } = GLOBAL_ENV;
-    const result = await runScript("scripts/db-migrate.ts", { ...env, AZURE_CLIENT_CERTIFICATE_PATH: file, DATA_DIR: dir });
+    const env: Record<string, string> = { ...GLOBAL_ENV, AZURE_CLIENT_CERTIFICATE_PATH: file, DATA_DIR: dir };
+    delete env.AZURE_CLIENT_SECRET;
+    const result = await runScript("scripts/db-migrate.ts", env);
     expectCleanFailure(result, /AZURE_CLIENT_CERTIFICATE_PATH: names a file that is not PEM/);
   });
 
