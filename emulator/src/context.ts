@@ -1,0 +1,17 @@
+import type { SigningKey } from "./pki";
+import type { EmulatorState } from "./state";
+
+/** What every handler needs: the state, the signing key and the hosts clients were given. */
+export interface EmulatorContext {
+  state: EmulatorState;
+  signing: SigningKey;
+  /** https origin for msal-node, servers and APIs. */
+  authorityHost: string;
+  /** http origin for pages a person opens in a browser (consent, sign-in). */
+  loginHost: string;
+  graphHost: string;
+  exchangeHost: string;
+}
+
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const MULTI_TENANT_SEGMENTS = new Set(["common", "organizations"]);

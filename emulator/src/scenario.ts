@@ -1,0 +1,214 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+import { CONSENT_ADMIN_ROLES, RESOURCE_KEYS, RESOURCES, type ResourceKey } from "./catalog";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const guid = z.string().regex(GUID, "must be a GUID").transform((s) => s.toLowerCase());
+const domain = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, "must be a domain name such as contoso.com")
+  .transform((s) => s.toLowerCase());
+
+const grantSchema = z.object({
+  resource: z.enum(RESOURCE_KEYS as [ResourceKey, ...ResourceKey[]]),
+  roles: z.array(z.string().min(1)),
+});
+
+export const FAULT_ENDPOINTS = ["token", "metadata", "consent", "authorize", "graph", "batch", "exchange"] as const;
+export const FAULT_KINDS = ["latency", "throttle", "error", "reset", "hang", "malformed"] as const;
+
+export const faultSchema = z
+  .object({
+    endpoint: z.enum(FAULT_ENDPOINTS),
+    kind: z.enum(FAULT_KINDS),
+    /** Only requests for this tenant (GUID or domain, as resolved); all tenants when absent. */
+    tenant: z.string().min(1).optional(),
+    /** Probability from 0 to 1 that a matching request gets the fault. */
+    rate: z.number().min(0).max(1).default(1),
+    /** Stop after firing this many times. */
+    times: z.number().int().positive().optional(),
+    /** latency: added milliseconds. */
+    latencyMs: z.number().min(0).max(600_000).optional(),
+    /** throttle: Retry-After in seconds, fractions allowed. */
+    retryAfterSeconds: z.number().min(0).max(3600).optional(),
+    /** error: 500 or 503. */
+    status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
+  })
+  .superRefine((fault, ctx) => {
+    if (fault.kind === "latency" && fault.latencyMs === undefined) ctx.addIssue({ code: "custom", path: ["latencyMs"], message: "is required for a latency fault" });
+  });
+export type Fault = z.infer<typeof faultSchema>;
+
+const userSchema = z.object({
+  id: guid,
+  userPrincipalName: z.string().regex(/^[^@\s]+@[^@\s]+$/, "must look like name@domain"),
+  displayName: z.string().min(1),
+  /** Directory roles, e.g. "Global Administrator". */
+  directoryRoles: z.array(z.string().min(1)).default([]),
+  /** Where the mailbox lives: Exchange Online, an on-premises server (hybrid), or none. */
+  mailbox: z.enum(["cloud", "onprem", "none"]).default("cloud"),
+  licensed: z.boolean().default(true),
+  /** App roles assigned to this user per app (client ID), sent in the id_token's `roles`. */
+  appRoles: z.record(z.string(), z.array(z.string())).default({}),
+});
+
+const tenantSchema = z.object({
+  id: guid,
+  displayName: z.string().min(1),
+  initialDomain: domain.refine((d) => d.endsWith(".onmicrosoft.com"), "must end with .onmicrosoft.com"),
+  /** Other verified domains; the initial domain is added automatically. */
+  domains: z.array(z.object({ name: domain, isDefault: z.boolean().default(false) })).default([]),
+  users: z.array(userSchema).default([]),
+  /** State of the on-premises Exchange servers that hybrid mailboxes live on. */
+  hybrid: z
+    .object({
+      /** Is V1S2SAppOnly in OAuthHttpModule.Profiles of the on-prem web.config? */
+      v1s2sAppOnlyProfile: z.boolean().default(true),
+      /** Does the Graph partner application on-prem have AppOnlyPermissions? */
+      partnerAppOnlyPermissions: z.boolean().default(true),
+    })
+    .default({ v1s2sAppOnlyProfile: true, partnerAppOnlyPermissions: true }),
+  /** After a consent in this run: seconds of AADSTS7000229, then seconds of tokens without roles. */
+  replication: z
+    .object({ servicePrincipalSeconds: z.number().min(0).default(0), rolesSeconds: z.number().min(0).default(0) })
+    .default({ servicePrincipalSeconds: 0, rolesSeconds: 0 }),
+  /** Probability that Exchange admin API calls addressing the tenant by GUID or a non-initial domain fail. */
+  exchangeNonInitialFailureRate: z.number().min(0).max(1).default(0),
+  /** Consents that exist when the emulator starts (already replicated). */
+  consents: z
+    .array(
+      z.object({
+        clientId: guid,
+        /** What was granted; defaults to everything the app is configured for. */
+        grants: z.array(grantSchema).optional(),
+        /** Directory roles assigned to the app's service principal (Exchange app-only needs one). */
+        directoryRoles: z.array(z.string().min(1)).default([]),
+      }),
+    )
+    .default([]),
+});
+
+const appSchema = z.object({
+  clientId: guid,
+  displayName: z.string().min(1),
+  publisherName: z.string().min(1),
+  homeTenantId: guid,
+  /** Web redirect URIs. As in Entra ID, the port of an http://localhost or http://127.0.0.1 URI is ignored. */
+  redirectUris: z.array(z.string().url()).default([]),
+  /** Client secrets; values are generated at start unless given. */
+  secrets: z.array(z.object({ id: z.string().min(1), expired: z.boolean().default(false), value: z.string().min(16).optional() })).default([]),
+  /** Certificates; key and certificate are generated at start. */
+  certificates: z.array(z.object({ id: z.string().regex(/^[\w.-]+$/, "must be letters, digits, '.', '_' or '-'") })).default([]),
+  /** Application permissions configured on the registration. */
+  requiredResourceAccess: z.array(grantSchema).default([]),
+  /** Directory roles the service principal receives when an admin consents in this run. */
+  directoryRolesOnConsent: z.array(z.string().min(1)).default([]),
+});
+
+export const scenarioSchema = z
+  .object({
+    description: z.string().optional(),
+    apps: z.array(appSchema).min(1, "must list at least one app registration"),
+    tenants: z.array(tenantSchema).min(1, "must list at least one tenant"),
+    faults: z.array(faultSchema).default([]),
+  })
+  .superRefine((scenario, ctx) => {
+    const appIds = new Set(scenario.apps.map((a) => a.clientId));
+    const tenantIds = new Set<string>();
+    const domains = new Map<string, string>();
+    const checkRoles = (grants: z.infer<typeof grantSchema>[], path: (string | number)[]) => {
+      grants.forEach((grant, gi) =>
+        grant.roles.forEach((role, ri) => {
+          if (!(role in RESOURCES[grant.resource].roles)) {
+            ctx.addIssue({
+              code: "custom",
+              path: [...path, gi, "roles", ri],
+              message: `is not a known ${grant.resource} permission; known: ${Object.keys(RESOURCES[grant.resource].roles).join(", ")}`,
+            });
+          }
+        }),
+      );
+    };
+    scenario.apps.forEach((app, ai) => {
+      checkRoles(app.requiredResourceAccess, ["apps", ai, "requiredResourceAccess"]);
+      if (scenario.apps.findIndex((a) => a.clientId === app.clientId) !== ai) ctx.addIssue({ code: "custom", path: ["apps", ai, "clientId"], message: "is listed twice" });
+    });
+    scenario.tenants.forEach((tenant, ti) => {
+      if (tenantIds.has(tenant.id)) ctx.addIssue({ code: "custom", path: ["tenants", ti, "id"], message: "is listed twice" });
+      tenantIds.add(tenant.id);
+      for (const [di, name] of [tenant.initialDomain, ...tenant.domains.map((d) => d.name)].entries()) {
+        const owner = domains.get(name);
+        if (owner && owner !== tenant.id) ctx.addIssue({ code: "custom", path: ["tenants", ti, di === 0 ? "initialDomain" : "domains"], message: `domain ${name} already belongs to tenant ${owner}` });
+        domains.set(name, tenant.id);
+      }
+      if (tenant.domains.filter((d) => d.isDefault).length > 1) ctx.addIssue({ code: "custom", path: ["tenants", ti, "domains"], message: "has more than one default domain" });
+      tenant.consents.forEach((consent, ci) => {
+        if (!appIds.has(consent.clientId)) ctx.addIssue({ code: "custom", path: ["tenants", ti, "consents", ci, "clientId"], message: "names no app in apps[]" });
+        if (consent.grants) checkRoles(consent.grants, ["tenants", ti, "consents", ci, "grants"]);
+      });
+      tenant.users.forEach((user, ui) => {
+        for (const role of user.directoryRoles) {
+          if (!/^[A-Z][A-Za-z ]+$/.test(role)) ctx.addIssue({ code: "custom", path: ["tenants", ti, "users", ui, "directoryRoles"], message: `"${role}" is not a directory role name` });
+        }
+        for (const clientId of Object.keys(user.appRoles)) {
+          if (!appIds.has(clientId.toLowerCase())) ctx.addIssue({ code: "custom", path: ["tenants", ti, "users", ui, "appRoles", clientId], message: "names no app in apps[]" });
+        }
+      });
+    });
+    scenario.apps.forEach((app, ai) => {
+      if (!tenantIds.has(app.homeTenantId)) ctx.addIssue({ code: "custom", path: ["apps", ai, "homeTenantId"], message: "names no tenant in tenants[]" });
+    });
+  });
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioTenant = Scenario["tenants"][number];
+export type ScenarioUser = ScenarioTenant["users"][number];
+export type ScenarioApp = Scenario["apps"][number];
+export type Grant = z.infer<typeof grantSchema>;
+
+export class ScenarioError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`Scenario ${source} is not valid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ScenarioError";
+  }
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.reduce<string>((out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), "");
+}
+
+/** Validates a parsed scenario; errors name the path of each bad field, e.g. tenants[2].users[0].id. */
+export function parseScenario(raw: unknown, source = "(inline)"): Scenario {
+  const result = scenarioSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ScenarioError(
+      source,
+      result.error.issues.map((issue) => `${formatPath(issue.path) || "(root)"}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+export function loadScenarioFile(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ScenarioError(file, [`cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ScenarioError(file, [`is not valid JSON: ${(error as Error).message}`]);
+  }
+  return parseScenario(raw, file);
+}
+
+export function isConsentAdmin(user: ScenarioUser): boolean {
+  return user.directoryRoles.some((r) => CONSENT_ADMIN_ROLES.includes(r));
+}

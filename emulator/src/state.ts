@@ -1,0 +1,202 @@
+import { randomBytes, randomUUID } from "node:crypto";
+
+import { RESOURCES, type ResourceKey } from "./catalog";
+import type { ClientCertificate } from "./pki";
+import type { Fault, Grant, Scenario, ScenarioApp, ScenarioTenant, ScenarioUser } from "./scenario";
+
+export interface AppSecret {
+  id: string;
+  value: string;
+  expired: boolean;
+}
+
+export interface AppState {
+  scenario: ScenarioApp;
+  secrets: AppSecret[];
+  certificates: (ClientCertificate & { id: string })[];
+}
+
+export interface ServicePrincipal {
+  id: string;
+  appId: string;
+  tenantId: string;
+  /** When consent happened (ms); replication delays count from here. */
+  consentedAt: number;
+  grants: Record<ResourceKey, string[]>;
+  directoryRoles: string[];
+  /** Per resource, the assignment ids (stable across reads). */
+  assignmentIds: Map<string, string>;
+}
+
+export interface AuthCode {
+  clientId: string;
+  redirectUri: string;
+  tenantId: string;
+  userId: string;
+  scope: string;
+  nonce: string | undefined;
+  codeChallenge: string | undefined;
+  expiresAt: number;
+}
+
+export interface ConsentRecord {
+  tenantId: string;
+  clientId: string;
+  userId: string;
+  at: number;
+  version: "v1" | "v2";
+}
+
+function emptyGrants(): Record<ResourceKey, string[]> {
+  return { graph: [], exchange: [] };
+}
+
+export function grantsFrom(list: Grant[]): Record<ResourceKey, string[]> {
+  const grants = emptyGrants();
+  for (const grant of list) grants[grant.resource] = [...new Set([...grants[grant.resource], ...grant.roles])].sort();
+  return grants;
+}
+
+/** Everything the emulator knows and changes while it runs. */
+export class EmulatorState {
+  readonly tenants = new Map<string, ScenarioTenant>();
+  private readonly domainIndex = new Map<string, string>();
+  readonly apps = new Map<string, AppState>();
+  private readonly servicePrincipals = new Map<string, ServicePrincipal>();
+  readonly usedAssertionIds = new Map<string, number>();
+  readonly authCodes = new Map<string, AuthCode>();
+  readonly consents: ConsentRecord[] = [];
+  faults: (Fault & { fired: number })[] = [];
+  /** Stable object IDs of the first-party resource service principals per tenant. */
+  private readonly resourceSpIds = new Map<string, string>();
+
+  constructor(
+    scenario: Scenario,
+    apps: AppState[],
+    private readonly now: () => number = Date.now,
+  ) {
+    for (const tenant of scenario.tenants) {
+      this.tenants.set(tenant.id, structuredClone(tenant));
+      this.domainIndex.set(tenant.initialDomain, tenant.id);
+      for (const d of tenant.domains) this.domainIndex.set(d.name, tenant.id);
+    }
+    for (const app of apps) this.apps.set(app.scenario.clientId, app);
+    for (const tenant of scenario.tenants) {
+      for (const consent of tenant.consents) {
+        const app = this.apps.get(consent.clientId)!;
+        this.createServicePrincipal(tenant.id, consent.clientId, grantsFrom(consent.grants ?? app.scenario.requiredResourceAccess), consent.directoryRoles, 0);
+      }
+    }
+    this.setFaults(scenario.faults);
+  }
+
+  /** Resolves a tenant path segment: GUID or any verified domain. */
+  resolveTenant(segment: string): ScenarioTenant | null {
+    const key = segment.toLowerCase();
+    const id = this.tenants.has(key) ? key : this.domainIndex.get(key);
+    return id ? this.tenants.get(id)! : null;
+  }
+
+  findUser(tenant: ScenarioTenant, idOrUpn: string): ScenarioUser | null {
+    const key = idOrUpn.toLowerCase();
+    return tenant.users.find((u) => u.id === key || u.userPrincipalName.toLowerCase() === key) ?? null;
+  }
+
+  findUserAnywhere(userId: string): { tenant: ScenarioTenant; user: ScenarioUser } | null {
+    for (const tenant of this.tenants.values()) {
+      const user = tenant.users.find((u) => u.id === userId);
+      if (user) return { tenant, user };
+    }
+    return null;
+  }
+
+  servicePrincipal(tenantId: string, clientId: string): ServicePrincipal | null {
+    return this.servicePrincipals.get(`${tenantId}:${clientId}`) ?? null;
+  }
+
+  servicePrincipalById(tenantId: string, id: string): ServicePrincipal | null {
+    for (const sp of this.servicePrincipals.values()) if (sp.tenantId === tenantId && sp.id === id.toLowerCase()) return sp;
+    return null;
+  }
+
+  resourceServicePrincipalId(tenantId: string, resource: ResourceKey): string {
+    const key = `${tenantId}:${resource}`;
+    let id = this.resourceSpIds.get(key);
+    if (!id) {
+      id = randomUUID();
+      this.resourceSpIds.set(key, id);
+    }
+    return id;
+  }
+
+  /**
+   * Creates or updates the app's service principal in a tenant. Consent adds to what
+   * was granted (as Entra ID does); `delayFrom` is when replication starts (0 = long ago).
+   */
+  createServicePrincipal(tenantId: string, clientId: string, grants: Record<ResourceKey, string[]>, directoryRoles: string[], delayFrom: number): ServicePrincipal {
+    const existing = this.servicePrincipal(tenantId, clientId);
+    if (existing) {
+      for (const key of Object.keys(grants) as ResourceKey[]) existing.grants[key] = [...new Set([...existing.grants[key], ...grants[key]])].sort();
+      existing.directoryRoles = [...new Set([...existing.directoryRoles, ...directoryRoles])];
+      return existing;
+    }
+    const sp: ServicePrincipal = { id: randomUUID(), appId: clientId, tenantId, consentedAt: delayFrom, grants, directoryRoles: [...directoryRoles], assignmentIds: new Map() };
+    this.servicePrincipals.set(`${tenantId}:${clientId}`, sp);
+    return sp;
+  }
+
+  removeServicePrincipal(tenantId: string, clientId: string): boolean {
+    return this.servicePrincipals.delete(`${tenantId}:${clientId}`);
+  }
+
+  recordConsent(record: Omit<ConsentRecord, "at">): void {
+    this.consents.push({ ...record, at: this.now() });
+  }
+
+  /** Replication phase of a service principal right now. */
+  replicationPhase(tenant: ScenarioTenant, sp: ServicePrincipal): "missing" | "no-roles" | "ready" {
+    const elapsed = (this.now() - sp.consentedAt) / 1000;
+    if (elapsed < tenant.replication.servicePrincipalSeconds) return "missing";
+    if (elapsed < tenant.replication.servicePrincipalSeconds + tenant.replication.rolesSeconds) return "no-roles";
+    return "ready";
+  }
+
+  assignmentId(sp: ServicePrincipal, resource: ResourceKey, role: string): string {
+    const key = `${resource}:${role}`;
+    let id = sp.assignmentIds.get(key);
+    if (!id) {
+      id = randomBytes(32).toString("base64url").slice(0, 43);
+      sp.assignmentIds.set(key, id);
+    }
+    return id;
+  }
+
+  setFaults(faults: Fault[]): void {
+    this.faults = faults.map((f) => ({ ...f, fired: 0 }));
+  }
+
+  /** The faults that fire for one request, in declaration order. */
+  drawFaults(endpoint: Fault["endpoint"], tenantId: string | null, random: () => number = Math.random): Fault[] {
+    const fired: Fault[] = [];
+    for (const fault of this.faults) {
+      if (fault.endpoint !== endpoint) continue;
+      if (fault.tenant) {
+        const target = this.resolveTenant(fault.tenant);
+        if (!target || target.id !== tenantId) continue;
+      }
+      if (fault.times !== undefined && fault.fired >= fault.times) continue;
+      if (random() >= fault.rate) continue;
+      fault.fired++;
+      fired.push(fault);
+    }
+    return fired;
+  }
+
+  isRoleKnown(resource: ResourceKey, role: string): boolean {
+    return role in RESOURCES[resource].roles;
+  }
+
+  clock(): number {
+    return this.now();
+  }
+}

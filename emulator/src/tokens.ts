@@ -1,0 +1,127 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { decodeJwt, jwtVerify, SignJWT, type JWTPayload } from "jose";
+
+import { RESOURCES, type ResourceKey } from "./catalog";
+import type { EmulatorContext } from "./context";
+import type { ScenarioTenant, ScenarioUser } from "./scenario";
+import type { AppState, ServicePrincipal } from "./state";
+
+export const ACCESS_TOKEN_LIFETIME_SECONDS = 3599;
+
+function randomId(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+async function sign(ctx: EmulatorContext, claims: JWTPayload): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ typ: "JWT", alg: "RS256", kid: ctx.signing.kid, x5t: ctx.signing.kid }).sign(ctx.signing.privateKey);
+}
+
+/** An app-only access token with the v1 claims Entra ID issues for client credentials. */
+export async function issueAppToken(
+  ctx: EmulatorContext,
+  options: { tenant: ScenarioTenant; app: AppState; sp: ServicePrincipal; resource: ResourceKey; roles: string[]; credential: "secret" | "certificate" },
+): Promise<string> {
+  const now = Math.floor(ctx.state.clock() / 1000);
+  const claims: JWTPayload & Record<string, unknown> = {
+    aud: RESOURCES[options.resource].uris[0],
+    iss: `https://sts.windows.net/${options.tenant.id}/`,
+    iat: now,
+    nbf: now,
+    exp: now + ACCESS_TOKEN_LIFETIME_SECONDS + 1,
+    aio: randomId(),
+    app_displayname: options.app.scenario.displayName,
+    appid: options.app.scenario.clientId,
+    appidacr: options.credential === "certificate" ? "2" : "1",
+    idp: `https://sts.windows.net/${options.tenant.id}/`,
+    idtyp: "app",
+    oid: options.sp.id,
+    rh: randomId(),
+    sub: options.sp.id,
+    tid: options.tenant.id,
+    uti: randomId(),
+    ver: "1.0",
+  };
+  if (options.roles.length > 0) claims.roles = [...options.roles];
+  return sign(ctx, claims);
+}
+
+/** The v2 id_token of a signed-in user, with the app roles assigned to them. */
+export async function issueIdToken(
+  ctx: EmulatorContext,
+  options: { tenant: ScenarioTenant; user: ScenarioUser; clientId: string; nonce: string | undefined },
+): Promise<string> {
+  const now = Math.floor(ctx.state.clock() / 1000);
+  const claims: JWTPayload & Record<string, unknown> = {
+    aud: options.clientId,
+    iss: `${ctx.authorityHost}/${options.tenant.id}/v2.0`,
+    iat: now,
+    nbf: now,
+    exp: now + 3600,
+    name: options.user.displayName,
+    oid: options.user.id,
+    preferred_username: options.user.userPrincipalName,
+    sub: randomUUID().replace(/-/g, ""),
+    tid: options.tenant.id,
+    uti: randomId(),
+    ver: "2.0",
+  };
+  if (options.nonce) claims.nonce = options.nonce;
+  const roles = options.user.appRoles[options.clientId] ?? [];
+  if (roles.length) claims.roles = roles;
+  return sign(ctx, claims);
+}
+
+/** A delegated token for the signed-in user (Graph User.Read), so the code grant answers like Entra ID. */
+export async function issueUserAccessToken(ctx: EmulatorContext, options: { tenant: ScenarioTenant; user: ScenarioUser; clientId: string; scope: string }): Promise<string> {
+  const now = Math.floor(ctx.state.clock() / 1000);
+  return sign(ctx, {
+    aud: RESOURCES.graph.uris[0],
+    iss: `https://sts.windows.net/${options.tenant.id}/`,
+    iat: now,
+    nbf: now,
+    exp: now + ACCESS_TOKEN_LIFETIME_SECONDS + 1,
+    appid: options.clientId,
+    idtyp: "user",
+    name: options.user.displayName,
+    oid: options.user.id,
+    scp: options.scope,
+    tid: options.tenant.id,
+    upn: options.user.userPrincipalName,
+    ver: "1.0",
+  });
+}
+
+export type BearerCheck =
+  | { ok: true; claims: JWTPayload & { tid: string; appid?: string; roles?: string[]; oid?: string; idtyp?: string } }
+  | { ok: false; message: string };
+
+/** Validates a bearer token the way a resource does: signature, audience, issuer and lifetime. */
+export async function verifyBearer(ctx: EmulatorContext, authorization: string | undefined, resource: ResourceKey): Promise<BearerCheck> {
+  if (!authorization) return { ok: false, message: "Access token is empty." };
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+  if (!match) return { ok: false, message: "Access token is empty." };
+  const token = match[1]!;
+  let unverified: JWTPayload;
+  try {
+    unverified = decodeJwt(token);
+  } catch {
+    return { ok: false, message: "IDX14100: JWT is not well formed, there are no dots (.)." };
+  }
+  try {
+    const { payload } = await jwtVerify(token, ctx.signing.publicKey, { algorithms: ["RS256"], currentDate: new Date(ctx.state.clock()), clockTolerance: 300 });
+    const audiences = RESOURCES[resource].uris.map((u) => u.toLowerCase());
+    if (typeof payload.aud !== "string" || !audiences.includes(payload.aud.replace(/\/+$/, "").toLowerCase())) {
+      return { ok: false, message: "Access token validation failure. Invalid audience." };
+    }
+    const tid = payload.tid;
+    if (typeof tid !== "string" || payload.iss !== `https://sts.windows.net/${tid}/` || !ctx.state.tenants.has(tid)) {
+      return { ok: false, message: "Access token validation failure. Invalid issuer." };
+    }
+    return { ok: true, claims: payload as BearerCheck extends { ok: true; claims: infer C } ? C : never };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "ERR_JWT_EXPIRED") return { ok: false, message: "Lifetime validation failed, the token is expired." };
+    void unverified;
+    return { ok: false, message: "Access token validation failure. Invalid signature." };
+  }
+}
