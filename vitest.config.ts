@@ -30,7 +30,7 @@ export default defineConfig({
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
           setupFiles: ["tests/support/loopback-only.ts"],
-          globalSetup: ["tests/support/postgres-global-setup.ts"],
+          globalSetup: ["tests/support/postgres-global-setup.ts", "tests/support/emulator-global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -1,0 +1,219 @@
+import { ConfidentialClientApplication } from "@azure/msal-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { DEMO_APP_ID, TENANTS, defaultScenario, startTestEmulator, type TestEmulator } from "../../support/emulator";
+
+let emu: TestEmulator & { dispose(): Promise<void> };
+let msal: ConfidentialClientApplication;
+
+beforeAll(async () => {
+  // Fabrikam gets 250 users here so paging has something to page through.
+  emu = await startTestEmulator({
+    scenario: defaultScenario((raw) => {
+      const fabrikam = raw.tenants.find((t) => t.id === TENANTS.fabrikam) as { users: unknown[]; consents?: unknown[] };
+      for (let i = 0; i < 250; i++) {
+        fabrikam.users.push({ id: `b2000000-0000-4000-8000-${String(1000 + i).padStart(12, "0")}`, userPrincipalName: `user${i}@fabrikam.example`, displayName: `User ${i}` });
+      }
+      fabrikam.consents = [{ clientId: DEMO_APP_ID }];
+    }),
+  });
+  msal = new ConfidentialClientApplication({ auth: { clientId: DEMO_APP_ID, authority: `${emu.authorityHost}/organizations`, clientSecret: emu.secret, knownAuthorities: [emu.host] } });
+});
+afterAll(async () => {
+  await emu?.dispose();
+});
+
+async function graphToken(tenant: string): Promise<string> {
+  const result = await msal.acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"], authority: `${emu.authorityHost}/${tenant}` });
+  return result!.accessToken;
+}
+
+async function graph(tenant: string | null, path: string, init: RequestInit = {}) {
+  const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
+  if (tenant) headers.authorization = `Bearer ${await graphToken(tenant)}`;
+  const response = await fetch(`${emu.graphHost}${path}`, { ...init, headers });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+}
+
+function expectGraphError(body: Record<string, any>, code: string) {
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe("string");
+  expect(body.error.innerError).toMatchObject({ "request-id": expect.stringMatching(/^[0-9a-f-]{36}$/), date: expect.any(String), "client-request-id": expect.any(String) });
+}
+
+describe("Graph v1.0 in the sandbox", () => {
+  it("returns the tenant's organization with verified, initial and default domains", async () => {
+    const { status, body, headers } = await graph(TENANTS.northwind, "/v1.0/organization");
+    expect(status).toBe(200);
+    expect(headers.get("request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const org = body.value[0];
+    expect(org).toMatchObject({ id: TENANTS.northwind, displayName: "Northwind Traders (hybrid Exchange)" });
+    expect(org.verifiedDomains).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: "northwindtraders.onmicrosoft.com", isInitial: true, isDefault: false }),
+        expect.objectContaining({ name: "northwind.example", isInitial: false, isDefault: true }),
+      ]),
+    );
+  });
+
+  it("refuses a token lacking the role with 403 in Graph's error shape", async () => {
+    const { status, body } = await graph(TENANTS.woodgrove, "/v1.0/domains");
+    expect(status).toBe(403);
+    expectGraphError(body, "Authorization_RequestDenied");
+  });
+
+  it.each([
+    ["no token", null, {}],
+    ["a token that is not a JWT", null, { authorization: "Bearer not-a-token" }],
+    ["a token signed by someone else", null, { authorization: "Bearer eyJhbGciOiJSUzI1NiJ9.eyJ0aWQiOiJ4In0.c2lnbmF0dXJl" }],
+  ])("answers 401 InvalidAuthenticationToken for %s", async (_name, tenant, headers) => {
+    const { status, body } = await graph(tenant, "/v1.0/organization", { headers });
+    expect(status).toBe(401);
+    expectGraphError(body, "InvalidAuthenticationToken");
+  });
+
+  it("refuses an Exchange token at Graph (wrong audience)", async () => {
+    const exchange = await msal.acquireTokenByClientCredential({ scopes: ["https://outlook.office365.com/.default"], authority: `${emu.authorityHost}/${TENANTS.northwind}` });
+    const { status, body } = await graph(null, "/v1.0/organization", { headers: { authorization: `Bearer ${exchange!.accessToken}` } });
+    expect(status).toBe(401);
+    expect(body.error.message).toMatch(/Invalid audience/);
+  });
+
+  it("pages users with $top and @odata.nextLink, honouring $select", async () => {
+    const first = await graph(TENANTS.fabrikam, "/v1.0/users?$top=100&$select=id,userPrincipalName");
+    expect(first.body.value).toHaveLength(100);
+    expect(Object.keys(first.body.value[0]).sort()).toEqual(["id", "userPrincipalName"]);
+    const seen = new Set<string>(first.body.value.map((u: { id: string }) => u.id));
+    let next: string | undefined = first.body["@odata.nextLink"];
+    expect(next).toMatch(new RegExp(`^${emu.graphHost}/v1.0/users\\?`));
+    while (next) {
+      const page = await graph(TENANTS.fabrikam, new URL(next).pathname + new URL(next).search);
+      for (const u of page.body.value) seen.add(u.id);
+      next = page.body["@odata.nextLink"];
+    }
+    expect(seen.size).toBe(253);
+  });
+
+  it("rejects an invalid $top", async () => {
+    const { status, body } = await graph(TENANTS.fabrikam, "/v1.0/users?$top=0");
+    expect(status).toBe(400);
+    expectGraphError(body, "Request_BadRequest");
+  });
+
+  it("finds a user by id or UPN, and 404s an unknown one", async () => {
+    expect((await graph(TENANTS.fabrikam, "/v1.0/users/adele@fabrikam.example")).body.id).toBe("b2000000-0000-4000-8000-000000000002");
+    expect((await graph(TENANTS.fabrikam, "/v1.0/users/b2000000-0000-4000-8000-000000000002")).body.userPrincipalName).toBe("adele@fabrikam.example");
+    const missing = await graph(TENANTS.fabrikam, "/v1.0/users/nobody@fabrikam.example");
+    expect(missing.status).toBe(404);
+    expectGraphError(missing.body, "Request_ResourceNotFound");
+  });
+
+  it.each(["messages", "events", "contacts"])("reads %s of a cloud mailbox", async (kind) => {
+    const { status, body } = await graph(TENANTS.northwind, `/v1.0/users/joni@northwind.example/${kind}?$top=1&$select=id`);
+    expect(status).toBe(200);
+    expect(body.value).toHaveLength(1);
+    expect(Object.keys(body.value[0])).toEqual(["id"]);
+  });
+
+  it("answers MailboxNotEnabledForRESTAPI for a user without a mailbox or without a licence", async () => {
+    const none = await startTestEmulator({
+      scenario: defaultScenario((raw) => {
+        const t = raw.tenants.find((x) => x.id === TENANTS.northwind) as { users: { mailbox?: string; licensed?: boolean }[] };
+        t.users[2]!.mailbox = "none";
+        t.users[1]!.licensed = false;
+        t.users[1]!.mailbox = "cloud";
+      }),
+    });
+    try {
+      const client = new ConfidentialClientApplication({ auth: { clientId: DEMO_APP_ID, authority: `${none.authorityHost}/organizations`, clientSecret: none.secret, knownAuthorities: [none.host] } });
+      const token = (await client.acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"], authority: `${none.authorityHost}/${TENANTS.northwind}` }))!.accessToken;
+      for (const upn of ["joni@northwind.example", "pradeep@northwind.example"]) {
+        const response = await fetch(`${none.graphHost}/v1.0/users/${upn}/messages?$top=1`, { headers: { authorization: `Bearer ${token}` } });
+        expect(response.status).toBe(404);
+        const answer = (await response.json()) as Record<string, any>;
+        expectGraphError(answer, "MailboxNotEnabledForRESTAPI");
+        expect(answer.error.message).toBe("REST API is not yet supported for this mailbox.");
+      }
+    } finally {
+      await none.dispose();
+    }
+  });
+
+  it("walks the hybrid on-prem mailbox through its three states", async () => {
+    const path = "/v1.0/users/pradeep@northwind.example/messages?$top=1";
+    const unfixed = await graph(TENANTS.northwind, path);
+    expect(unfixed.status).toBe(401);
+    expect(unfixed.headers.get("x-ms-diagnostics")).toBe('2000001;reason="This token profile \'V1S2SAppOnly\' is not applicable for the current protocol.";error_category="invalid_token"');
+
+    await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { v1s2sAppOnlyProfile: true } });
+    const halfFixed = await graph(TENANTS.northwind, path);
+    expect(halfFixed.status).toBe(401);
+    expect(halfFixed.headers.get("x-ms-diagnostics")).toBe(
+      "2000008;reason=\"The token should have valid permissions or linked account associated with partner application '00000003-0000-0000-c000-000000000000'.\";error_category=\"invalid_grant\"",
+    );
+
+    await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { partnerAppOnlyPermissions: true } });
+    const fixed = await graph(TENANTS.northwind, path);
+    expect(fixed.status).toBe(200);
+    await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { v1s2sAppOnlyProfile: false, partnerAppOnlyPermissions: false } });
+  });
+
+  it("denies mailbox reads without Mail.Read with ErrorAccessDenied", async () => {
+    const { status, body } = await graph(TENANTS.woodgrove, "/v1.0/users/lynne@woodgrove.example/messages?$top=1");
+    expect(status).toBe(403);
+    expectGraphError(body, "ErrorAccessDenied");
+  });
+
+  it("finds the app's service principal and what was granted to it", async () => {
+    const sps = await graph(TENANTS.woodgrove, `/v1.0/servicePrincipals?$filter=appId eq '${DEMO_APP_ID}'`);
+    // Woodgrove's older consent did not include Application.Read.All.
+    expect(sps.status).toBe(403);
+    const northwind = await graph(TENANTS.northwind, `/v1.0/servicePrincipals?$filter=appId eq '${DEMO_APP_ID}'`);
+    expect(northwind.body.value).toHaveLength(1);
+    const sp = northwind.body.value[0];
+    expect(sp).toMatchObject({ appId: DEMO_APP_ID, displayName: "Consentry Demo App" });
+    const assignments = await graph(TENANTS.northwind, `/v1.0/servicePrincipals/${sp.id}/appRoleAssignments`);
+    const ids = assignments.body.value.map((a: { appRoleId: string }) => a.appRoleId);
+    expect(ids).toContain("810c84a8-4a9e-49e6-bf7d-12d183f40d01"); // Mail.Read
+    expect(ids).toContain("dc50a0fb-09a3-484d-be87-e023b12c6440"); // Exchange.ManageAsApp
+    expect(assignments.body.value[0]).toMatchObject({ principalId: sp.id, principalType: "ServicePrincipal" });
+  });
+});
+
+describe("Graph JSON batching", () => {
+  it("answers each request as if sent alone, with its own status", async () => {
+    const token = await graphToken(TENANTS.woodgrove);
+    const response = await fetch(`${emu.graphHost}/v1.0/$batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        requests: [
+          { id: "1", method: "GET", url: "/organization" },
+          { id: "2", method: "GET", url: "/domains" },
+          { id: "3", method: "GET", url: "users?$top=1&$select=id,userPrincipalName" },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { responses: { id: string; status: number; body: Record<string, any> }[] };
+    const byId = Object.fromEntries(body.responses.map((r) => [r.id, r]));
+    expect(byId["1"]!.status).toBe(200);
+    expect(byId["2"]!.status).toBe(403);
+    expectGraphError(byId["2"]!.body, "Authorization_RequestDenied");
+    expect(byId["3"]!.body.value).toHaveLength(1);
+  });
+
+  it("refuses more than 20 requests", async () => {
+    const token = await graphToken(TENANTS.northwind);
+    const requests = Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: "GET", url: "/organization" }));
+    const response = await fetch(`${emu.graphHost}/v1.0/$batch`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ requests }) });
+    expect(response.status).toBe(400);
+    expectGraphError((await response.json()) as Record<string, any>, "BadRequest");
+  });
+
+  it("refuses a malformed batch body", async () => {
+    const token = await graphToken(TENANTS.northwind);
+    const response = await fetch(`${emu.graphHost}/v1.0/$batch`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: "{not json" });
+    expect(response.status).toBe(400);
+  });
+});
