@@ -91,7 +91,7 @@ describe("Exchange admin API", () => {
 });
 
 describe("fault injection", () => {
-  async function org(tenant = TENANTS.northwind, signal?: AbortSignal) {
+  async function org(tenant: string = TENANTS.northwind, signal?: AbortSignal) {
     return fetch(`${emu.graphHost}/v1.0/organization`, { headers: { authorization: `Bearer ${await token(tenant, "graph")}` }, signal });
   }
 
