@@ -23,8 +23,14 @@ function findChromium(): string {
 }
 
 const port = Number(process.env.E2E_PORT ?? 3210);
+const emulatorPort = Number(process.env.E2E_EMULATOR_PORT ?? port + 1);
+const emulatorHttpPort = Number(process.env.E2E_EMULATOR_HTTP_PORT ?? port + 2);
 const baseURL = `http://127.0.0.1:${port}`;
 const dataDir = process.env.E2E_DATA_DIR ?? path.resolve("test-results", `e2e-data-${port}`);
+const emulatorDir = path.join(dataDir, "sandbox");
+// Tests read where the sandbox cloud listens from here.
+process.env.E2E_EMULATOR_LOGIN_HOST = `http://127.0.0.1:${emulatorHttpPort}`;
+process.env.E2E_PORTAL_URL = baseURL;
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -53,19 +59,34 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: "node --conditions=react-server --import tsx scripts/start.ts",
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      PUBLIC_BASE_URL: baseURL,
-      DATA_DIR: dataDir,
-      NEXT_TELEMETRY_DISABLED: "1",
+  webServer: [
+    {
+      // The sandbox cloud first: the portal trusts its CA from the moment it starts.
+      command: `node --import tsx emulator/src/main.ts --port ${emulatorPort} --http-port ${emulatorHttpPort} --state-dir ${emulatorDir}`,
+      url: `http://127.0.0.1:${emulatorHttpPort}/common/discovery/instance`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
     },
-  },
+    {
+      command: "node --conditions=react-server --import tsx scripts/start.ts",
+      url: `${baseURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        PUBLIC_BASE_URL: baseURL,
+        DATA_DIR: dataDir,
+        NEXT_TELEMETRY_DISABLED: "1",
+        PORTAL_CLOUD: "sandbox",
+        SANDBOX_AUTHORITY_HOST: `https://127.0.0.1:${emulatorPort}`,
+        SANDBOX_LOGIN_HOST: `http://127.0.0.1:${emulatorHttpPort}`,
+        NODE_EXTRA_CA_CERTS: path.join(emulatorDir, "ca", "ca.pem"),
+      },
+    },
+  ],
 });

@@ -23,6 +23,15 @@ export interface CloudEndpoints {
   graphHost: string;
   /** Exchange Online, for the admin API (https). */
   exchangeHost: string;
+  /**
+   * Where a person's browser is sent for admin consent and sign-in. The same as the
+   * authority host for Microsoft's clouds; the sandbox serves these pages on plain
+   * http on loopback so browsers show no certificate warning.
+   */
+  loginHost: string;
+  /** Resource identifiers for `scope=<resource>/.default` and the tokens' `aud`. */
+  graphResource: string;
+  exchangeResource: string;
 }
 
 /**
@@ -30,7 +39,7 @@ export interface CloudEndpoints {
  * identity platform, Graph and Exchange Online.
  * @see https://learn.microsoft.com/graph/deployments
  */
-export const NATIONAL_CLOUDS: Record<Exclude<CloudName, "sandbox">, Omit<CloudEndpoints, "name">> = {
+export const NATIONAL_CLOUDS: Record<Exclude<CloudName, "sandbox">, Omit<CloudEndpoints, "name" | "loginHost" | "graphResource" | "exchangeResource">> = {
   global: {
     authorityHost: "https://login.microsoftonline.com",
     graphHost: "https://graph.microsoft.com",
@@ -52,6 +61,12 @@ export const NATIONAL_CLOUDS: Record<Exclude<CloudName, "sandbox">, Omit<CloudEn
     exchangeHost: "https://partner.outlook.cn",
   },
 };
+
+/** A national cloud's endpoints: pages, Graph and Exchange resources live on the same hosts. */
+export function nationalCloud(name: Exclude<CloudName, "sandbox">): CloudEndpoints {
+  const hosts = NATIONAL_CLOUDS[name];
+  return { name, ...hosts, loginHost: hosts.authorityHost, graphResource: hosts.graphHost, exchangeResource: hosts.exchangeHost };
+}
 
 /** The demo app registration and partner tenant the sandbox scenario ships with. */
 export const SANDBOX_DEFAULTS = {
@@ -309,9 +324,21 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     const authorityHost = c.parse("SANDBOX_AUTHORITY_HOST", read(env, "SANDBOX_AUTHORITY_HOST"), host.default(example), example) ?? example;
     const graphHost = c.parse("SANDBOX_GRAPH_HOST", read(env, "SANDBOX_GRAPH_HOST"), host.optional(), example) ?? authorityHost;
     const exchangeHost = c.parse("SANDBOX_EXCHANGE_HOST", read(env, "SANDBOX_EXCHANGE_HOST"), host.optional(), example) ?? authorityHost;
-    cloud = { name: "sandbox", authorityHost, graphHost, exchangeHost };
+    const loginHost =
+      c.parse("SANDBOX_LOGIN_HOST", read(env, "SANDBOX_LOGIN_HOST"), originSchema({ httpsOnly: false, loopbackOnly: true }).optional(), "http://127.0.0.1:3101") ??
+      authorityHost;
+    // The emulator models the global cloud's resource identifiers, so tokens look like Microsoft's.
+    cloud = {
+      name: "sandbox",
+      authorityHost,
+      graphHost,
+      exchangeHost,
+      loginHost,
+      graphResource: NATIONAL_CLOUDS.global.graphHost,
+      exchangeResource: NATIONAL_CLOUDS.global.exchangeHost,
+    };
   } else {
-    cloud = { name: cloudName, ...NATIONAL_CLOUDS[cloudName] };
+    cloud = nationalCloud(cloudName);
   }
 
   const clientIdRaw = read(env, "AZURE_CLIENT_ID");

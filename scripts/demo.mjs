@@ -1,7 +1,10 @@
 // npm run demo — the whole product on one machine with no Azure account: installs and
-// builds what is missing, migrates the embedded SQLite database, starts the portal on
-// PORT (default 3000) and prints its URL. Ctrl-C stops everything.
+// builds what is missing, starts the sandbox cloud (the local emulator of Entra ID,
+// Graph and Exchange), migrates the embedded SQLite database, starts the portal on PORT
+// (default 3000) and prints its URL. Ctrl-C stops everything.
+//   npm run demo -- --scenario my-tenants.json    use another sandbox scenario
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
@@ -9,31 +12,90 @@ import { ROOT, assertNodeVersion, ensureBuilt, ensureInstalled, fail, log } from
 
 assertNodeVersion();
 const started = Date.now();
+const argv = process.argv.slice(2);
+const scenarioIndex = argv.indexOf("--scenario");
+const scenario = scenarioIndex >= 0 ? argv[scenarioIndex + 1] : undefined;
+if (scenarioIndex >= 0 && !scenario) fail("--scenario needs a file name.");
+
 ensureInstalled();
 ensureBuilt();
 
 const port = process.env.PORT ?? "3000";
 if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) fail(`PORT must be a number from 1 to 65535 (got "${port}").`);
 const url = `http://localhost:${port}`;
+const dataDir = path.resolve(ROOT, process.env.DATA_DIR ?? "data");
 
+const children = [];
+let stopping = false;
+function stopAll(signal = "SIGTERM") {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill(signal);
+}
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(signal));
+
+function prefixed(child, name) {
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    if (line.trim()) console.log(`  [${name}] ${line}`);
+  });
+}
+
+// 1. The sandbox cloud; its first stdout line says where it listens.
+log("Starting the sandbox cloud...");
+const emulatorArgs = ["--import", "tsx", path.join(ROOT, "emulator/src/main.ts"), "--port", "0", "--state-dir", path.join(dataDir, "sandbox")];
+if (scenario) emulatorArgs.push("--scenario", path.resolve(scenario));
+const emulator = spawn(process.execPath, emulatorArgs, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+children.push(emulator);
+const ready = await new Promise((resolve) => {
+  const lines = createInterface({ input: emulator.stdout });
+  lines.once("line", (line) => {
+    try {
+      resolve(JSON.parse(line));
+    } catch {
+      resolve(null);
+    }
+  });
+  emulator.once("exit", () => resolve(null));
+});
+if (!ready?.ready) {
+  stopAll();
+  fail("The sandbox cloud did not start; see its message above.");
+}
+emulator.on("exit", (code) => {
+  if (!stopping) {
+    console.error(`\nThe sandbox cloud stopped (exit code ${code ?? "?"}).`);
+    stopAll();
+    process.exit(1);
+  }
+});
+
+const credentials = JSON.parse(readFileSync(ready.credentialsPath, "utf8")).apps[0];
+const certificate = credentials.certificates[0];
+
+// 2. The portal, configured for the sandbox: hosts, CA trust and the demo app's certificate.
 const portal = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts/start.ts")], {
   cwd: ROOT,
   stdio: ["ignore", "pipe", "inherit"],
-  env: { ...process.env, PORT: port, PORTAL_CLOUD: process.env.PORTAL_CLOUD ?? "sandbox", NEXT_TELEMETRY_DISABLED: "1" },
+  env: {
+    ...process.env,
+    PORT: port,
+    PORTAL_CLOUD: "sandbox",
+    DATA_DIR: dataDir,
+    SANDBOX_AUTHORITY_HOST: ready.authorityHost,
+    SANDBOX_GRAPH_HOST: ready.graphHost,
+    SANDBOX_EXCHANGE_HOST: ready.exchangeHost,
+    SANDBOX_LOGIN_HOST: ready.loginHost,
+    NODE_EXTRA_CA_CERTS: ready.caCertPath,
+    AZURE_CLIENT_ID: credentials.clientId,
+    AZURE_CLIENT_SECRET: "",
+    AZURE_CLIENT_CERTIFICATE_PATH: certificate ? certificate.path : "",
+    NEXT_TELEMETRY_DISABLED: "1",
+  },
 });
-createInterface({ input: portal.stdout }).on("line", (line) => {
-  if (line.trim()) console.log(`  [portal] ${line}`);
-});
-
-let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    stopping = true;
-    portal.kill(signal);
-  });
-}
+children.push(portal);
+prefixed(portal, "portal");
 portal.on("exit", (code) => {
   if (!stopping) console.error(`\nThe portal stopped (exit code ${code ?? "?"}); see its messages above.`);
+  stopAll();
   process.exit(stopping ? 0 : code || 1);
 });
 
@@ -46,7 +108,7 @@ for (;;) {
     // not listening yet
   }
   if (Date.now() > deadline) {
-    portal.kill("SIGTERM");
+    stopAll();
     fail("The portal did not become healthy within 2 minutes.");
   }
   await new Promise((resolve) => setTimeout(resolve, 250));
@@ -55,4 +117,5 @@ for (;;) {
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 console.log("");
 log(`Consentry is running at ${url}  (ready in ${seconds} s; Ctrl-C stops it)`);
-log(`Cloud: sandbox (local emulator). Database: SQLite in ./data.`);
+log(`Sandbox cloud: sign-in and consent pages at ${ready.loginHost}, APIs at ${ready.authorityHost}`);
+log(`Database: SQLite in ${path.relative(ROOT, dataDir) || "."}; sandbox keys and credentials in ${path.relative(ROOT, path.dirname(ready.credentialsPath))}`);

@@ -79,10 +79,16 @@ async function runPlaywright() {
   ensureBuilt();
   const output = path.join(RESULTS, "e2e.json");
   rmSync(output, { force: true });
-  const port = await freePort();
+  const [port, emulatorPort, emulatorHttpPort] = [await freePort(), await freePort(), await freePort()];
   const dataDir = path.join(RESULTS, `e2e-data-${port}`);
   rmSync(dataDir, { recursive: true, force: true });
-  const code = await run(bin("playwright"), ["test"], { E2E_PORT: String(port), E2E_DATA_DIR: dataDir, E2E_JSON_OUTPUT: output });
+  const code = await run(bin("playwright"), ["test"], {
+    E2E_PORT: String(port),
+    E2E_EMULATOR_PORT: String(emulatorPort),
+    E2E_EMULATOR_HTTP_PORT: String(emulatorHttpPort),
+    E2E_DATA_DIR: dataDir,
+    E2E_JSON_OUTPUT: output,
+  });
   rmSync(dataDir, { recursive: true, force: true });
   const stats = readJson(output)?.stats;
   const passed = (stats?.expected ?? 0) + (stats?.flaky ?? 0);

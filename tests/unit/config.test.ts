@@ -46,6 +46,9 @@ describe("parseConfig: the sandbox default", () => {
       authorityHost: SANDBOX_DEFAULTS.authorityHost,
       graphHost: SANDBOX_DEFAULTS.authorityHost,
       exchangeHost: SANDBOX_DEFAULTS.authorityHost,
+      loginHost: SANDBOX_DEFAULTS.authorityHost,
+      graphResource: "https://graph.microsoft.com",
+      exchangeResource: "https://outlook.office365.com",
     });
     expect(config.database).toEqual({ engine: "sqlite", path: path.join(cwd, "data", "consentry.sqlite") });
     expect(config.port).toBe(3000);
@@ -81,17 +84,18 @@ describe("parseConfig: the sandbox default", () => {
   });
 
   it("accepts sandbox hosts on loopback and derives Graph and Exchange from the authority", () => {
-    const config = parseConfig({ SANDBOX_AUTHORITY_HOST: "https://127.0.0.1:4443/" }, tempDir());
+    const config = parseConfig({ SANDBOX_AUTHORITY_HOST: "https://127.0.0.1:4443/", SANDBOX_LOGIN_HOST: "http://127.0.0.1:4444" }, tempDir());
     expect(config.cloud.authorityHost).toBe("https://127.0.0.1:4443");
     expect(config.cloud.graphHost).toBe("https://127.0.0.1:4443");
     expect(config.cloud.exchangeHost).toBe("https://127.0.0.1:4443");
+    expect(config.cloud.loginHost).toBe("http://127.0.0.1:4444");
   });
 });
 
 describe("parseConfig: national clouds", () => {
   it.each(Object.entries(NATIONAL_CLOUDS))("maps %s to its authority, Graph and Exchange hosts", (name, hosts) => {
     const config = parseConfig(globalEnv({ PORTAL_CLOUD: name }), tempDir());
-    expect(config.cloud).toEqual({ name, ...hosts });
+    expect(config.cloud).toEqual({ name, ...hosts, loginHost: hosts.authorityHost, graphResource: hosts.graphHost, exchangeResource: hosts.exchangeHost });
     expect(config.cloud.authorityHost.startsWith("https://")).toBe(true);
   });
 
@@ -152,6 +156,7 @@ describe("parseConfig: rejected values name the variable, the problem and an exa
     { name: "an invite lifetime of zero days", env: { INVITE_TTL_DAYS: "0" }, variable: "INVITE_TTL_DAYS", problem: /1 to 365/ },
     { name: "a sandbox host that is not loopback", env: { SANDBOX_AUTHORITY_HOST: "https://login.microsoftonline.com" }, variable: "SANDBOX_AUTHORITY_HOST", problem: /127\.0\.0\.1/ },
     { name: "a plain-http sandbox authority", env: { SANDBOX_AUTHORITY_HOST: "http://127.0.0.1:3100" }, variable: "SANDBOX_AUTHORITY_HOST", problem: /https/ },
+    { name: "a sandbox login host off loopback", env: { SANDBOX_LOGIN_HOST: "http://example.com:3101" }, variable: "SANDBOX_LOGIN_HOST", problem: /127\.0\.0\.1/ },
     { name: "a host with spaces", env: { HOST: "local host" }, variable: "HOST", problem: /IP address or host name/ },
   ];
 

@@ -90,7 +90,6 @@ describe.each(ENGINES)("migrations on %s", (engine) => {
       {
         version: 900,
         name: "broken",
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
         async up(db: Kysely<any>) {
           await db.schema.createTable("half_done").addColumn("id", "text").execute();
           await sql`select * from table_that_does_not_exist`.execute(db);
