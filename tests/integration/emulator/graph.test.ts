@@ -56,6 +56,14 @@ describe("Graph v1.0 in the sandbox", () => {
     );
   });
 
+  it("refuses /organization to a token without Organization.Read.All with 403 in Graph's error shape", async () => {
+    await emu.control("PUT", `/tenants/${TENANTS.tailspin}/servicePrincipals/${DEMO_APP_ID}`, { grants: [{ resource: "graph", roles: ["User.Read.All"] }] });
+    const { status, body } = await graph(TENANTS.tailspin, "/v1.0/organization");
+    expect(status).toBe(403);
+    expectGraphError(body, "Authorization_RequestDenied");
+    expect(body.error.message).toBe("Insufficient privileges to complete the operation.");
+  });
+
   it("refuses a token lacking the role with 403 in Graph's error shape", async () => {
     const { status, body } = await graph(TENANTS.woodgrove, "/v1.0/domains");
     expect(status).toBe(403);
