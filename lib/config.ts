@@ -5,6 +5,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 import { z } from "zod";
 
+import { DEFAULT_APP_PERMISSIONS, findPermission, PERMISSIONS } from "@/lib/permissions/catalog";
+
 /**
  * The one place that reads `process.env`. Everything is parsed once, with zod, into
  * typed settings; an empty string counts as unset. A bad value produces a
@@ -94,8 +96,21 @@ export type DatabaseSettings =
   | { engine: "sqlite"; path: string }
   | { engine: "postgres"; url: string; /** For logs and pages: the password is masked. */ display: string };
 
+export type AdminConsentVersion = "v1" | "v2";
+
 export interface Config {
   cloud: CloudEndpoints;
+  /** Names shown on the consent page. */
+  appDisplayName: string;
+  partnerDisplayName: string;
+  /** The application permissions configured on the app registration, by role name. */
+  appPermissions: string[];
+  /** Which admin-consent endpoint to send admins to (v1 grants every configured permission). */
+  adminConsentVersion: AdminConsentVersion;
+  /** Lets any tenant onboard itself through /consent (a "Connect your Microsoft 365" button). */
+  openOnboarding: boolean;
+  /** How long to keep retrying the verification token while Microsoft replicates a consent. */
+  consentVerifyTimeoutSeconds: number;
   clientId: string;
   credential: ClientCredential | null;
   publicBaseUrl: string;
@@ -434,9 +449,65 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
 
   const inviteTtlDays = c.parse("INVITE_TTL_DAYS", read(env, "INVITE_TTL_DAYS"), intSchema(1, 365).default(14), "14") ?? 14;
 
+  const text = (max: number) => z.string().max(max, `must be at most ${max} characters.`);
+  const appDisplayName = c.parse("APP_DISPLAY_NAME", read(env, "APP_DISPLAY_NAME"), text(100).default(sandbox ? "Consentry Demo App" : "Consentry"), "Contoso Mail Archiver") ?? "Consentry";
+  const partnerDisplayName =
+    c.parse("PARTNER_DISPLAY_NAME", read(env, "PARTNER_DISPLAY_NAME"), text(100).default(sandbox ? "Contoso Partners" : "your service provider"), "Contoso Partners") ??
+    "your service provider";
+
+  const permissionsExample = DEFAULT_APP_PERMISSIONS.slice(0, 3).join(",");
+  const appPermissions =
+    c.parse(
+      "APP_PERMISSIONS",
+      read(env, "APP_PERMISSIONS"),
+      z
+        .string()
+        .transform((v) => [...new Set(v.split(",").map((p) => p.trim()).filter(Boolean))])
+        .superRefine((list, ctx) => {
+          const unknown = list.filter((p) => !findPermission(p));
+          if (list.length === 0) ctx.addIssue({ code: "custom", message: "must name at least one permission." });
+          if (unknown.length) ctx.addIssue({ code: "custom", message: `names permissions Consentry does not know: ${unknown.join(", ")}; known: ${PERMISSIONS.map((p) => p.name).join(", ")}.` });
+        })
+        .default([...DEFAULT_APP_PERMISSIONS]),
+      permissionsExample,
+    ) ?? [...DEFAULT_APP_PERMISSIONS];
+
+  const adminConsentVersion =
+    c.parse("ADMIN_CONSENT_VERSION", read(env, "ADMIN_CONSENT_VERSION"), z.enum(["v1", "v2"], { message: "must be v1 or v2." }).default("v1"), "v1") ?? "v1";
+  const openOnboarding =
+    c.parse(
+      "OPEN_ONBOARDING",
+      read(env, "OPEN_ONBOARDING"),
+      z
+        .enum(["true", "false", "1", "0"], { message: "must be true or false." })
+        .transform((v) => v === "true" || v === "1")
+        .default(false),
+      "false",
+    ) ?? false;
+  const consentVerifyTimeoutSeconds =
+    c.parse("CONSENT_VERIFY_TIMEOUT_SECONDS", read(env, "CONSENT_VERIFY_TIMEOUT_SECONDS"), intSchema(5, 900).default(120), "120") ?? 120;
+
   if (c.problems.length > 0) throw new ConfigError(c.problems);
 
-  return { cloud, clientId, credential, publicBaseUrl, port, listenHost, sessionPassword, database, partnerTenantId, inviteTtlDays, dataDir };
+  return {
+    cloud,
+    appDisplayName,
+    partnerDisplayName,
+    appPermissions,
+    adminConsentVersion,
+    openOnboarding,
+    consentVerifyTimeoutSeconds,
+    clientId,
+    credential,
+    publicBaseUrl,
+    port,
+    listenHost,
+    sessionPassword,
+    database,
+    partnerTenantId,
+    inviteTtlDays,
+    dataDir,
+  };
 }
 
 const globalForConfig = globalThis as unknown as { consentryConfig?: Config };

@@ -141,6 +141,29 @@ export interface AuditLogTable {
   user_agent: string | null;
 }
 
+export const CONSENT_ATTEMPT_STATUSES = ["verifying", "verified", "failed"] as const;
+export type ConsentAttemptStatus = (typeof CONSENT_ATTEMPT_STATUSES)[number];
+
+export interface ConsentAttemptsTable {
+  id: string;
+  invite_id: string | null;
+  /** SHA-256 of the OAuth state; unique, so a state completes at most one attempt. */
+  state_hash: string;
+  /** The tenant GUID the callback claimed; proven only when status is verified. */
+  tenant_claim: string;
+  status: ConsentAttemptStatus;
+  tries: ColumnType<number, number | undefined, number>;
+  last_error_code: string | null;
+  last_error: string | null;
+  /** JSON array of roles in the verifying token. */
+  roles: JsonText | null;
+  started_at: Timestamp;
+  deadline_at: Timestamp;
+  finished_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
 export interface MigrationsTable {
   version: number;
   name: string;
@@ -153,6 +176,7 @@ export interface Database {
   invites: InvitesTable;
   tenants: TenantsTable;
   consent_events: ConsentEventsTable;
+  consent_attempts: ConsentAttemptsTable;
   bulk_runs: BulkRunsTable;
   bulk_run_items: BulkRunItemsTable;
   probe_runs: ProbeRunsTable;
@@ -166,6 +190,7 @@ export type NewInvite = Insertable<InvitesTable>;
 export type TenantRow = Selectable<TenantsTable>;
 export type TenantUpdate = Updateable<TenantsTable>;
 export type ConsentEventRow = Selectable<ConsentEventsTable>;
+export type ConsentAttemptRow = Selectable<ConsentAttemptsTable>;
 export type ProbeRunRow = Selectable<ProbeRunsTable>;
 export type ProbeResultRow = Selectable<ProbeResultsTable>;
 export type AuditRow = Selectable<AuditLogTable>;

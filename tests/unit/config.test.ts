@@ -57,6 +57,18 @@ describe("parseConfig: the sandbox default", () => {
     expect(config.partnerTenantId).toBe(SANDBOX_DEFAULTS.partnerTenantId);
     expect(config.credential).toBeNull();
     expect(config.inviteTtlDays).toBe(14);
+    expect(config.adminConsentVersion).toBe("v1");
+    expect(config.openOnboarding).toBe(false);
+    expect(config.consentVerifyTimeoutSeconds).toBe(120);
+    expect(config.appPermissions).toContain("Exchange.ManageAsApp");
+    expect(config.appDisplayName).toBe("Consentry Demo App");
+  });
+
+  it("reads the permission list, the consent endpoint version and the open-onboarding flag", () => {
+    const config = parseConfig({ APP_PERMISSIONS: "Mail.Read, Organization.Read.All,Mail.Read", ADMIN_CONSENT_VERSION: "v2", OPEN_ONBOARDING: "true" }, tempDir());
+    expect(config.appPermissions).toEqual(["Mail.Read", "Organization.Read.All"]);
+    expect(config.adminConsentVersion).toBe("v2");
+    expect(config.openOnboarding).toBe(true);
   });
 
   it("generates the session password once, keeps it in the data folder with mode 0600, and reuses it", () => {
@@ -158,6 +170,12 @@ describe("parseConfig: rejected values name the variable, the problem and an exa
     { name: "a plain-http sandbox authority", env: { SANDBOX_AUTHORITY_HOST: "http://127.0.0.1:3100" }, variable: "SANDBOX_AUTHORITY_HOST", problem: /https/ },
     { name: "a sandbox login host off loopback", env: { SANDBOX_LOGIN_HOST: "http://example.com:3101" }, variable: "SANDBOX_LOGIN_HOST", problem: /127\.0\.0\.1/ },
     { name: "a host with spaces", env: { HOST: "local host" }, variable: "HOST", problem: /IP address or host name/ },
+    { name: "an unknown permission", env: { APP_PERMISSIONS: "Mail.Read,Mail.Sned" }, variable: "APP_PERMISSIONS", problem: /does not know: Mail\.Sned/ },
+    { name: "an empty permission list", env: { APP_PERMISSIONS: " , " }, variable: "APP_PERMISSIONS", problem: /at least one/ },
+    { name: "an unknown consent endpoint version", env: { ADMIN_CONSENT_VERSION: "v3" }, variable: "ADMIN_CONSENT_VERSION", problem: /v1 or v2/ },
+    { name: "a flag that is not a boolean", env: { OPEN_ONBOARDING: "yes" }, variable: "OPEN_ONBOARDING", problem: /true or false/ },
+    { name: "a verification timeout under 5 s", env: { CONSENT_VERIFY_TIMEOUT_SECONDS: "1" }, variable: "CONSENT_VERIFY_TIMEOUT_SECONDS", problem: /5 to 900/ },
+    { name: "an app name longer than 100 characters", env: { APP_DISPLAY_NAME: "x".repeat(101) }, variable: "APP_DISPLAY_NAME", problem: /at most 100/ },
   ];
 
   it.each(cases)("rejects $name", ({ env, variable, problem }) => {

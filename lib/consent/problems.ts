@@ -1,0 +1,151 @@
+/**
+ * Everything that can go wrong between an invite link and a verified tenant, in words
+ * for the customer's admin: what happened, and what to do next.
+ */
+export type ProblemKind =
+  | "invite_unknown"
+  | "invite_expired"
+  | "invite_revoked"
+  | "onboarding_closed"
+  | "malformed_callback"
+  | "no_consent_in_progress"
+  | "state_missing"
+  | "state_unexpected"
+  | "state_expired"
+  | "state_reused"
+  | "invalid_tenant"
+  | "tenant_mismatch"
+  | "cancelled"
+  | "declined"
+  | "admin_required"
+  | "consent_error"
+  | "not_partner"
+  | "sign_in_failed";
+
+export interface Problem {
+  kind: ProblemKind;
+  status: number;
+  title: string;
+  explanation: string;
+  next: string;
+  /** Echoed from Microsoft, shown verbatim (escaped) for support. */
+  details?: { label: string; value: string }[];
+}
+
+const TEXT: Record<ProblemKind, Omit<Problem, "kind" | "details">> = {
+  invite_unknown: {
+    status: 404,
+    title: "This invite link is not valid",
+    explanation: "The link may be incomplete (check that it was copied whole), or it was replaced by a newer link.",
+    next: "Ask your service provider for a new link.",
+  },
+  invite_expired: {
+    status: 410,
+    title: "This invite link has expired",
+    explanation: "Invite links work for a limited time, and this one's time is over.",
+    next: "Ask your service provider for a new link.",
+  },
+  invite_revoked: {
+    status: 410,
+    title: "This invite link was withdrawn",
+    explanation: "Your service provider revoked this link, so it can no longer be used.",
+    next: "Ask your service provider whether a new link is on its way.",
+  },
+  onboarding_closed: {
+    status: 404,
+    title: "Connecting without an invite is turned off",
+    explanation: "This portal only connects organizations that were invited.",
+    next: "Ask your service provider for an invite link.",
+  },
+  malformed_callback: {
+    status: 400,
+    title: "The answer from Microsoft could not be read",
+    explanation: "The address this page was opened with is damaged, too long, or repeats a value.",
+    next: "Start again from your invite link.",
+  },
+  no_consent_in_progress: {
+    status: 400,
+    title: "No consent was started in this browser",
+    explanation:
+      "We could not find the consent you started. This happens when the invite link was opened in another browser, when cookies are blocked, or when this address was opened directly.",
+    next: "Open your invite link again in this browser and start from there.",
+  },
+  state_missing: {
+    status: 400,
+    title: "The answer from Microsoft is incomplete",
+    explanation: "Microsoft's answer did not include the security value that ties it to the consent you started.",
+    next: "Start again from your invite link.",
+  },
+  state_unexpected: {
+    status: 400,
+    title: "This answer belongs to a different consent",
+    explanation:
+      "The answer does not match the consent started in this browser. If you started several consents at once, only the most recent one can finish; otherwise someone may have sent you a forged link.",
+    next: "Start again from your invite link. Nothing was recorded.",
+  },
+  state_expired: {
+    status: 400,
+    title: "The consent took too long",
+    explanation: "More than 15 minutes passed between starting and finishing, so the answer can no longer be trusted.",
+    next: "Start again from your invite link; it only takes a minute.",
+  },
+  state_reused: {
+    status: 409,
+    title: "This consent was already completed",
+    explanation: "This answer from Microsoft was already used once. It cannot be used again, for example by reloading the page.",
+    next: "Nothing more is needed. To consent again, start from your invite link.",
+  },
+  invalid_tenant: {
+    status: 400,
+    title: "Microsoft's answer names no valid organization",
+    explanation: "The organization in the answer is not a tenant ID.",
+    next: "Start again from your invite link.",
+  },
+  tenant_mismatch: {
+    status: 403,
+    title: "You consented for a different organization",
+    explanation: "This invite was made for another organization than the one you signed in with. Nothing was connected.",
+    next: "Sign in with an administrator account of the invited organization and start again from your invite link, or ask your service provider for an invite for this organization.",
+  },
+  cancelled: {
+    status: 200,
+    title: "You cancelled the consent",
+    explanation: "Nothing was granted and nothing was connected.",
+    next: "When you are ready, open your invite link again and choose Accept.",
+  },
+  declined: {
+    status: 200,
+    title: "The consent was declined",
+    explanation: "Microsoft reports that the permissions were declined, so nothing was granted.",
+    next: "If this was a mistake, open your invite link again and choose Accept.",
+  },
+  admin_required: {
+    status: 200,
+    title: "An administrator needs to approve this",
+    explanation:
+      "The account you signed in with cannot grant permissions for the whole organization. Only a Global Administrator or a Privileged Role Administrator can.",
+    next: "Forward your invite link to one of your administrators and ask them to open it and choose Accept.",
+  },
+  consent_error: {
+    status: 502,
+    title: "Microsoft could not complete the consent",
+    explanation: "Microsoft returned an error instead of a consent.",
+    next: "Try again from your invite link. If it keeps happening, send the code and the IDs below to your service provider.",
+  },
+  not_partner: {
+    status: 403,
+    title: "This dashboard is for partner staff",
+    explanation: "You signed in with an account from another organization. Only users of the partner's own tenant can use the dashboard.",
+    next: "Sign out and sign in with your work account at the partner, or, if you are a customer, use the invite link you were sent.",
+  },
+  sign_in_failed: {
+    status: 400,
+    title: "Sign-in could not be completed",
+    explanation: "The sign-in answer could not be matched to a sign-in started in this browser, or it was rejected.",
+    next: "Start the sign-in again.",
+  },
+};
+
+export function problem(kind: ProblemKind, details?: Problem["details"]): Problem {
+  return { kind, ...TEXT[kind], ...(details?.length ? { details } : {}) };
+}

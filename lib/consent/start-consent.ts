@@ -1,0 +1,54 @@
+import "server-only";
+
+import { randomBytes } from "node:crypto";
+
+import { getConfig } from "@/lib/config";
+import { buildAdminConsentUrl } from "@/lib/consent/admin-consent-url";
+import { sealConsentFlow } from "@/lib/consent/consent-cookie";
+import { problem, type Problem } from "@/lib/consent/problems";
+import type { Db } from "@/lib/db/database";
+import { appendAudit } from "@/lib/db/repositories/audit";
+import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
+import { findInviteByCode, type Meta } from "@/lib/invites/invites";
+import { findPermission } from "@/lib/permissions/catalog";
+
+export type StartOutcome = { kind: "redirect"; url: string; cookie: Awaited<ReturnType<typeof sealConsentFlow>> } | { kind: "problem"; problem: Problem };
+
+export function consentRedirectUri(): string {
+  return `${getConfig().publicBaseUrl}/consent/callback`;
+}
+
+/**
+ * Starts an admin consent for an invite (or, with open onboarding, for any tenant):
+ * a fresh 192-bit state sealed with the invite into a short-lived cookie, and the
+ * identity platform's admin-consent URL to redirect to.
+ */
+export async function startConsent(db: Db, code: string | null, meta: Meta): Promise<StartOutcome> {
+  const config = getConfig();
+  let inviteId: string | null = null;
+  let tenantHint: string | null = null;
+  if (code === null) {
+    if (!config.openOnboarding) return { kind: "problem", problem: problem("onboarding_closed") };
+  } else {
+    const found = await findInviteByCode(db, code);
+    if (found.kind === "unknown") return { kind: "problem", problem: problem("invite_unknown") };
+    if (found.kind === "expired") return { kind: "problem", problem: problem("invite_expired") };
+    if (found.kind === "revoked") return { kind: "problem", problem: problem("invite_revoked") };
+    inviteId = found.invite.id;
+    tenantHint = found.invite.tenantHint;
+  }
+  const state = randomBytes(24).toString("base64url");
+  const resources = [...new Set(config.appPermissions.map((p) => findPermission(p)!.resource))];
+  const url = buildAdminConsentUrl({
+    cloud: config.cloud,
+    clientId: config.clientId,
+    redirectUri: consentRedirectUri(),
+    state,
+    tenant: tenantHint,
+    version: config.adminConsentVersion,
+    resources,
+  });
+  await recordConsentEvent(db, { inviteId, kind: "started", details: { tenantHint, version: config.adminConsentVersion }, ...meta });
+  await appendAudit(db, { actor: "admin:unknown", action: "consent.started", target: inviteId, details: { tenantHint }, ...meta });
+  return { kind: "redirect", url, cookie: await sealConsentFlow({ state, inviteId, issuedAt: Date.now() }) };
+}

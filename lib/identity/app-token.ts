@@ -1,0 +1,72 @@
+import "server-only";
+
+import { decodeJwt } from "jose";
+import { z } from "zod";
+
+import { getConfig } from "@/lib/config";
+import { AppError } from "@/lib/errors";
+import { IdentityError, toIdentityFailure } from "@/lib/identity/identity-error";
+import { getMsalClient } from "@/lib/identity/msal-client";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type TokenResource = "graph" | "exchange";
+
+/** The claims of an app-only token Consentry reads. */
+export interface AppTokenClaims {
+  tid: string;
+  appid: string | null;
+  roles: string[];
+  oid: string | null;
+  idtyp: string | null;
+  appidacr: string | null;
+}
+
+export interface AppToken {
+  accessToken: string;
+  claims: AppTokenClaims;
+  expiresOn: Date | null;
+}
+
+const claimsSchema = z.object({
+  tid: z.string(),
+  appid: z.string().optional(),
+  roles: z.array(z.string()).optional(),
+  oid: z.string().optional(),
+  idtyp: z.string().optional(),
+  appidacr: z.string().optional(),
+});
+
+/**
+ * An app-only token for one tenant (client credentials). `fresh` skips msal-node's
+ * cache: verification right after consent must see the roles Microsoft has now, not
+ * a token issued before replication finished.
+ * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+ */
+export async function acquireAppToken(tenantId: string, resource: TokenResource, options: { fresh?: boolean } = {}): Promise<AppToken> {
+  if (!GUID.test(tenantId)) throw new AppError("invalid_tenant", `"${tenantId.slice(0, 60)}" is not a tenant ID.`, { status: 400 });
+  const config = getConfig();
+  const resourceUri = resource === "graph" ? config.cloud.graphResource : config.cloud.exchangeResource;
+  let result;
+  try {
+    result = await getMsalClient().acquireTokenByClientCredential({
+      scopes: [`${resourceUri}/.default`],
+      authority: `${config.cloud.authorityHost}/${tenantId.toLowerCase()}`,
+      skipCache: options.fresh ?? false,
+    });
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new IdentityError(toIdentityFailure(error));
+  }
+  if (!result?.accessToken) throw new IdentityError({ error: "no_token", aadsts: null, description: "The token endpoint answered without a token.", traceId: null, correlationId: null });
+  const parsed = claimsSchema.safeParse(decodeJwt(result.accessToken));
+  if (!parsed.success) {
+    throw new IdentityError({ error: "invalid_token", aadsts: null, description: "The access token's claims are not those of an app-only token.", traceId: null, correlationId: null });
+  }
+  const c = parsed.data;
+  return {
+    accessToken: result.accessToken,
+    claims: { tid: c.tid.toLowerCase(), appid: c.appid ?? null, roles: c.roles ?? [], oid: c.oid ?? null, idtyp: c.idtyp ?? null, appidacr: c.appidacr ?? null },
+    expiresOn: result.expiresOn ?? null,
+  };
+}
