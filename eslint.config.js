@@ -16,6 +16,9 @@ const config = [
     },
   },
   {
+    rules: { "@typescript-eslint/no-unused-vars": ["warn", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }] },
+  },
+  {
     // Tests read untyped JSON (Graph bodies, scenario fixtures) and poke at it freely.
     files: ["tests/**"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },

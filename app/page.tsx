@@ -1,3 +1,5 @@
+import Link from "next/link";
+
 import { getPortalStatus } from "@/lib/status/portal-status";
 
 export const dynamic = "force-dynamic";
@@ -36,6 +38,17 @@ export default async function HomePage() {
           Online on its own (app-only). Consentry takes each customer from an invite link to a verified, tested tenant,
           and tells you precisely what to fix when a permission does not work.
         </p>
+        <div className="mt-6 flex flex-wrap gap-3">
+          <Link href="/dashboard" className="rounded-md bg-brand-600 px-5 py-2.5 font-semibold text-white hover:bg-brand-700">
+            Partner dashboard
+          </Link>
+          {status.openOnboarding ? (
+            <Link href="/consent" className="rounded-md border border-slate-300 bg-white px-5 py-2.5 font-semibold hover:bg-slate-50">
+              Connect your Microsoft 365
+            </Link>
+          ) : null}
+        </div>
+        <p className="mt-3 text-sm text-slate-500">Customer administrators: open the invite link your service provider sent you.</p>
       </header>
 
       <section aria-labelledby="how-heading" className="mt-12">

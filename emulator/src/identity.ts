@@ -459,11 +459,16 @@ async function authenticateClient(ctx: EmulatorContext, app: AppState, form: URL
     if (typeof claims.jti !== "string" || claims.jti.length === 0) {
       return { ok: false, status: 401, error: "invalid_client", code: 700023, message: "Client assertion is missing the 'jti' claim." };
     }
-    for (const [jti, expiry] of ctx.state.usedAssertionIds) if (expiry < now - 600) ctx.state.usedAssertionIds.delete(jti);
-    if (ctx.state.usedAssertionIds.has(`${clientId}:${claims.jti}`)) {
-      return { ok: false, status: 401, error: "invalid_client", code: 700025, message: "Client assertion contains a 'jti' that was already used; each assertion may be used once." };
+    // msal-node sends the same assertion again until it expires, and Entra ID accepts that;
+    // what is refused is a different assertion carrying a jti already seen.
+    for (const [jti, seen] of ctx.state.usedAssertionIds) if (seen.expiry < now - 600) ctx.state.usedAssertionIds.delete(jti);
+    const key = `${clientId}:${claims.jti}`;
+    const fingerprint = createHash("sha256").update(assertion).digest("base64url");
+    const seen = ctx.state.usedAssertionIds.get(key);
+    if (seen && seen.fingerprint !== fingerprint) {
+      return { ok: false, status: 401, error: "invalid_client", code: 700025, message: "Client assertion contains a 'jti' that was already used by another assertion." };
     }
-    ctx.state.usedAssertionIds.set(`${clientId}:${claims.jti}`, claims.exp);
+    ctx.state.usedAssertionIds.set(key, { expiry: claims.exp, fingerprint });
     return { ok: true, credential: "certificate" };
   }
   return { ok: false, status: 401, error: "invalid_client", code: 7000218, message: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'." };

@@ -63,7 +63,8 @@ export class EmulatorState {
   private readonly domainIndex = new Map<string, string>();
   readonly apps = new Map<string, AppState>();
   private readonly servicePrincipals = new Map<string, ServicePrincipal>();
-  readonly usedAssertionIds = new Map<string, number>();
+  /** jti → the assertion that first used it, until it expires. */
+  readonly usedAssertionIds = new Map<string, { expiry: number; fingerprint: string }>();
   readonly authCodes = new Map<string, AuthCode>();
   readonly consents: ConsentRecord[] = [];
   faults: (Fault & { fired: number })[] = [];

@@ -10,6 +10,7 @@ export interface PortalStatus {
   database: { engine: "sqlite" | "postgres"; schemaVersion: number };
   clientId: string;
   credential: "secret" | "certificate" | "none";
+  openOnboarding: boolean;
 }
 
 const CLOUD_LABELS: Record<CloudName, string> = {
@@ -30,5 +31,6 @@ export async function getPortalStatus(): Promise<PortalStatus> {
     database: { engine: database.engine, schemaVersion: LATEST_VERSION },
     clientId: config.clientId,
     credential: config.credential?.kind ?? "none",
+    openOnboarding: config.openOnboarding,
   };
 }

@@ -1,0 +1,127 @@
+import type { Metadata } from "next";
+
+import { LiveStatus } from "@/app/consent/result/[attemptId]/live-status";
+import { PublicCard, ProblemView } from "@/app/ui/problem-view";
+import { problem } from "@/lib/consent/problems";
+import { getConsentResultView, type ConsentResultView } from "@/lib/consent/views";
+import { RESOURCE_LABELS, type PermissionInfo } from "@/lib/permissions/catalog";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Consent result", robots: { index: false, follow: false } };
+
+function PermissionList({ items, testId }: { items: PermissionInfo[]; testId: string }) {
+  return (
+    <ul className="mt-2 space-y-2" data-testid={testId}>
+      {items.map((p) => (
+        <li key={p.name} className="rounded border border-slate-200 p-3">
+          <p className="font-medium">{p.description}</p>
+          <p className="font-mono text-xs text-slate-500">
+            {p.name} · {RESOURCE_LABELS[p.resource]}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Verifying({ view, attemptId }: { view: ConsentResultView; attemptId: string }) {
+  return (
+    <section aria-labelledby="waiting-title" data-status="verifying">
+      <noscript>
+        <meta httpEquiv="refresh" content="3" />
+      </noscript>
+      <h1 id="waiting-title" className="text-2xl font-semibold">
+        Microsoft is finishing your consent
+      </h1>
+      <p className="mt-3 text-slate-700">
+        Thank you. Microsoft takes a moment to make a new consent visible everywhere. We are checking that {view.appName} can now sign in to your
+        organization; this page updates by itself, usually within a minute.
+      </p>
+      <LiveStatus attemptId={attemptId} />
+    </section>
+  );
+}
+
+function Verified({ view }: { view: ConsentResultView }) {
+  const org = view.organization;
+  return (
+    <section aria-labelledby="done-title" data-status="verified">
+      <h1 id="done-title" className="text-2xl font-semibold text-emerald-800">
+        {org?.name ? `${org.name} is connected` : "Your organization is connected"}
+      </h1>
+      <p className="mt-3 text-slate-700">
+        Microsoft confirmed the consent: {view.appName} now has its own access to your organization
+        {org?.initialDomain ? (
+          <>
+            {" "}
+            (<span className="font-mono">{org.initialDomain}</span>)
+          </>
+        ) : null}
+        . {view.partnerName} sees the same result.
+      </p>
+      <h2 className="mt-6 text-lg font-semibold">What {view.appName} can now do</h2>
+      <PermissionList items={view.granted} testId="granted" />
+      {view.missing.length ? (
+        <>
+          <h2 className="mt-6 text-lg font-semibold text-amber-800">Not granted yet</h2>
+          <p className="mt-1 text-slate-700">
+            The app is configured for these too, but Microsoft&rsquo;s token does not include them, so the features that need them will not work. Open your
+            invite link again and accept to grant them.
+          </p>
+          <PermissionList items={view.missing} testId="missing" />
+        </>
+      ) : (
+        <p className="mt-6 text-slate-700">Nothing is missing: every permission the app needs was granted.</p>
+      )}
+      <p className="mt-6 text-sm text-slate-500">Tenant ID: <span className="font-mono">{view.tenantId}</span></p>
+    </section>
+  );
+}
+
+function Failed({ view }: { view: ConsentResultView }) {
+  const replication = view.error?.code === "AADSTS7000229" || view.error?.code === "AADSTS700016" || view.error?.code === "no_roles";
+  return (
+    <section aria-labelledby="failed-title" data-status="failed">
+      <h1 id="failed-title" className="text-2xl font-semibold text-red-800">
+        {replication ? "Microsoft has not finished the consent yet" : "The consent could not be confirmed"}
+      </h1>
+      <p className="mt-3 text-slate-700">
+        {replication
+          ? "You accepted, but after several tries Microsoft still does not let the app in. This usually resolves within minutes."
+          : "You accepted, but Microsoft refused the app's sign-in to your organization. This is most often a setting on the app's side."}
+      </p>
+      <p className="mt-3 font-medium">
+        {replication
+          ? `${view.partnerName} can re-test your organization from their dashboard; you do not need to do anything else.`
+          : `${view.partnerName} has been told and will follow up. Quote the code below if you contact them.`}
+      </p>
+      <dl className="mt-4 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 rounded-md bg-slate-100 p-4 text-sm">
+        <dt className="text-slate-500">Code</dt>
+        <dd className="font-mono">{view.error?.code ?? "unknown"}</dd>
+        <dt className="text-slate-500">Detail</dt>
+        <dd className="break-words">{view.error?.message ?? "none"}</dd>
+        <dt className="text-slate-500">Tenant ID</dt>
+        <dd className="font-mono">{view.tenantId}</dd>
+      </dl>
+    </section>
+  );
+}
+
+// GET /consent/result/<attemptId> — the admin's result: waiting, then verified or failed.
+export default async function ConsentResultPage({ params }: { params: Promise<{ attemptId: string }> }) {
+  const { attemptId } = await params;
+  const view = await getConsentResultView(attemptId);
+  return (
+    <PublicCard>
+      {!view ? (
+        <ProblemView problem={{ ...problem("no_consent_in_progress"), title: "There is no consent result here", explanation: "This address does not belong to a consent." }} />
+      ) : view.status === "verifying" ? (
+        <Verifying view={view} attemptId={attemptId} />
+      ) : view.status === "verified" ? (
+        <Verified view={view} />
+      ) : (
+        <Failed view={view} />
+      )}
+    </PublicCard>
+  );
+}

@@ -1,0 +1,72 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+
+import { revokeInviteAction } from "@/app/dashboard/invites/actions";
+import { InviteForm, RenewButton } from "@/app/dashboard/invites/invite-form";
+import { StatusBadge, When } from "@/app/ui/status-badge";
+import { listInvitesForDashboard } from "@/lib/dashboard/dashboard";
+import { requirePartner } from "@/lib/session/partner-session";
+
+export const metadata: Metadata = { title: "Invites" };
+
+// GET /dashboard/invites — create, copy, renew and revoke invite links.
+export default async function InvitesPage() {
+  const partner = await requirePartner();
+  const invites = await listInvitesForDashboard(partner);
+  return (
+    <>
+      <h1 className="text-2xl font-semibold">Invites</h1>
+      <div className="mt-4">
+        <InviteForm />
+      </div>
+      <table className="mt-8 w-full text-sm" data-testid="invites">
+        <thead>
+          <tr className="border-b border-slate-200 text-left text-slate-500">
+            <th className="py-2 pr-4 font-medium">Customer</th>
+            <th className="py-2 pr-4 font-medium">State</th>
+            <th className="py-2 pr-4 font-medium">Tenant</th>
+            <th className="py-2 pr-4 font-medium">Created</th>
+            <th className="py-2 pr-4 font-medium">Expires</th>
+            <th className="py-2 pr-4 font-medium">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {invites.map((i) => (
+            <tr key={i.id} className="border-b border-slate-100 align-top" data-invite={i.id}>
+              <td className="py-2 pr-4">
+                {i.customerName}
+                {i.lastError ? <div className="text-xs text-red-800">{i.lastError}</div> : null}
+              </td>
+              <td className="py-2 pr-4">
+                <StatusBadge status={i.state} />
+              </td>
+              <td className="py-2 pr-4 font-mono text-xs">
+                {i.tenantId ? <Link href={`/dashboard/tenants/${i.tenantId}`}>{i.tenantId}</Link> : (i.tenantHint ?? "any")}
+              </td>
+              <td className="py-2 pr-4">
+                <When iso={i.createdAt} />
+                <div className="text-xs text-slate-500">{i.createdBy}</div>
+              </td>
+              <td className="py-2 pr-4">
+                <When iso={i.expiresAt} />
+              </td>
+              <td className="space-x-3 py-2 pr-4">
+                {i.state !== "revoked" && i.state !== "expired" ? (
+                  <>
+                    <RenewButton inviteId={i.id} />
+                    <form action={revokeInviteAction} className="inline">
+                      <input type="hidden" name="inviteId" value={i.id} />
+                      <button type="submit" className="text-red-700 hover:underline">
+                        Revoke
+                      </button>
+                    </form>
+                  </>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

@@ -1,0 +1,66 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+
+import { StatusBadge, When } from "@/app/ui/status-badge";
+import { listTenantsForDashboard } from "@/lib/dashboard/dashboard";
+import { requirePartner } from "@/lib/session/partner-session";
+
+export const metadata: Metadata = { title: "Tenants" };
+
+// GET /dashboard — every onboarded tenant with its status and last change.
+export default async function TenantsPage() {
+  const partner = await requirePartner();
+  const { tenants, counts } = await listTenantsForDashboard(partner);
+  return (
+    <>
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Tenants</h1>
+          <p className="text-sm text-slate-600">
+            {counts.consented} consented · {counts.failed} failed · {counts.revoked + counts.deleted} revoked or deleted
+          </p>
+        </div>
+        <Link href="/dashboard/invites" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+          Invite a customer
+        </Link>
+      </div>
+      {tenants.length === 0 ? (
+        <p className="mt-8 rounded-md border border-dashed border-slate-300 p-8 text-center text-slate-600">
+          No tenant has been onboarded yet. Create an invite and send its link to the customer&rsquo;s administrator.
+        </p>
+      ) : (
+        <table className="mt-6 w-full border-collapse text-sm" data-testid="tenants">
+          <thead>
+            <tr className="border-b border-slate-200 text-left text-slate-500">
+              <th className="py-2 pr-4 font-medium">Organization</th>
+              <th className="py-2 pr-4 font-medium">Status</th>
+              <th className="py-2 pr-4 font-medium">Initial domain</th>
+              <th className="py-2 pr-4 font-medium">Permissions</th>
+              <th className="py-2 pr-4 font-medium">Last change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tenants.map((t) => (
+              <tr key={t.id} className="border-b border-slate-100" data-tenant={t.id}>
+                <td className="py-2 pr-4">
+                  <Link href={`/dashboard/tenants/${t.id}`} className="font-medium text-brand-700 hover:underline">
+                    {t.displayName ?? t.customerName ?? t.id}
+                  </Link>
+                  <div className="font-mono text-xs text-slate-500">{t.id}</div>
+                </td>
+                <td className="py-2 pr-4">
+                  <StatusBadge status={t.status} />
+                </td>
+                <td className="py-2 pr-4 font-mono text-xs">{t.initialDomain ?? "—"}</td>
+                <td className="py-2 pr-4">{t.roles.length}</td>
+                <td className="py-2 pr-4">
+                  <When iso={t.updatedAt} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,101 @@
+import "server-only";
+
+import { getConfig } from "@/lib/config";
+import { problem, type Problem } from "@/lib/consent/problems";
+import { getDatabase } from "@/lib/db/database";
+import { getConsentAttempt } from "@/lib/db/repositories/consent-attempts";
+import { getInvite } from "@/lib/db/repositories/invites";
+import { getPermissionSet } from "@/lib/db/repositories/permission-sets";
+import { getTenant } from "@/lib/db/repositories/tenants";
+import { ensureVerification } from "@/lib/consent/verify";
+import { findInviteByCode, noteInviteOpened, type Meta } from "@/lib/invites/invites";
+import { findPermission, type PermissionInfo } from "@/lib/permissions/catalog";
+import { currentPermissionSet, describePermissions } from "@/lib/permissions/permission-set";
+
+export interface ConsentPageView {
+  kind: "ok";
+  appName: string;
+  partnerName: string;
+  customerName: string | null;
+  tenantHint: string | null;
+  permissions: PermissionInfo[];
+  expiresAt: string | null;
+  /** Where the button posts to. */
+  startPath: string;
+}
+
+/** The public consent page of an invite (or of open onboarding when `code` is null). */
+export async function getConsentPageView(code: string | null, meta: Meta): Promise<ConsentPageView | { kind: "problem"; problem: Problem }> {
+  const config = getConfig();
+  const { db } = await getDatabase();
+  if (code === null) {
+    if (!config.openOnboarding) return { kind: "problem", problem: problem("onboarding_closed") };
+    const set = await currentPermissionSet(db);
+    return { kind: "ok", appName: config.appDisplayName, partnerName: config.partnerDisplayName, customerName: null, tenantHint: null, permissions: describePermissions(set), expiresAt: null, startPath: "/consent/start" };
+  }
+  const found = await findInviteByCode(db, code);
+  if (found.kind !== "ok") return { kind: "problem", problem: problem(found.kind === "unknown" ? "invite_unknown" : found.kind === "expired" ? "invite_expired" : "invite_revoked") };
+  await noteInviteOpened(db, found.invite, meta);
+  const set = (await getPermissionSet(db, found.invite.permissionSetVersion)) ?? (await currentPermissionSet(db));
+  return {
+    kind: "ok",
+    appName: config.appDisplayName,
+    partnerName: config.partnerDisplayName,
+    customerName: found.invite.customerName,
+    tenantHint: found.invite.tenantHint,
+    permissions: describePermissions(set),
+    expiresAt: found.invite.expiresAt,
+    startPath: `/consent/${code}/start`,
+  };
+}
+
+export interface ConsentResultView {
+  status: "verifying" | "verified" | "failed";
+  appName: string;
+  partnerName: string;
+  tenantId: string;
+  organization: { name: string | null; initialDomain: string | null; defaultDomain: string | null } | null;
+  granted: PermissionInfo[];
+  /** Configured for the app but not in the token: the app cannot do these yet. */
+  missing: PermissionInfo[];
+  tries: number;
+  startedAt: string;
+  deadlineAt: string;
+  error: { code: string | null; message: string | null } | null;
+}
+
+/** The admin's result page: verifying, then what was granted and what is missing. */
+export async function getConsentResultView(attemptId: string): Promise<ConsentResultView | null> {
+  const { db } = await getDatabase();
+  const attempt = await getConsentAttempt(db, attemptId);
+  if (!attempt) return null;
+  if (attempt.status === "verifying") void ensureVerification(db, attempt.id);
+  const config = getConfig();
+  const invite = attempt.inviteId ? await getInvite(db, attempt.inviteId) : null;
+  const set = (invite ? await getPermissionSet(db, invite.permissionSetVersion) : null) ?? (await currentPermissionSet(db));
+  const roles = new Set(attempt.roles ?? []);
+  const configured = describePermissions(set);
+  const tenant = attempt.status === "verifying" ? null : await getTenant(db, attempt.tenantClaim);
+  return {
+    status: attempt.status,
+    appName: config.appDisplayName,
+    partnerName: config.partnerDisplayName,
+    tenantId: attempt.tenantClaim,
+    organization: tenant ? { name: tenant.displayName, initialDomain: tenant.initialDomain, defaultDomain: tenant.defaultDomain } : null,
+    granted: [...roles].map((r) => findPermission(r) ?? { name: r, resource: "graph", appRoleId: "", description: "A permission Consentry has no description for.", why: "" }),
+    missing: attempt.status === "verifying" ? [] : configured.filter((p) => !roles.has(p.name)),
+    tries: attempt.tries,
+    startedAt: attempt.startedAt,
+    deadlineAt: attempt.deadlineAt,
+    error: attempt.status === "failed" ? { code: attempt.lastErrorCode, message: attempt.lastError } : null,
+  };
+}
+
+/** The status the result page polls for. */
+export async function getConsentAttemptStatus(attemptId: string): Promise<{ status: string; tries: number } | null> {
+  const { db } = await getDatabase();
+  const attempt = await getConsentAttempt(db, attemptId);
+  if (!attempt) return null;
+  if (attempt.status === "verifying") void ensureVerification(db, attempt.id);
+  return { status: attempt.status, tries: attempt.tries };
+}

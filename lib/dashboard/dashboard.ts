@@ -1,0 +1,72 @@
+import "server-only";
+
+import { getDatabase } from "@/lib/db/database";
+import { listAudit, type AuditEntry } from "@/lib/db/repositories/audit";
+import { listConsentEvents, type ConsentEvent } from "@/lib/db/repositories/consent-events";
+import { listInvites, type Invite } from "@/lib/db/repositories/invites";
+import { getPermissionSet } from "@/lib/db/repositories/permission-sets";
+import { countTenantsByStatus, getTenant, listTenants, type Tenant } from "@/lib/db/repositories/tenants";
+import type { TenantStatus } from "@/lib/db/schema";
+import { findPermission, type PermissionInfo } from "@/lib/permissions/catalog";
+import { currentPermissionSet, describePermissions } from "@/lib/permissions/permission-set";
+import type { Partner } from "@/lib/session/partner-session";
+
+export interface TenantRowView extends Tenant {
+  inviteId: string | null;
+  customerName: string | null;
+}
+
+/** Every tenant with status and last change, and the invite that onboarded it. */
+export async function listTenantsForDashboard(_partner: Partner): Promise<{ tenants: TenantRowView[]; counts: Record<TenantStatus, number> }> {
+  const { db } = await getDatabase();
+  const [tenants, invites, counts] = await Promise.all([listTenants(db), listInvites(db, { limit: 5000 }), countTenantsByStatus(db)]);
+  const byTenant = new Map<string, Invite>();
+  for (const invite of invites) if (invite.tenantId && !byTenant.has(invite.tenantId)) byTenant.set(invite.tenantId, invite);
+  return {
+    tenants: tenants.map((t) => ({ ...t, inviteId: byTenant.get(t.id)?.id ?? null, customerName: byTenant.get(t.id)?.customerName ?? null })),
+    counts,
+  };
+}
+
+export interface TenantDetailView {
+  tenant: Tenant;
+  events: ConsentEvent[];
+  invites: Invite[];
+  /** Configured now vs in the last verified token. */
+  configured: PermissionInfo[];
+  missing: PermissionInfo[];
+  extra: string[];
+  consentedVersion: number | null;
+  currentVersion: number;
+}
+
+export async function getTenantDetail(_partner: Partner, tenantId: string): Promise<TenantDetailView | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(tenantId)) return null;
+  const { db } = await getDatabase();
+  const tenant = await getTenant(db, tenantId);
+  if (!tenant) return null;
+  const [events, invites, current] = await Promise.all([listConsentEvents(db, { tenantId, limit: 100 }), listInvites(db, { limit: 5000 }), currentPermissionSet(db)]);
+  const consentedSet = tenant.consentedPermissionSetVersion ? await getPermissionSet(db, tenant.consentedPermissionSetVersion) : null;
+  const configured = describePermissions(current);
+  const roles = new Set(tenant.roles);
+  return {
+    tenant,
+    events,
+    invites: invites.filter((i) => i.tenantId === tenant.id),
+    configured,
+    missing: configured.filter((p) => !roles.has(p.name)),
+    extra: tenant.roles.filter((r) => !configured.some((p) => p.name === r) && findPermission(r) !== undefined),
+    consentedVersion: consentedSet?.version ?? null,
+    currentVersion: current.version,
+  };
+}
+
+export async function listInvitesForDashboard(_partner: Partner): Promise<Invite[]> {
+  const { db } = await getDatabase();
+  return listInvites(db, { limit: 1000 });
+}
+
+export async function listAuditForDashboard(_partner: Partner, before?: string): Promise<AuditEntry[]> {
+  const { db } = await getDatabase();
+  return listAudit(db, { limit: 100, before });
+}
