@@ -71,6 +71,9 @@ function domainsOf(tenant: ScenarioTenant) {
   }));
 }
 
+/** The Exchange Online (Plan 2) SKU, given to licensed users. */
+const EXCHANGE_SKU = "19ec0d23-8335-4cbd-94ac-6050e30712fa";
+
 function userOf(user: ScenarioUser) {
   return {
     id: user.id,
@@ -78,6 +81,7 @@ function userOf(user: ScenarioUser) {
     displayName: user.displayName,
     mail: user.mailbox === "none" ? null : user.userPrincipalName,
     accountEnabled: true,
+    assignedLicenses: user.licensed ? [{ disabledPlans: [], skuId: EXCHANGE_SKU }] : [],
   };
 }
 
@@ -118,6 +122,12 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
   if (request.method !== "GET") return error(405, "Request_BadRequest", `Specified HTTP method is not allowed for the request target.`);
 
   const segments = path.split("/").slice(2).map(decodeURIComponent);
+  // servicePrincipals(appId='…') is Graph's alternate key; read it as servicePrincipals/<id>.
+  const alternate = /^servicePrincipals\(appId='([0-9a-f-]{36})'\)$/i.exec(segments[0] ?? "");
+  if (alternate) {
+    const sp = ctx.state.servicePrincipal(tenant.id, alternate[1]!.toLowerCase());
+    segments.splice(0, 1, "servicePrincipals", sp?.id ?? `appId=${alternate[1]}`);
+  }
   const [collection, id, sub, ...rest] = segments;
   if (rest.length > 0) return error(400, "BadRequest", `Resource not found for the segment '${rest[0]}'.`);
 

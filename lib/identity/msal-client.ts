@@ -36,7 +36,8 @@ export function buildMsalConfiguration(config: Config): Configuration {
         piiLoggingEnabled: false,
         logLevel: LogLevel.Warning,
         loggerCallback: (level, message) => {
-          if (level <= LogLevel.Warning) console.warn(`[msal] ${message}`);
+          // Client-credential answers never carry client_info; msal-node warns about it on every token.
+          if (level <= LogLevel.Warning && !message.includes("No client info in response")) console.warn(`[msal] ${message}`);
         },
       },
     },
@@ -49,4 +50,9 @@ const globalForMsal = globalThis as unknown as { consentryMsal?: ConfidentialCli
 export function getMsalClient(): ConfidentialClientApplication {
   globalForMsal.consentryMsal ??= new ConfidentialClientApplication(buildMsalConfiguration(getConfig()));
   return globalForMsal.consentryMsal;
+}
+
+/** Drops the cached client (tests that point the portal at another emulator). */
+export function resetMsalClientForTests(): void {
+  delete globalForMsal.consentryMsal;
 }

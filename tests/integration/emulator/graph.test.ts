@@ -185,6 +185,13 @@ describe("Graph v1.0 in the sandbox", () => {
     expect(ids).toContain("810c84a8-4a9e-49e6-bf7d-12d183f40d01"); // Mail.Read
     expect(ids).toContain("dc50a0fb-09a3-484d-be87-e023b12c6440"); // Exchange.ManageAsApp
     expect(assignments.body.value[0]).toMatchObject({ principalId: sp.id, principalType: "ServicePrincipal" });
+    const byAppId = await graph(TENANTS.northwind, `/v1.0/servicePrincipals(appId='${DEMO_APP_ID}')/appRoleAssignments`);
+    expect(byAppId.body.value.map((a: { appRoleId: string }) => a.appRoleId).sort()).toEqual([...ids].sort());
+  });
+
+  it("lists users with their licences", async () => {
+    const { body } = await graph(TENANTS.northwind, "/v1.0/users?$select=userPrincipalName,assignedLicenses");
+    expect(body.value[0].assignedLicenses).toEqual([{ disabledPlans: [], skuId: expect.any(String) }]);
   });
 });
 

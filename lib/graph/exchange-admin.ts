@@ -1,0 +1,61 @@
+import "server-only";
+
+import { getConfig } from "@/lib/config";
+import { backoffWithJitterMs, DEFAULT_RETRY_POLICY, retryAfterMs, type RetryPolicy } from "@/lib/graph/retry";
+
+export interface ExchangeAnswer {
+  status: number | null;
+  headers: Record<string, string>;
+  body: unknown;
+  latencyMs: number;
+  requestId: string | null;
+}
+
+/** The arbitration mailbox the Exchange admin API routes app-only calls by. */
+const ANCHOR = "SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}";
+const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Runs one cmdlet through the Exchange Online admin API (the REST endpoint behind
+ * Exchange Online PowerShell v3), addressing the tenant as given — its initial
+ * .onmicrosoft.com domain is the reliable choice. Retry-After and 5xx are honoured.
+ */
+export async function invokeExchangeCommand(accessToken: string, tenant: string, cmdlet: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<ExchangeAnswer> {
+  if (!DOMAIN.test(tenant) && !GUID.test(tenant)) throw new Error(`"${tenant.slice(0, 60)}" cannot address an Exchange tenant.`);
+  const url = `${getConfig().cloud.exchangeHost}/adminapi/beta/${encodeURIComponent(tenant)}/InvokeCommand`;
+  let throttles = 0;
+  let errors = 0;
+  for (;;) {
+    const started = performance.now();
+    let status: number | null = null;
+    let headers: Record<string, string> = {};
+    let body: unknown;
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json", accept: "application/json", "X-AnchorMailbox": `UPN:${ANCHOR}@${tenant}` },
+        body: JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: {} } }),
+        signal: AbortSignal.timeout(policy.timeoutMs),
+        redirect: "error",
+      });
+      status = response.status;
+      headers = Object.fromEntries([...response.headers].map(([k, v]) => [k.toLowerCase(), v]));
+      body = await response.json().catch(() => undefined);
+    } catch (error) {
+      body = { error: { code: (error as Error).name === "TimeoutError" ? "timeout" : "network_error", message: (error as Error).message } };
+    }
+    const latencyMs = performance.now() - started;
+    if (status === 429 && throttles < policy.maxThrottleRetries) {
+      throttles++;
+      await policy.sleep(retryAfterMs(headers["retry-after"]) ?? 1000);
+      continue;
+    }
+    if ((status === null || status >= 500) && errors < policy.maxErrorRetries) {
+      errors++;
+      await policy.sleep(backoffWithJitterMs(errors, policy.random));
+      continue;
+    }
+    return { status, headers, body, latencyMs, requestId: headers["request-id"] ?? null };
+  }
+}

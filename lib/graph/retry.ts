@@ -1,0 +1,36 @@
+/**
+ * Retry-After in milliseconds: delta-seconds (fractions allowed, as Graph sends them) or
+ * an HTTP date. Null when absent or unreadable.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#field.retry-after
+ */
+export function retryAfterMs(value: string | null | undefined, now: number = Date.now()): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+/** Exponential backoff with full jitter, for 5xx and resets: up to base·2^attempt, capped. */
+export function backoffWithJitterMs(attempt: number, random: () => number = Math.random, baseMs = 200, capMs = 5000): number {
+  return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
+}
+
+export interface RetryPolicy {
+  /** How many times a throttled request is sent again. */
+  maxThrottleRetries: number;
+  /** How many times a 5xx, reset or timeout is retried. */
+  maxErrorRetries: number;
+  /** Per HTTP request. */
+  timeoutMs: number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxThrottleRetries: 5,
+  maxErrorRetries: 3,
+  timeoutMs: 15_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};

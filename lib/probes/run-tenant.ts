@@ -1,0 +1,110 @@
+import "server-only";
+
+import { z } from "zod";
+
+import type { Db } from "@/lib/db/database";
+import { finishProbeRun, listProbeResults, listProbeRuns, startProbeRun, type ProbeRun, type ProbeRunTrigger } from "@/lib/db/repositories/probe-runs";
+import { getTenant, updateTenant, type Tenant } from "@/lib/db/repositories/tenants";
+import { AppError } from "@/lib/errors";
+import type { FindingId } from "@/lib/probes/finding";
+import { liveProbeDeps, probeTenantOnce, type ProbeDeps, type ProbeOutcome } from "@/lib/probes/runner";
+
+export const MAX_ITERATIONS = 200;
+
+export const runSummarySchema = z.object({
+  iterations: z.number(),
+  probes: z.record(z.string(), z.object({ pass: z.number(), fail: z.number(), skip: z.number() })),
+  tokenRoles: z.array(z.string()).nullable(),
+  exchangeTokenRoles: z.array(z.string()).nullable(),
+  grantedRoles: z.array(z.string()).nullable(),
+  findings: z.array(z.string()),
+  mailbox: z.string().nullable(),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+const NOT_CONSENTED: FindingId[] = ["not_consented"];
+
+/**
+ * Runs a tenant's probes (N times for a pass rate) and stores the run with every result,
+ * then updates the tenant with what was learned: roles in the token, domains, a test
+ * mailbox, and a revoked consent as its own status.
+ */
+export async function runTenantProbes(
+  db: Db,
+  tenantId: string,
+  options: { trigger: ProbeRunTrigger; iterations?: number; bulkRunId?: string | null } = { trigger: "manual" },
+  deps: ProbeDeps = liveProbeDeps(),
+): Promise<{ run: ProbeRun; summary: RunSummary; outcomes: (ProbeOutcome & { iteration: number })[] }> {
+  const tenant = await getTenant(db, tenantId);
+  if (!tenant) throw new AppError("tenant_not_found", `No tenant ${tenantId.slice(0, 40)} is onboarded.`, { status: 404 });
+  const iterations = Math.max(1, Math.min(MAX_ITERATIONS, Math.floor(options.iterations ?? 1)));
+  const run = await startProbeRun(db, { tenantId: tenant.id, trigger: options.trigger, iterations, bulkRunId: options.bulkRunId ?? null });
+  const target = { id: tenant.id, initialDomain: tenant.initialDomain, testMailbox: tenant.testMailbox };
+  const all: (ProbeOutcome & { iteration: number })[] = [];
+  const summary: RunSummary = { iterations, probes: {}, tokenRoles: null, exchangeTokenRoles: null, grantedRoles: null, findings: [], mailbox: tenant.testMailbox };
+  const learned: Partial<Pick<Tenant, "displayName" | "initialDomain" | "defaultDomain" | "testMailbox">> = {};
+
+  try {
+    for (let i = 1; i <= iterations; i++) {
+      const pass = await probeTenantOnce(target, deps);
+      for (const o of pass.outcomes) {
+        all.push({ ...o, iteration: i });
+        const counts = (summary.probes[o.probe] ??= { pass: 0, fail: 0, skip: 0 });
+        counts[o.outcome]++;
+        if (o.finding && !summary.findings.includes(o.finding.id)) summary.findings.push(o.finding.id);
+      }
+      summary.tokenRoles = pass.tokenRoles ?? summary.tokenRoles;
+      summary.exchangeTokenRoles = pass.exchangeTokenRoles ?? summary.exchangeTokenRoles;
+      if (pass.learned.grantedRoles) summary.grantedRoles = pass.learned.grantedRoles;
+      if (pass.learned.initialDomain && !target.initialDomain) target.initialDomain = learned.initialDomain = pass.learned.initialDomain;
+      if (pass.learned.displayName && !tenant.displayName) learned.displayName = pass.learned.displayName;
+      if (pass.learned.defaultDomain && !tenant.defaultDomain) learned.defaultDomain = pass.learned.defaultDomain;
+      if (pass.learned.mailboxCandidate && !target.testMailbox) target.testMailbox = learned.testMailbox = summary.mailbox = pass.learned.mailboxCandidate;
+    }
+  } catch (error) {
+    await finishProbeRun(db, run.id, { status: "error", results: toResults(all), summary: { ...summary, error: error instanceof Error ? error.message : String(error) } });
+    throw error;
+  }
+
+  const failed = all.some((o) => o.outcome === "fail");
+  await finishProbeRun(db, run.id, { status: failed ? "failed" : "passed", results: toResults(all), summary });
+
+  const lostConsent = summary.findings.some((f) => NOT_CONSENTED.includes(f as FindingId)) && summary.tokenRoles === null;
+  const roles = [...new Set([...(summary.tokenRoles ?? []), ...(summary.exchangeTokenRoles ?? [])])].sort();
+  await updateTenant(db, tenant.id, {
+    ...learned,
+    ...(summary.tokenRoles !== null ? { roles } : {}),
+    ...(lostConsent && tenant.status === "consented" ? { status: "revoked" } : {}),
+    ...(!lostConsent && summary.tokenRoles && summary.tokenRoles.length > 0 && tenant.status !== "consented" ? { status: "consented" } : {}),
+  });
+  const stored = (await listProbeRuns(db, tenant.id, { limit: 1 }))[0]!;
+  return { run: stored, summary, outcomes: all };
+}
+
+function toResults(outcomes: (ProbeOutcome & { iteration: number })[]) {
+  return outcomes.map((o) => ({
+    iteration: o.iteration,
+    probe: o.probe,
+    permission: o.permission,
+    outcome: o.outcome,
+    httpStatus: o.httpStatus,
+    latencyMs: o.latencyMs,
+    requestId: o.requestId,
+    errorCode: o.errorCode,
+    errorMessage: o.errorMessage ?? o.note,
+    finding: o.finding ? { ...o.finding } : null,
+  }));
+}
+
+export interface LatestRun {
+  run: ProbeRun;
+  summary: RunSummary | null;
+  results: Awaited<ReturnType<typeof listProbeResults>>;
+}
+
+export async function latestProbeRun(db: Db, tenantId: string): Promise<LatestRun | null> {
+  const [run] = await listProbeRuns(db, tenantId, { limit: 1 });
+  if (!run) return null;
+  const parsed = runSummarySchema.safeParse(run.summary);
+  return { run, summary: parsed.success ? parsed.data : null, results: await listProbeResults(db, run.id) };
+}

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import { upsertTenant } from "@/lib/db/repositories/tenants";
+import { listProbeResults } from "@/lib/db/repositories/probe-runs";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/graph/retry";
+import { latestProbeRun, runTenantProbes } from "@/lib/probes/run-tenant";
+import { liveProbeDeps, type ProbeDeps } from "@/lib/probes/runner";
+import { createTestDatabase, type TestDatabase } from "../../support/databases";
+import { TENANTS, type TestEmulator } from "../../support/emulator";
+import { startPortalOnEmulator } from "../../support/portal-on-emulator";
+
+let emu: TestEmulator & { dispose(): Promise<void> };
+let database: TestDatabase;
+let waits: number[] = [];
+let batches = 0;
+
+function deps(policy: Partial<RetryPolicy> = {}): ProbeDeps {
+  const live = liveProbeDeps();
+  return {
+    ...live,
+    policy: { ...DEFAULT_RETRY_POLICY, sleep: async (ms) => void waits.push(ms), random: () => 0.5, ...policy },
+    graphBatch: (token, items, p) => {
+      batches++;
+      return live.graphBatch(token, items, p);
+    },
+  };
+}
+
+beforeAll(async () => {
+  emu = await startPortalOnEmulator();
+  database = await createTestDatabase("sqlite");
+  for (const [id, mailbox] of [
+    [TENANTS.northwind, "joni@northwind.example"],
+    [TENANTS.woodgrove, null],
+    [TENANTS.fabrikam, null],
+  ] as const) {
+    await upsertTenant(database.db, id, { status: "consented", testMailbox: mailbox });
+  }
+});
+afterAll(async () => {
+  await database?.dispose();
+  await emu?.dispose();
+});
+beforeEach(async () => {
+  waits = [];
+  batches = 0;
+  await emu.control("PUT", "/faults", { faults: [] });
+});
+
+const byProbe = (outcomes: { probe: string }[]) => Object.fromEntries(outcomes.map((o) => [o.probe, o]));
+
+describe("probing a tenant against the sandbox", () => {
+  it("passes every probe of a healthy tenant with one $batch, and stores the run", async () => {
+    const { run, summary, outcomes } = await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual" }, deps());
+    const results = byProbe(outcomes);
+    expect(Object.keys(results).sort()).toEqual(["application", "calendars", "contacts", "domains", "exchange", "exchange-token", "mail", "organization", "token", "users"]);
+    for (const o of outcomes) expect(o, o.probe).toMatchObject({ outcome: "pass" });
+    expect(batches).toBe(1);
+    expect(run.status).toBe("passed");
+    expect(summary.grantedRoles).toContain("Exchange.ManageAsApp");
+    const stored = await listProbeResults(database.db, run.id);
+    expect(stored).toHaveLength(10);
+    expect(stored.find((r) => r.probe === "mail")).toMatchObject({ httpStatus: 200, outcome: "pass", requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    const latest = await latestProbeRun(database.db, TENANTS.northwind);
+    expect(latest?.run.id).toBe(run.id);
+  });
+
+  it("diagnoses the hybrid on-prem mailbox, then passes once the on-prem server is fixed", async () => {
+    await upsertTenant(database.db, TENANTS.northwind, { status: "consented", testMailbox: "pradeep@northwind.example" });
+    const first = byProbe((await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual" }, deps())).outcomes);
+    expect(first.mail).toMatchObject({ outcome: "fail", httpStatus: 401, finding: { id: "hybrid_profile_missing" } });
+    expect(first.calendars).toMatchObject({ finding: { id: "hybrid_profile_missing" } });
+    await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { v1s2sAppOnlyProfile: true } });
+    const second = byProbe((await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual" }, deps())).outcomes);
+    expect(second.mail).toMatchObject({ finding: { id: "hybrid_partner_app_permissions", unsupported: true } });
+    await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { partnerAppOnlyPermissions: true } });
+    const third = byProbe((await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual" }, deps())).outcomes);
+    expect(third.mail).toMatchObject({ outcome: "pass" });
+    await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { v1s2sAppOnlyProfile: false, partnerAppOnlyPermissions: false } });
+    await upsertTenant(database.db, TENANTS.northwind, { status: "consented", testMailbox: "joni@northwind.example" });
+  });
+
+  it("finds drift on a tenant that consented to an older permission set, and picks a test mailbox", async () => {
+    const { outcomes, summary } = await runTenantProbes(database.db, TENANTS.woodgrove, { trigger: "manual" }, deps());
+    const r = byProbe(outcomes);
+    expect(r.organization).toMatchObject({ outcome: "pass" });
+    expect(r.domains).toMatchObject({ outcome: "fail", finding: { id: "permission_not_granted", reconsent: true } });
+    expect(r.application).toMatchObject({ outcome: "fail", finding: { id: "permission_not_granted" } });
+    expect(r.exchange).toMatchObject({ outcome: "fail", finding: { id: "exchange_role_missing" } });
+    expect(r.mail).toMatchObject({ outcome: "fail", finding: { id: "permission_not_granted" } });
+    expect(summary.mailbox).toBe("isaiah@woodgrove.example");
+    expect(batches).toBe(2); // no mailbox known yet: mailbox probes follow in a second batch
+  });
+
+  it("reports a tenant whose consent is gone, and marks it revoked", async () => {
+    const { outcomes } = await runTenantProbes(database.db, TENANTS.fabrikam, { trigger: "manual" }, deps());
+    const r = byProbe(outcomes);
+    expect(r.token).toMatchObject({ outcome: "fail", errorCode: "AADSTS7000229", finding: { id: "not_consented" } });
+    expect(r.mail).toMatchObject({ outcome: "skip" });
+    const tenant = await database.db.selectFrom("tenants").select("status").where("id", "=", TENANTS.fabrikam).executeTakeFirstOrThrow();
+    expect(tenant.status).toBe("revoked");
+  });
+
+  it("honours Retry-After exactly, including fractions, and then passes", async () => {
+    await emu.control("PUT", "/faults", { faults: [{ endpoint: "graph", kind: "throttle", retryAfterSeconds: 0.25, times: 2 }] });
+    const { outcomes } = await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual" }, deps());
+    expect(outcomes.every((o) => o.outcome === "pass")).toBe(true);
+    expect(waits).toEqual([250]);
+    expect(batches).toBe(1);
+  });
+
+  it("retries 5xx with jittered backoff, bounded", async () => {
+    await emu.control("PUT", "/faults", { faults: [{ endpoint: "batch", kind: "error", status: 503, times: 2 }] });
+    const ok = await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual" }, deps());
+    expect(ok.outcomes.every((o) => o.outcome === "pass")).toBe(true);
+    expect(waits).toEqual([200, 400]); // random() = 0.5 of 400 and 800 ms
+    waits = [];
+    await emu.control("PUT", "/faults", { faults: [{ endpoint: "batch", kind: "error", status: 503 }] });
+    const down = byProbe((await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual" }, deps())).outcomes);
+    expect(down.organization).toMatchObject({ outcome: "fail", httpStatus: 503, finding: { id: "service_unavailable" } });
+    expect(waits).toHaveLength(3);
+  });
+
+  it("gives up on a hanging request after the per-request timeout", async () => {
+    await emu.control("PUT", "/faults", { faults: [{ endpoint: "batch", kind: "hang" }] });
+    const r = byProbe((await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual" }, deps({ timeoutMs: 300, maxErrorRetries: 1 }))).outcomes);
+    expect(r.users).toMatchObject({ outcome: "fail", httpStatus: null, finding: { id: "service_unavailable" } });
+    expect(r.exchange).toMatchObject({ outcome: "pass" });
+  });
+
+  it("reports a pass rate: a check that passes a few times in 40 is broken, not green", async () => {
+    await emu.control("PUT", "/faults", { faults: [{ endpoint: "exchange", kind: "error", status: 500, rate: 0.85 }] });
+    const { summary, run } = await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual", iterations: 40 }, deps({ maxErrorRetries: 0 }));
+    const exchange = summary.probes.exchange!;
+    expect(exchange.pass + exchange.fail).toBe(40);
+    expect(exchange.pass).toBeGreaterThan(0);
+    expect(exchange.fail).toBeGreaterThan(exchange.pass);
+    expect(summary.probes.organization).toEqual({ pass: 40, fail: 0, skip: 0 });
+    expect(run.status).toBe("failed");
+    expect(run.iterations).toBe(40);
+  });
+});
