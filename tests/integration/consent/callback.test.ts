@@ -9,7 +9,7 @@ import { listConsentEvents } from "@/lib/db/repositories/consent-events";
 import { generateInviteCode, hashInviteCode } from "@/lib/invites/invite-code";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import { createTestDatabase, type TestDatabase } from "../../support/databases";
-import { usePortalEnv } from "../../support/portal-env";
+import { configurePortalEnv } from "../../support/portal-env";
 
 const FABRIKAM = "2f6b8c1d-4e3a-4f5b-9c7d-1a2b3c4d5e01";
 const WOODGROVE = "5c9e1f4a-7b6d-4c8e-8f0a-4d5e6f7a8b04";
@@ -23,7 +23,7 @@ const deps: CallbackDeps = {
 };
 
 beforeAll(async () => {
-  usePortalEnv();
+  configurePortalEnv();
   database = await createTestDatabase("sqlite");
   await currentPermissionSet(database.db);
 });

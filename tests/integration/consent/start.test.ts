@@ -8,13 +8,13 @@ import { listConsentEvents } from "@/lib/db/repositories/consent-events";
 import { generateInviteCode, hashInviteCode } from "@/lib/invites/invite-code";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import { createTestDatabase, type TestDatabase } from "../../support/databases";
-import { usePortalEnv } from "../../support/portal-env";
+import { configurePortalEnv } from "../../support/portal-env";
 
 const meta = { ip: null, userAgent: null };
 let database: TestDatabase;
 
 beforeAll(async () => {
-  usePortalEnv({ SANDBOX_LOGIN_HOST: "http://127.0.0.1:3101" });
+  configurePortalEnv({ SANDBOX_LOGIN_HOST: "http://127.0.0.1:3101" });
   database = await createTestDatabase("sqlite");
   await currentPermissionSet(database.db);
 });

@@ -10,7 +10,7 @@ import { IdentityError } from "@/lib/identity/identity-error";
 import { generateInviteCode, hashInviteCode } from "@/lib/invites/invite-code";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import { createTestDatabase, ENGINES, type TestDatabase } from "../../support/databases";
-import { usePortalEnv } from "../../support/portal-env";
+import { configurePortalEnv } from "../../support/portal-env";
 
 const TENANT = "2f6b8c1d-4e3a-4f5b-9c7d-1a2b3c4d5e01";
 
@@ -46,7 +46,7 @@ function scripted(answers: (AppToken | Error)[]) {
 describe.each(ENGINES)("verifying a consent on %s", (engine) => {
   let database: TestDatabase;
   beforeAll(async () => {
-    usePortalEnv();
+    configurePortalEnv();
     database = await createTestDatabase(engine);
     await currentPermissionSet(database.db);
   });
