@@ -10,6 +10,7 @@ import { acquireAppToken, type AppToken } from "@/lib/identity/app-token";
 import { IdentityError } from "@/lib/identity/identity-error";
 import { readOrganization, type OrganizationProfile } from "@/lib/graph/organization";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
+import { runTenantProbes } from "@/lib/probes/run-tenant";
 
 /** AADSTS codes that mean "consent not visible yet" right after an admin consented. */
 export const REPLICATION_CODES = new Set([7000229, 700016, 65001]);
@@ -19,6 +20,8 @@ export interface VerifyDeps {
   readOrganization(accessToken: string): Promise<OrganizationProfile | null>;
   sleep(ms: number): Promise<void>;
   now(): number;
+  /** Runs after a tenant is verified (the live deps start its first probe run). */
+  afterVerified?(db: Db, tenantId: string): void;
 }
 
 export const liveVerifyDeps: VerifyDeps = {
@@ -29,6 +32,11 @@ export const liveVerifyDeps: VerifyDeps = {
   },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: () => Date.now(),
+  afterVerified: (db, tenantId) => {
+    void runTenantProbes(db, tenantId, { trigger: "consent" }).catch((error: unknown) =>
+      console.error(`[probes] first run for ${tenantId} failed:`, error instanceof Error ? error.message : error),
+    );
+  },
 };
 
 /** Capped exponential backoff: 1 s, 2 s, 4 s, 8 s, then every 10 s. */
@@ -120,6 +128,7 @@ async function succeed(db: Db, attempt: ConsentAttempt, token: AppToken, deps: V
     errorCode: withRoles ? null : "no_roles",
     details: { attemptId: attempt.id, roles, organization: org?.displayName ?? null },
   });
+  if (withRoles) deps.afterVerified?.(db, attempt.tenantClaim);
   await appendAudit(db, {
     actor: `admin:${attempt.tenantClaim}`,
     action: withRoles ? "consent.verified" : "consent.failed",

@@ -11,6 +11,7 @@ import { ensureVerification } from "@/lib/consent/verify";
 import { findInviteByCode, noteInviteOpened, type Meta } from "@/lib/invites/invites";
 import { findPermission, type PermissionInfo } from "@/lib/permissions/catalog";
 import { currentPermissionSet, describePermissions } from "@/lib/permissions/permission-set";
+import { getTenantProbesView, type ProbeLine } from "@/lib/probes/tenant-view";
 
 export interface ConsentPageView {
   kind: "ok";
@@ -62,6 +63,8 @@ export interface ConsentResultView {
   startedAt: string;
   deadlineAt: string;
   error: { code: string | null; message: string | null } | null;
+  /** The first probe run after this consent: null while it runs. */
+  checks: ProbeLine[] | null;
 }
 
 /** The admin's result page: verifying, then what was granted and what is missing. */
@@ -76,6 +79,8 @@ export async function getConsentResultView(attemptId: string): Promise<ConsentRe
   const roles = new Set(attempt.roles ?? []);
   const configured = describePermissions(set);
   const tenant = attempt.status === "verifying" ? null : await getTenant(db, attempt.tenantClaim);
+  const probes = attempt.status === "verified" ? await getTenantProbesView(attempt.tenantClaim) : null;
+  const checks = probes?.latest && attempt.finishedAt && probes.latest.run.finishedAt && probes.latest.run.startedAt >= attempt.finishedAt.slice(0, 19) ? probes.latest.lines : null;
   return {
     status: attempt.status,
     appName: config.appDisplayName,
@@ -88,14 +93,20 @@ export async function getConsentResultView(attemptId: string): Promise<ConsentRe
     startedAt: attempt.startedAt,
     deadlineAt: attempt.deadlineAt,
     error: attempt.status === "failed" ? { code: attempt.lastErrorCode, message: attempt.lastError } : null,
+    checks,
   };
 }
 
 /** The status the result page polls for. */
-export async function getConsentAttemptStatus(attemptId: string): Promise<{ status: string; tries: number } | null> {
+export async function getConsentAttemptStatus(attemptId: string): Promise<{ status: string; tries: number; checks: "pending" | "done" | "none" } | null> {
   const { db } = await getDatabase();
   const attempt = await getConsentAttempt(db, attemptId);
   if (!attempt) return null;
   if (attempt.status === "verifying") void ensureVerification(db, attempt.id);
-  return { status: attempt.status, tries: attempt.tries };
+  let checks: "pending" | "done" | "none" = "none";
+  if (attempt.status === "verified" && attempt.finishedAt) {
+    const latest = await db.selectFrom("probe_runs").select(["started_at", "finished_at"]).where("tenant_id", "=", attempt.tenantClaim).orderBy("started_at", "desc").limit(1).executeTakeFirst();
+    checks = latest && latest.finished_at && latest.started_at >= attempt.finishedAt.slice(0, 19) ? "done" : "pending";
+  }
+  return { status: attempt.status, tries: attempt.tries, checks };
 }

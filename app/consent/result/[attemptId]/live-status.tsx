@@ -7,7 +7,7 @@ import { useEffect, useState } from "react";
  * Polls the attempt's status while Microsoft finishes the consent and re-renders the
  * page the moment it changes. Without JavaScript a meta refresh does the same.
  */
-export function LiveStatus({ attemptId }: { attemptId: string }) {
+export function LiveStatus({ attemptId, waitFor = "verification", label = "Checking with Microsoft…" }: { attemptId: string; waitFor?: "verification" | "checks"; label?: string }) {
   const router = useRouter();
   const [seconds, setSeconds] = useState(0);
   useEffect(() => {
@@ -20,8 +20,8 @@ export function LiveStatus({ attemptId }: { attemptId: string }) {
         try {
           const response = await fetch(`/api/consent/attempts/${attemptId}`, { cache: "no-store" });
           if (response.ok) {
-            const body = (await response.json()) as { status: string };
-            if (body.status !== "verifying") {
+            const body = (await response.json()) as { status: string; checks?: string };
+            if (waitFor === "verification" ? body.status !== "verifying" : body.checks !== "pending") {
               router.refresh();
               return;
             }
@@ -36,10 +36,10 @@ export function LiveStatus({ attemptId }: { attemptId: string }) {
       stopped = true;
       clearInterval(tick);
     };
-  }, [attemptId, router]);
+  }, [attemptId, router, waitFor]);
   return (
     <p className="mt-2 text-sm text-slate-500" aria-live="polite">
-      Checking with Microsoft… {seconds > 0 ? `${seconds} s` : ""}
+      {label} {seconds > 0 ? `${seconds} s` : ""}
     </p>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 
 import { LiveStatus } from "@/app/consent/result/[attemptId]/live-status";
+import { ProbeResults } from "@/app/ui/probe-results";
 import { PublicCard, ProblemView } from "@/app/ui/problem-view";
 import { problem } from "@/lib/consent/problems";
 import { getConsentResultView, type ConsentResultView } from "@/lib/consent/views";
@@ -38,6 +39,30 @@ function Verifying({ view, attemptId }: { view: ConsentResultView; attemptId: st
         organization; this page updates by itself, usually within a minute.
       </p>
       <LiveStatus attemptId={attemptId} />
+    </section>
+  );
+}
+
+function Checks({ view, attemptId }: { view: ConsentResultView; attemptId: string }) {
+  return (
+    <section aria-labelledby="checks-title" className="mt-8">
+      <h2 id="checks-title" className="text-lg font-semibold">
+        Checks, permission by permission
+      </h2>
+      {view.checks ? (
+        <>
+          <p className="mt-1 text-sm text-slate-600">Each permission was tried for real against your organization.</p>
+          <ProbeResults lines={view.checks} />
+        </>
+      ) : (
+        <>
+          <noscript>
+            <meta httpEquiv="refresh" content="3" />
+          </noscript>
+          <p className="mt-1 text-sm text-slate-600">Trying each permission against your organization…</p>
+          <LiveStatus attemptId={attemptId} waitFor="checks" label="Running checks…" />
+        </>
+      )}
     </section>
   );
 }
@@ -118,7 +143,10 @@ export default async function ConsentResultPage({ params }: { params: Promise<{ 
       ) : view.status === "verifying" ? (
         <Verifying view={view} attemptId={attemptId} />
       ) : view.status === "verified" ? (
-        <Verified view={view} />
+        <>
+          <Verified view={view} />
+          <Checks view={view} attemptId={attemptId} />
+        </>
       ) : (
         <Failed view={view} />
       )}

@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 
+import { ProbeActions } from "@/app/dashboard/tenants/[id]/probe-actions";
+import { HistoryChart, ProbeResults, TruthTable } from "@/app/ui/probe-results";
 import { StatusBadge, When } from "@/app/ui/status-badge";
 import { getTenantDetail } from "@/lib/dashboard/dashboard";
+import { getTenantProbesView } from "@/lib/probes/tenant-view";
 import { requirePartner } from "@/lib/session/partner-session";
 
 export const metadata: Metadata = { title: "Tenant" };
@@ -13,6 +16,7 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
   const detail = await getTenantDetail(partner, (await params).id);
   if (!detail) notFound();
   const { tenant } = detail;
+  const probes = await getTenantProbesView(tenant.id);
   return (
     <>
       <h1 className="text-2xl font-semibold">{tenant.displayName ?? tenant.id}</h1>
@@ -36,25 +40,37 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
         </dd>
       </dl>
 
-      <h2 className="mt-8 text-lg font-semibold">Permissions</h2>
-      <table className="mt-2 w-full text-sm" data-testid="permissions">
-        <thead>
-          <tr className="border-b text-left text-slate-500">
-            <th className="py-1 pr-4 font-medium">Permission</th>
-            <th className="py-1 pr-4 font-medium">Configured</th>
-            <th className="py-1 pr-4 font-medium">In the token</th>
-          </tr>
-        </thead>
-        <tbody>
-          {detail.configured.map((p) => (
-            <tr key={p.name} className="border-b border-slate-100">
-              <td className="py-1 pr-4 font-mono">{p.name}</td>
-              <td className="py-1 pr-4">yes</td>
-              <td className="py-1 pr-4">{tenant.roles.includes(p.name) ? "yes" : <strong className="text-amber-800">missing — send a new invite</strong>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <section aria-labelledby="checks-title" className="mt-8">
+        <h2 id="checks-title" className="text-lg font-semibold">
+          Checks
+        </h2>
+        <p className="text-sm text-slate-600">
+          {probes.latest ? (
+            <>
+              Last run <When iso={probes.latest.run.startedAt} /> ({probes.latest.run.trigger}
+              {probes.latest.run.iterations > 1 ? `, ${probes.latest.run.iterations} times` : ""}): <StatusBadge status={probes.latest.run.status} />
+            </>
+          ) : (
+            "No probes have run yet."
+          )}
+        </p>
+        <ProbeActions tenantId={tenant.id} testMailbox={tenant.testMailbox} />
+        {probes.latest ? <ProbeResults lines={probes.latest.lines} /> : null}
+      </section>
+
+      <section aria-labelledby="truth-title" className="mt-8">
+        <h2 id="truth-title" className="text-lg font-semibold">
+          Permissions: configured, granted, in the token, proven
+        </h2>
+        <TruthTable rows={probes.truth} />
+      </section>
+
+      <section aria-labelledby="history-title" className="mt-8">
+        <h2 id="history-title" className="text-lg font-semibold">
+          History
+        </h2>
+        <HistoryChart history={probes.history} />
+      </section>
 
       <h2 className="mt-8 text-lg font-semibold">Consent events</h2>
       <ol className="mt-2 space-y-1 text-sm" data-testid="events">

@@ -1,0 +1,50 @@
+"use server";
+
+import { headers } from "next/headers";
+import { revalidatePath } from "next/cache";
+
+import { getDb } from "@/lib/db/database";
+import { isAppError } from "@/lib/errors";
+import { reconsentLink, runProbesAsPartner, setTestMailbox, testMailboxSchema } from "@/lib/probes/tenant-actions";
+import { requestOrigin, requirePartner } from "@/lib/session/partner-session";
+
+export interface ActionState {
+  message?: string;
+  error?: string;
+  link?: string;
+}
+
+// Server action: run the tenant's probes once or N times.
+export async function runProbesAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const partner = await requirePartner();
+  const tenantId = String(formData.get("tenantId") ?? "");
+  try {
+    const { summary } = await runProbesAsPartner(await getDb(), partner, tenantId, Number(formData.get("iterations") ?? 1), requestOrigin(await headers()));
+    revalidatePath(`/dashboard/tenants/${tenantId}`);
+    const failed = Object.values(summary.probes).reduce((n, p) => n + p.fail, 0);
+    return { message: failed ? `Probes ran: ${failed} failure(s); see the findings below.` : "Probes ran: everything passed." };
+  } catch (error) {
+    return { error: isAppError(error) ? error.message : "The probes could not run." };
+  }
+}
+
+// Server action: a new invite bound to this tenant, to grant what is missing.
+export async function reconsentLinkAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const partner = await requirePartner();
+  try {
+    return { link: await reconsentLink(await getDb(), partner, String(formData.get("tenantId") ?? ""), requestOrigin(await headers())) };
+  } catch (error) {
+    return { error: isAppError(error) ? error.message : "No link could be made." };
+  }
+}
+
+// Server action: set (or clear) the mailbox the mail, calendar and contacts probes use.
+export async function setTestMailboxAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const partner = await requirePartner();
+  const tenantId = String(formData.get("tenantId") ?? "");
+  const parsed = testMailboxSchema.safeParse(formData.get("mailbox") ?? "");
+  if (!parsed.success) return { error: parsed.error.issues[0]?.message };
+  await setTestMailbox(await getDb(), partner, tenantId, parsed.data, requestOrigin(await headers()));
+  revalidatePath(`/dashboard/tenants/${tenantId}`);
+  return { message: parsed.data ? `Test mailbox set to ${parsed.data}.` : "Test mailbox cleared; the next run picks one." };
+}

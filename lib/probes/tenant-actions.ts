@@ -1,0 +1,47 @@
+import "server-only";
+
+import { z } from "zod";
+
+import type { Db } from "@/lib/db/database";
+import { appendAudit } from "@/lib/db/repositories/audit";
+import { getTenant, updateTenant } from "@/lib/db/repositories/tenants";
+import { AppError } from "@/lib/errors";
+import { createInvite, type Meta } from "@/lib/invites/invites";
+import { MAX_ITERATIONS, runTenantProbes } from "@/lib/probes/run-tenant";
+import type { Partner } from "@/lib/session/partner-session";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function tenantOrThrow(db: Db, tenantId: string) {
+  const tenant = GUID.test(tenantId) ? await getTenant(db, tenantId) : null;
+  if (!tenant) throw new AppError("tenant_not_found", "That tenant is not onboarded.", { status: 404 });
+  return tenant;
+}
+
+/** "Run probes now" (and "Run N times"), by a partner. */
+export async function runProbesAsPartner(db: Db, partner: Partner, tenantId: string, iterations: number, meta: Meta) {
+  const tenant = await tenantOrThrow(db, tenantId);
+  const n = Math.max(1, Math.min(MAX_ITERATIONS, Math.floor(iterations) || 1));
+  await appendAudit(db, { actor: partner.username, action: "probes.run", target: tenant.id, details: { iterations: n }, ...meta });
+  return runTenantProbes(db, tenant.id, { trigger: "manual", iterations: n });
+}
+
+/** A fresh invite bound to this tenant: the re-consent link for missing permissions. */
+export async function reconsentLink(db: Db, partner: Partner, tenantId: string, meta: Meta): Promise<string> {
+  const tenant = await tenantOrThrow(db, tenantId);
+  const { link } = await createInvite(db, partner, { customerName: tenant.displayName ?? tenant.id, tenantHint: tenant.id }, meta);
+  return link;
+}
+
+export const testMailboxSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .refine((v) => v === "" || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), "Enter a mailbox address such as adele@contoso.com, or leave it empty to pick one automatically.");
+
+export async function setTestMailbox(db: Db, partner: Partner, tenantId: string, mailbox: string, meta: Meta): Promise<void> {
+  const tenant = await tenantOrThrow(db, tenantId);
+  const value = testMailboxSchema.parse(mailbox);
+  await updateTenant(db, tenant.id, { testMailbox: value === "" ? null : value.toLowerCase() });
+  await appendAudit(db, { actor: partner.username, action: "tenant.test_mailbox_set", target: tenant.id, details: { mailbox: value || null }, ...meta });
+}
