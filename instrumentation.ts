@@ -6,5 +6,8 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { assertStartable } = await import("@/lib/startup");
-  await assertStartable({ exitOnFailure: true });
+  const { database } = await assertStartable({ exitOnFailure: true });
+  // Bulk re-tests that were running when the server stopped continue where they stopped.
+  const { resumeBulkRuns } = await import("@/lib/probes/bulk");
+  await resumeBulkRuns(database.db);
 }

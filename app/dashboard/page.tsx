@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
+import { testAllTenantsAction } from "@/app/dashboard/bulk-actions";
 import { StatusBadge, When } from "@/app/ui/status-badge";
 import { listTenantsForDashboard } from "@/lib/dashboard/dashboard";
 import { requirePartner } from "@/lib/session/partner-session";
@@ -10,7 +11,7 @@ export const metadata: Metadata = { title: "Tenants" };
 // GET /dashboard — every onboarded tenant with its status and last change.
 export default async function TenantsPage() {
   const partner = await requirePartner();
-  const { tenants, counts } = await listTenantsForDashboard(partner);
+  const { tenants, counts, latestBulk } = await listTenantsForDashboard(partner);
   return (
     <>
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -20,10 +21,24 @@ export default async function TenantsPage() {
             {counts.consented} consented · {counts.failed} failed · {counts.revoked + counts.deleted} revoked or deleted
           </p>
         </div>
-        <Link href="/dashboard/invites" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
-          Invite a customer
-        </Link>
+        <div className="flex gap-2">
+          {tenants.length > 0 ? (
+            <form action={testAllTenantsAction}>
+              <button type="submit" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold hover:bg-slate-50">
+                Test all tenants
+              </button>
+            </form>
+          ) : null}
+          <Link href="/dashboard/invites" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+            Invite a customer
+          </Link>
+        </div>
       </div>
+      {latestBulk ? (
+        <p className="mt-2 text-sm">
+          Last bulk test: <Link href={`/dashboard/bulk/${latestBulk.id}`} className="text-brand-700 hover:underline">{latestBulk.status === "running" ? "running now" : `finished ${latestBulk.finished_at?.replace("T", " ").slice(0, 16) ?? ""} UTC`}</Link> ({latestBulk.total} tenants)
+        </p>
+      ) : null}
       {tenants.length === 0 ? (
         <p className="mt-8 rounded-md border border-dashed border-slate-300 p-8 text-center text-slate-600">
           No tenant has been onboarded yet. Create an invite and send its link to the customer&rsquo;s administrator.
@@ -36,6 +51,7 @@ export default async function TenantsPage() {
               <th className="py-2 pr-4 font-medium">Status</th>
               <th className="py-2 pr-4 font-medium">Initial domain</th>
               <th className="py-2 pr-4 font-medium">Permissions</th>
+              <th className="py-2 pr-4 font-medium">Last check</th>
               <th className="py-2 pr-4 font-medium">Last change</th>
             </tr>
           </thead>
@@ -53,6 +69,7 @@ export default async function TenantsPage() {
                 </td>
                 <td className="py-2 pr-4 font-mono text-xs">{t.initialDomain ?? "—"}</td>
                 <td className="py-2 pr-4">{t.roles.length}</td>
+                <td className="py-2 pr-4">{t.lastCheck ? <StatusBadge status={t.lastCheck} /> : <span className="text-slate-400">—</span>}</td>
                 <td className="py-2 pr-4">
                   <When iso={t.updatedAt} />
                 </td>

@@ -2,6 +2,7 @@ import "server-only";
 
 import { getDatabase } from "@/lib/db/database";
 import { listAudit, type AuditEntry } from "@/lib/db/repositories/audit";
+import { latestBulkRun, type BulkRun } from "@/lib/db/repositories/bulk-runs";
 import { listConsentEvents, type ConsentEvent } from "@/lib/db/repositories/consent-events";
 import { listInvites, type Invite } from "@/lib/db/repositories/invites";
 import { getPermissionSet } from "@/lib/db/repositories/permission-sets";
@@ -14,17 +15,31 @@ import type { Partner } from "@/lib/session/partner-session";
 export interface TenantRowView extends Tenant {
   inviteId: string | null;
   customerName: string | null;
+  /** Status of the latest probe run. */
+  lastCheck: string | null;
 }
 
 /** Every tenant with status and last change, and the invite that onboarded it. */
-export async function listTenantsForDashboard(_partner: Partner): Promise<{ tenants: TenantRowView[]; counts: Record<TenantStatus, number> }> {
+export async function listTenantsForDashboard(_partner: Partner): Promise<{ tenants: TenantRowView[]; counts: Record<TenantStatus, number>; latestBulk: BulkRun | null }> {
   const { db } = await getDatabase();
-  const [tenants, invites, counts] = await Promise.all([listTenants(db), listInvites(db, { limit: 5000 }), countTenantsByStatus(db)]);
+  const [tenants, invites, counts, latestBulk] = await Promise.all([listTenants(db), listInvites(db, { limit: 5000 }), countTenantsByStatus(db), latestBulkRun(db)]);
+  const runIds = tenants.map((t) => t.lastProbeRunId).filter((id): id is string => id !== null);
+  const runStatus = new Map<string, string>();
+  for (let i = 0; i < runIds.length; i += 500) {
+    const rows = await db.selectFrom("probe_runs").select(["id", "status"]).where("id", "in", runIds.slice(i, i + 500)).execute();
+    for (const r of rows) runStatus.set(r.id, r.status);
+  }
   const byTenant = new Map<string, Invite>();
   for (const invite of invites) if (invite.tenantId && !byTenant.has(invite.tenantId)) byTenant.set(invite.tenantId, invite);
   return {
-    tenants: tenants.map((t) => ({ ...t, inviteId: byTenant.get(t.id)?.id ?? null, customerName: byTenant.get(t.id)?.customerName ?? null })),
+    tenants: tenants.map((t) => ({
+      ...t,
+      inviteId: byTenant.get(t.id)?.id ?? null,
+      customerName: byTenant.get(t.id)?.customerName ?? null,
+      lastCheck: t.lastProbeRunId ? (runStatus.get(t.lastProbeRunId) ?? null) : null,
+    })),
     counts,
+    latestBulk,
   };
 }
 

@@ -1,0 +1,15 @@
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+
+import { getDb } from "@/lib/db/database";
+import { startBulkRun } from "@/lib/probes/bulk";
+import { requestOrigin, requirePartner } from "@/lib/session/partner-session";
+
+// Server action: "Test all tenants" — starts a bulk run and opens its progress page.
+export async function testAllTenantsAction(): Promise<void> {
+  const partner = await requirePartner();
+  const run = await startBulkRun(await getDb(), partner, requestOrigin(await headers()));
+  redirect(`/dashboard/bulk/${run.id}`);
+}
