@@ -1,0 +1,197 @@
+// npm run bench:probes -- [--tenants 1000] [--latency 50] [--concurrency 25] [--sample 5]
+//
+// Starts the sandbox cloud with N consented tenants and a fixed latency on every request,
+// runs a bulk re-test through the real portal code (msal-node, $batch, SQLite), and
+// prints, per phase: wall time, the limit (2 round trips per tenant × latency ÷
+// concurrency), a naive baseline measured in the same run on a sample (one request per
+// probe, one tenant after another, extrapolated), their ratios and peak RSS. The second
+// phase answers 10% of Graph requests with 429 Retry-After: 1. Last line: one JSON object.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const APP = "5e0c1d2a-7b3f-4c59-9a8e-0d6f2b4c8a17";
+const PARTNER = "8d2f6a41-3c7e-4b90-a1d5-6e9f0b2c4d71";
+
+const { values } = parseArgs({
+  options: { tenants: { type: "string", default: "1000" }, latency: { type: "string", default: "50" }, concurrency: { type: "string", default: "25" }, sample: { type: "string", default: "5" } },
+});
+const N = Number(values.tenants);
+const LATENCY = Number(values.latency);
+const CONCURRENCY = Number(values.concurrency);
+const SAMPLE = Math.min(N, Number(values.sample));
+for (const [name, v] of Object.entries({ tenants: N, latency: LATENCY, concurrency: CONCURRENCY, sample: SAMPLE })) {
+  if (!Number.isInteger(v) || v < (name === "latency" ? 0 : 1)) {
+    console.error(`--${name} must be a whole number${name === "latency" ? "" : " above 0"}.`);
+    process.exit(2);
+  }
+}
+
+const workDir = mkdtempSync(path.join(os.tmpdir(), "consentry-bench-"));
+/** BENCH_PROFILE=<dir> writes CPU profiles of the emulator and the portal side there. */
+const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+const tenantId = (i: number) => `b0000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+
+/** The scenario: a partner tenant, and N customer tenants consented to everything, with a directory role for Exchange. */
+function writeScenario(): string {
+  const allRoles = [
+    { resource: "graph", roles: ["Organization.Read.All", "Domain.Read.All", "User.Read.All", "Application.Read.All", "Mail.Read", "Calendars.Read", "Contacts.Read"] },
+    { resource: "exchange", roles: ["Exchange.ManageAsApp"] },
+  ];
+  const tenants = Array.from({ length: N }, (_, i) => ({
+    id: tenantId(i),
+    displayName: `Bench tenant ${i}`,
+    initialDomain: `bench${i}.onmicrosoft.com`,
+    users: [{ id: `c0000000-0000-4000-8000-${String(i).padStart(12, "0")}`, userPrincipalName: `admin@bench${i}.onmicrosoft.com`, displayName: "Admin", directoryRoles: ["Global Administrator"] }],
+    consents: [{ clientId: APP, directoryRoles: ["Exchange Administrator"] }],
+  }));
+  const scenario = {
+    apps: [{ clientId: APP, displayName: "Bench app", publisherName: "Bench", homeTenantId: PARTNER, secrets: [{ id: "bench", value: "bench-secret-value-0123456789" }], requiredResourceAccess: allRoles }],
+    tenants: [{ id: PARTNER, displayName: "Partner", initialDomain: "benchpartner.onmicrosoft.com" }, ...tenants],
+    faults: latencyFaults(),
+  };
+  const file = path.join(workDir, "scenario.json");
+  writeFileSync(file, JSON.stringify(scenario));
+  return file;
+}
+
+function latencyFaults() {
+  return LATENCY > 0 ? (["metadata", "token", "graph", "batch", "exchange"] as const).map((endpoint) => ({ endpoint, kind: "latency", latencyMs: LATENCY })) : [];
+}
+
+async function startEmulator(scenarioFile: string): Promise<{ child: ChildProcess; ready: Record<string, string> }> {
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", path.join(ROOT, "emulator/src/main.ts"), "--port", "0", "--scenario", scenarioFile, "--state-dir", path.join(workDir, "sandbox")], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const ready = await new Promise<Record<string, string>>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", (line) => resolve(JSON.parse(line)));
+    child.once("exit", (code) => reject(new Error(`the emulator exited (${code})`)));
+  });
+  return { child, ready };
+}
+
+// The portal side runs in a child that trusts the emulator's CA from its start.
+if (process.env.BENCH_READY === undefined) {
+  const scenarioFile = writeScenario();
+  const { child: emulator, ready } = await startEmulator(scenarioFile);
+  const portal = spawn(process.execPath, [...profile, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts/bench-probes.ts"), ...process.argv.slice(2)], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, BENCH_READY: JSON.stringify(ready), BENCH_DIR: workDir, NODE_EXTRA_CA_CERTS: ready.caCertPath },
+  });
+  const code = await new Promise<number>((resolve) => portal.once("exit", (c) => resolve(c ?? 1)));
+  emulator.kill("SIGTERM");
+  rmSync(workDir, { recursive: true, force: true });
+  process.exit(code);
+}
+
+// ---------------------------------------------------------------- portal side
+const ready = JSON.parse(process.env.BENCH_READY!) as Record<string, string>;
+const dir = process.env.BENCH_DIR!;
+Object.assign(process.env, {
+  PORTAL_CLOUD: "sandbox",
+  SANDBOX_AUTHORITY_HOST: ready.authorityHost,
+  SANDBOX_LOGIN_HOST: ready.loginHost,
+  AZURE_CLIENT_ID: APP,
+  AZURE_CLIENT_SECRET: "bench-secret-value-0123456789",
+  PARTNER_TENANT_ID: PARTNER,
+  DATA_DIR: dir,
+  DATABASE_URL: `file:${path.join(dir, "bench.sqlite")}`,
+});
+
+const { getDatabase } = await import("@/lib/db/database");
+const { upsertTenant } = await import("@/lib/db/repositories/tenants");
+const { createBulkRun } = await import("@/lib/db/repositories/bulk-runs");
+const { ensureBulkWorker } = await import("@/lib/probes/bulk");
+const { runTenantProbes } = await import("@/lib/probes/run-tenant");
+const { acquireAppToken } = await import("@/lib/identity/app-token");
+const { probesFor } = await import("@/lib/probes/catalog");
+const { getConfig } = await import("@/lib/config");
+
+const { db } = await getDatabase();
+for (let i = 0; i < N; i++) {
+  await upsertTenant(db, tenantId(i), { status: "consented", initialDomain: `bench${i}.onmicrosoft.com`, testMailbox: `admin@bench${i}.onmicrosoft.com` });
+}
+const probes = probesFor(getConfig().appPermissions);
+const probesPerTenant = probes.length + 2; // plus the Graph and Exchange token checks
+
+// Warm-up: msal-node discovers the authority once per host.
+await acquireAppToken(tenantId(0), "graph");
+
+/** One request per probe, one tenant after another, no batching: what a simple script does. */
+async function naiveSample(): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < SAMPLE; i++) {
+    const t = tenantId(i);
+    const graph = await acquireAppToken(t, "graph", { fresh: true });
+    for (const p of probes) {
+      if (p.kind === "graph") {
+        const url = `${ready.graphHost}/v1.0${p.path({ clientId: APP, mailbox: `admin@bench${i}.onmicrosoft.com`, initialDomain: `bench${i}.onmicrosoft.com` })}`;
+        await (await fetch(url, { headers: { authorization: `Bearer ${graph.accessToken}` } })).arrayBuffer();
+      } else {
+        const exchange = await acquireAppToken(t, "exchange", { fresh: true });
+        await (
+          await fetch(`${ready.exchangeHost}/adminapi/beta/bench${i}.onmicrosoft.com/InvokeCommand`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${exchange.accessToken}`, "content-type": "application/json" },
+            body: JSON.stringify({ CmdletInput: { CmdletName: p.cmdlet, Parameters: {} } }),
+          })
+        ).arrayBuffer();
+      }
+    }
+  }
+  return ((performance.now() - started) / 1000 / SAMPLE) * N;
+}
+
+async function phase(name: string) {
+  const run = await createBulkRun(db, "bench", Array.from({ length: N }, (_, i) => tenantId(i)));
+  const started = performance.now();
+  await ensureBulkWorker(db, run.id, { concurrency: CONCURRENCY, owner: `bench-${name}`, idleMs: 50, probe: async (d, t, b) => (await runTenantProbes(d, t, { trigger: "bulk", bulkRunId: b })).run.id });
+  const wall = (performance.now() - started) / 1000;
+  const failed = await db
+    .selectFrom("probe_results")
+    .innerJoin("probe_runs", "probe_runs.id", "probe_results.run_id")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("probe_runs.bulk_run_id", "=", run.id)
+    .where("probe_results.outcome", "!=", "pass")
+    .executeTakeFirstOrThrow();
+  return { wall, failedProbes: Number(failed.n) };
+}
+
+const limit = (N * 2 * LATENCY) / 1000 / CONCURRENCY;
+const naive = await naiveSample();
+const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+const normal = await phase("normal");
+const line = (label: string, r: { wall: number; failedProbes: number }) =>
+  `${label.padEnd(22)} tenants=${N} probes=${N * probesPerTenant} wall=${r.wall.toFixed(2)}s limit=${limit.toFixed(2)}s naive=${naive.toFixed(1)}s wall/limit=${(r.wall / limit).toFixed(2)} naive/wall=${(naive / r.wall).toFixed(0)} failed=${r.failedProbes} peakRSS=${rss()}MB`;
+console.log(line("no faults", normal));
+
+await fetch(`${ready.authorityHost}/_emulator/faults`, {
+  method: "PUT",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ faults: [...latencyFaults(), { endpoint: "graph", kind: "throttle", rate: 0.1, retryAfterSeconds: 1 }] }),
+});
+const throttled = await phase("429");
+console.log(line("10% Graph 429 (1 s)", throttled));
+
+console.log(
+  JSON.stringify({
+    tenants: N,
+    probesPerTenant,
+    latencyMs: LATENCY,
+    concurrency: CONCURRENCY,
+    limitSeconds: Number(limit.toFixed(3)),
+    naiveSeconds: Number(naive.toFixed(2)),
+    naiveSampleTenants: SAMPLE,
+    normal: { wallSeconds: Number(normal.wall.toFixed(3)), wallOverLimit: Number((normal.wall / limit).toFixed(2)), naiveOverWall: Number((naive / normal.wall).toFixed(1)), failedProbes: normal.failedProbes },
+    throttled: { wallSeconds: Number(throttled.wall.toFixed(3)), wallOverLimit: Number((throttled.wall / limit).toFixed(2)), naiveOverWall: Number((naive / throttled.wall).toFixed(1)), failedProbes: throttled.failedProbes },
+    peakRssMB: rss(),
+  }),
+);
+process.exit(0);
