@@ -6,8 +6,9 @@
 // concurrency), a naive baseline measured in the same run on a sample (one request per
 // probe, one tenant after another, extrapolated), their ratios and peak RSS. The second
 // phase answers 10% of Graph requests with 429 Retry-After: 1. Last line: one JSON object.
+// BENCH_DEBUG=1 also prints each phase's CPU time in the portal and in the emulator.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -149,10 +150,17 @@ async function naiveSample(): Promise<number> {
 }
 
 async function phase(name: string) {
+  const emuCpu0 = process.env.BENCH_DEBUG ? (await (await fetch(`${ready.authorityHost}/_emulator/state`)).json()).cpuMs : 0;
+  const cpu0 = process.cpuUsage();
   const run = await createBulkRun(db, "bench", Array.from({ length: N }, (_, i) => tenantId(i)));
   const started = performance.now();
   await ensureBulkWorker(db, run.id, { concurrency: CONCURRENCY, owner: `bench-${name}`, idleMs: 50, probe: async (d, t, b) => (await runTenantProbes(d, t, { trigger: "bulk", bulkRunId: b })).run.id });
   const wall = (performance.now() - started) / 1000;
+  if (process.env.BENCH_DEBUG) {
+    const cpu = process.cpuUsage(cpu0);
+    const emuCpu = (await (await fetch(`${ready.authorityHost}/_emulator/state`)).json()).cpuMs - emuCpu0;
+    console.log(`[debug] ${name}: portal CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, emulator CPU ${emuCpu} ms, wall ${(wall * 1000).toFixed(0)} ms`);
+  }
   const failed = await db
     .selectFrom("probe_results")
     .innerJoin("probe_runs", "probe_runs.id", "probe_results.run_id")
@@ -171,6 +179,7 @@ const normal = await phase("normal");
 const line = (label: string, r: { wall: number; failedProbes: number }) =>
   `${label.padEnd(22)} tenants=${N} probes=${N * probesPerTenant} wall=${r.wall.toFixed(2)}s limit=${limit.toFixed(2)}s naive=${naive.toFixed(1)}s wall/limit=${(r.wall / limit).toFixed(2)} naive/wall=${(naive / r.wall).toFixed(0)} failed=${r.failedProbes} peakRSS=${rss()}MB`;
 console.log(line("no faults", normal));
+if (process.env.BENCH_DEBUG) console.log(JSON.stringify((await (await fetch(`${ready.authorityHost}/_emulator/state`)).json()).requests));
 
 await fetch(`${ready.authorityHost}/_emulator/faults`, {
   method: "PUT",

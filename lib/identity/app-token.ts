@@ -49,7 +49,7 @@ export async function acquireAppToken(tenantId: string, resource: TokenResource,
   const resourceUri = resource === "graph" ? config.cloud.graphResource : config.cloud.exchangeResource;
   let result;
   try {
-    result = await getMsalClient().acquireTokenByClientCredential({
+    result = await getMsalClient(tenantId).acquireTokenByClientCredential({
       scopes: [`${resourceUri}/.default`],
       authority: `${config.cloud.authorityHost}/${tenantId.toLowerCase()}`,
       skipCache: options.fresh ?? false,

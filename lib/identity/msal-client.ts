@@ -44,15 +44,37 @@ export function buildMsalConfiguration(config: Config): Configuration {
   };
 }
 
-const globalForMsal = globalThis as unknown as { consentryMsal?: ConfidentialClientApplication };
+/**
+ * msal-node's in-memory token cache is scanned whole on every lookup and rewritten on
+ * every save, so one client serving a thousand tenants spends its time in the cache
+ * (measured with npm run bench:probes). Tenants are therefore spread over a fixed set of
+ * clients, each with its own small cache; a tenant always lands on the same client, so
+ * its tokens are still reused until shortly before they expire, and each client
+ * discovers the authority's metadata once.
+ */
+export const MSAL_SHARDS = 64;
 
-/** The process's one ConfidentialClientApplication (kept across dev hot reloads). */
-export function getMsalClient(): ConfidentialClientApplication {
-  globalForMsal.consentryMsal ??= new ConfidentialClientApplication(buildMsalConfiguration(getConfig()));
-  return globalForMsal.consentryMsal;
+const globalForMsal = globalThis as unknown as { consentryMsal?: Map<number, ConfidentialClientApplication> };
+
+function shardOf(key: string): number {
+  let hash = 0;
+  for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) >>> 0;
+  return hash % MSAL_SHARDS;
 }
 
-/** Drops the cached client (tests that point the portal at another emulator). */
+/** The ConfidentialClientApplication that serves a tenant (kept across dev hot reloads). */
+export function getMsalClient(tenantId = "organizations"): ConfidentialClientApplication {
+  const clients = (globalForMsal.consentryMsal ??= new Map());
+  const shard = shardOf(tenantId.toLowerCase());
+  let client = clients.get(shard);
+  if (!client) {
+    client = new ConfidentialClientApplication(buildMsalConfiguration(getConfig()));
+    clients.set(shard, client);
+  }
+  return client;
+}
+
+/** Drops the cached clients (tests that point the portal at another emulator). */
 export function resetMsalClientForTests(): void {
   delete globalForMsal.consentryMsal;
 }

@@ -47,6 +47,18 @@ export type Probe = GraphProbe | ExchangeProbe;
 
 const collection = <T extends z.ZodTypeAny>(item: T) => z.object({ value: z.array(item) });
 
+// Built once: zod schemas are costly to construct, and probes run thousands of times.
+const organizationAnswer = collection(
+  z.object({
+    displayName: z.string().nullable().optional(),
+    verifiedDomains: z.array(z.object({ name: z.string(), isInitial: z.boolean().optional(), isDefault: z.boolean().optional() })).default([]),
+  }),
+);
+const domainsAnswer = collection(z.object({ id: z.string(), isInitial: z.boolean().optional(), isDefault: z.boolean().optional() }));
+const usersAnswer = collection(z.object({ id: z.string(), userPrincipalName: z.string(), mail: z.string().nullable().optional(), assignedLicenses: z.array(z.unknown()).optional() }));
+const assignmentsAnswer = collection(z.object({ appRoleId: z.string() }));
+const idsAnswer = collection(z.object({ id: z.string() }));
+
 const enc = encodeURIComponent;
 
 /**
@@ -63,7 +75,7 @@ export const PROBES: readonly Probe[] = [
     needsMailbox: false,
     path: () => "/organization?$select=id,displayName,verifiedDomains",
     read: (body) => {
-      const parsed = collection(z.object({ displayName: z.string().nullable().optional(), verifiedDomains: z.array(z.object({ name: z.string(), isInitial: z.boolean().optional(), isDefault: z.boolean().optional() })).default([]) })).safeParse(body);
+      const parsed = organizationAnswer.safeParse(body);
       const org = parsed.success ? parsed.data.value[0] : undefined;
       if (!org) return null;
       const initial = org.verifiedDomains.find((d) => d.isInitial)?.name ?? null;
@@ -80,7 +92,7 @@ export const PROBES: readonly Probe[] = [
     needsMailbox: false,
     path: () => "/domains?$select=id,isInitial,isDefault,isVerified",
     read: (body) => {
-      const parsed = collection(z.object({ id: z.string(), isInitial: z.boolean().optional(), isDefault: z.boolean().optional() })).safeParse(body);
+      const parsed = domainsAnswer.safeParse(body);
       if (!parsed.success) return null;
       const initial = parsed.data.value.find((d) => d.isInitial)?.id ?? null;
       return { note: `${parsed.data.value.length} domains; initial ${initial ?? "not found"}`, learned: { initialDomain: initial?.toLowerCase() ?? null } };
@@ -95,7 +107,7 @@ export const PROBES: readonly Probe[] = [
     needsMailbox: false,
     path: () => "/users?$top=25&$select=id,userPrincipalName,mail,assignedLicenses",
     read: (body) => {
-      const parsed = collection(z.object({ id: z.string(), userPrincipalName: z.string(), mail: z.string().nullable().optional(), assignedLicenses: z.array(z.unknown()).optional() })).safeParse(body);
+      const parsed = usersAnswer.safeParse(body);
       if (!parsed.success) return null;
       const candidate = parsed.data.value.find((u) => u.mail && (u.assignedLicenses?.length ?? 0) > 0);
       return { note: `read ${parsed.data.value.length} user(s)`, learned: { mailboxCandidate: candidate?.userPrincipalName ?? null } };
@@ -110,7 +122,7 @@ export const PROBES: readonly Probe[] = [
     needsMailbox: false,
     path: (ctx) => `/servicePrincipals(appId='${ctx.clientId}')/appRoleAssignments`,
     read: (body) => {
-      const parsed = collection(z.object({ appRoleId: z.string() })).safeParse(body);
+      const parsed = assignmentsAnswer.safeParse(body);
       if (!parsed.success) return null;
       const granted = parsed.data.value.map((a) => permissionByAppRoleId(a.appRoleId)?.name ?? `appRole:${a.appRoleId}`).sort();
       return { note: `${granted.length} application permission(s) granted`, learned: { grantedRoles: granted } };
@@ -124,7 +136,7 @@ export const PROBES: readonly Probe[] = [
     proves: "mail in the test mailbox can be read app-only",
     needsMailbox: true,
     path: (ctx) => `/users/${enc(ctx.mailbox!)}/messages?$top=1&$select=id`,
-    read: (body) => (collection(z.object({ id: z.string() })).safeParse(body).success ? { note: "read the newest message" } : null),
+    read: (body) => (idsAnswer.safeParse(body).success ? { note: "read the newest message" } : null),
   },
   {
     kind: "graph",
@@ -134,7 +146,7 @@ export const PROBES: readonly Probe[] = [
     proves: "the test mailbox's calendar can be read app-only",
     needsMailbox: true,
     path: (ctx) => `/users/${enc(ctx.mailbox!)}/events?$top=1&$select=id`,
-    read: (body) => (collection(z.object({ id: z.string() })).safeParse(body).success ? { note: "read an event" } : null),
+    read: (body) => (idsAnswer.safeParse(body).success ? { note: "read an event" } : null),
   },
   {
     kind: "graph",
@@ -144,7 +156,7 @@ export const PROBES: readonly Probe[] = [
     proves: "the test mailbox's contacts can be read app-only",
     needsMailbox: true,
     path: (ctx) => `/users/${enc(ctx.mailbox!)}/contacts?$top=1&$select=id`,
-    read: (body) => (collection(z.object({ id: z.string() })).safeParse(body).success ? { note: "read a contact" } : null),
+    read: (body) => (idsAnswer.safeParse(body).success ? { note: "read a contact" } : null),
   },
   {
     kind: "exchange",

@@ -4,7 +4,7 @@ import { z } from "zod";
 
 import type { Db } from "@/lib/db/database";
 import { finishProbeRun, listProbeResults, listProbeRuns, startProbeRun, type ProbeRun, type ProbeRunTrigger } from "@/lib/db/repositories/probe-runs";
-import { getTenant, updateTenant, type Tenant } from "@/lib/db/repositories/tenants";
+import { getTenant, updateTenantQuietly, type Tenant } from "@/lib/db/repositories/tenants";
 import { AppError } from "@/lib/errors";
 import type { FindingId } from "@/lib/probes/finding";
 import { liveProbeDeps, probeTenantOnce, type ProbeDeps, type ProbeOutcome } from "@/lib/probes/runner";
@@ -67,18 +67,18 @@ export async function runTenantProbes(
   }
 
   const failed = all.some((o) => o.outcome === "fail");
-  await finishProbeRun(db, run.id, { status: failed ? "failed" : "passed", results: toResults(all), summary });
+  const status = failed ? "failed" : "passed";
+  await finishProbeRun(db, run.id, { status, results: toResults(all), summary });
 
   const lostConsent = summary.findings.some((f) => NOT_CONSENTED.includes(f as FindingId)) && summary.tokenRoles === null;
   const roles = [...new Set([...(summary.tokenRoles ?? []), ...(summary.exchangeTokenRoles ?? [])])].sort();
-  await updateTenant(db, tenant.id, {
+  await updateTenantQuietly(db, tenant.id, {
     ...learned,
     ...(summary.tokenRoles !== null ? { roles } : {}),
     ...(lostConsent && tenant.status === "consented" ? { status: "revoked" } : {}),
     ...(!lostConsent && summary.tokenRoles && summary.tokenRoles.length > 0 && tenant.status !== "consented" ? { status: "consented" } : {}),
   });
-  const stored = (await listProbeRuns(db, tenant.id, { limit: 1 }))[0]!;
-  return { run: stored, summary, outcomes: all };
+  return { run: { ...run, status, finishedAt: new Date().toISOString(), summary }, summary, outcomes: all };
 }
 
 function toResults(outcomes: (ProbeOutcome & { iteration: number })[]) {

@@ -104,9 +104,17 @@ export async function finishProbeRun(
 ): Promise<void> {
   const at = nowIso(now);
   await db.transaction().execute(async (trx) => {
-    const run = await trx.selectFrom("probe_runs").select(["tenant_id", "status"]).where("id", "=", runId).executeTakeFirst();
-    if (!run) throw new Error(`Probe run ${runId} does not exist.`);
-    if (run.status !== "running") throw new Error(`Probe run ${runId} is already finished.`);
+    const closed = await trx
+      .updateTable("probe_runs")
+      .set({ status: outcome.status, finished_at: at, summary: toJson(outcome.summary) })
+      .where("id", "=", runId)
+      .where("status", "=", "running")
+      .returning("tenant_id")
+      .executeTakeFirst();
+    if (!closed) {
+      const exists = await trx.selectFrom("probe_runs").select("id").where("id", "=", runId).executeTakeFirst();
+      throw new Error(exists ? `Probe run ${runId} is already finished.` : `Probe run ${runId} does not exist.`);
+    }
     if (outcome.results.length > 0) {
       await trx
         .insertInto("probe_results")
@@ -129,12 +137,7 @@ export async function finishProbeRun(
         )
         .execute();
     }
-    await trx
-      .updateTable("probe_runs")
-      .set({ status: outcome.status, finished_at: at, summary: toJson(outcome.summary) })
-      .where("id", "=", runId)
-      .execute();
-    await trx.updateTable("tenants").set({ last_probe_run_id: runId, updated_at: at }).where("id", "=", run.tenant_id).execute();
+    await trx.updateTable("tenants").set({ last_probe_run_id: runId, updated_at: at }).where("id", "=", closed.tenant_id).execute();
   });
 }
 

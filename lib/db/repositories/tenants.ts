@@ -23,6 +23,8 @@ export interface Tenant {
   updatedAt: string;
 }
 
+const ROLES = z.array(z.string());
+
 function toTenant(row: TenantRow): Tenant {
   return {
     id: row.id,
@@ -31,7 +33,7 @@ function toTenant(row: TenantRow): Tenant {
     defaultDomain: row.default_domain,
     status: row.status,
     consentedPermissionSetVersion: row.consented_permission_set_version,
-    roles: fromJson(row.roles, z.array(z.string()), "tenants.roles") ?? [],
+    roles: fromJson(row.roles, ROLES, "tenants.roles") ?? [],
     testMailbox: row.test_mailbox,
     consentedBy: row.consented_by,
     consentedAt: row.consented_at,
@@ -99,6 +101,15 @@ export async function updateTenant(db: Db, id: string, changes: TenantChanges, n
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) return null;
   return getTenant(db, id);
+}
+
+/** Like updateTenant, without reading the row back (hot paths such as bulk probing). */
+export async function updateTenantQuietly(db: Db, id: string, changes: TenantChanges, now?: Date): Promise<void> {
+  await db
+    .updateTable("tenants")
+    .set({ ...toColumns(changes), updated_at: nowIso(now) })
+    .where("id", "=", id.toLowerCase())
+    .execute();
 }
 
 export async function getTenant(db: Db, id: string): Promise<Tenant | null> {
