@@ -72,10 +72,7 @@ const credentials = JSON.parse(readFileSync(ready.credentialsPath, "utf8")).apps
 const certificate = credentials.certificates[0];
 
 // 2. The portal, configured for the sandbox: hosts, CA trust and the demo app's certificate.
-const portal = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts/start.ts")], {
-  cwd: ROOT,
-  stdio: ["ignore", "pipe", "inherit"],
-  env: {
+const portalEnv = {
     ...process.env,
     PORT: port,
     PORTAL_CLOUD: "sandbox",
@@ -89,7 +86,24 @@ const portal = spawn(process.execPath, ["--conditions=react-server", "--import",
     AZURE_CLIENT_SECRET: "",
     AZURE_CLIENT_CERTIFICATE_PATH: certificate ? certificate.path : "",
     NEXT_TELEMETRY_DISABLED: "1",
-  },
+};
+
+// The scenario's tenants that consented before the demo are added, each proven with a token.
+const scenarioFile = scenario ? path.resolve(scenario) : path.join(ROOT, "emulator/scenarios/default.json");
+await new Promise((resolve) => {
+  const importer = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts/import-tenants.ts"), "--from-scenario", scenarioFile], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: portalEnv,
+  });
+  prefixed(importer, "import");
+  importer.on("exit", resolve);
+});
+
+const portal = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts/start.ts")], {
+  cwd: ROOT,
+  stdio: ["ignore", "pipe", "inherit"],
+  env: portalEnv,
 });
 children.push(portal);
 prefixed(portal, "portal");

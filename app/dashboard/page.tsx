@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { testAllTenantsAction } from "@/app/dashboard/bulk-actions";
+import { ImportTenantForm } from "@/app/dashboard/import-form";
 import { StatusBadge, When } from "@/app/ui/status-badge";
 import { listTenantsForDashboard } from "@/lib/dashboard/dashboard";
 import { requirePartner } from "@/lib/session/partner-session";
@@ -78,6 +79,7 @@ export default async function TenantsPage() {
           </tbody>
         </table>
       )}
+      <ImportTenantForm />
     </>
   );
 }

@@ -166,7 +166,10 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
     if (sub !== "messages" && sub !== "events" && sub !== "contacts") return error(400, "BadRequest", `Resource not found for the segment '${sub}'.`);
     if (!allowed(GRAPH_ROLE_RULES[sub])) return error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
     if (!user) return error(404, "ErrorInvalidUser", `The requested user '${id}' is invalid.`);
-    if (user.mailbox === "none" || !user.licensed) return error(404, "MailboxNotEnabledForRESTAPI", "REST API is not yet supported for this mailbox.");
+    if (user.mailbox === "none" || user.mailbox === "inactive" || !user.licensed) return error(404, "MailboxNotEnabledForRESTAPI", "REST API is not yet supported for this mailbox.");
+    if (tenant.mailboxAccessPolicyDeniesApp) {
+      return error(403, "ErrorAccessDenied", "Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.");
+    }
     if (user.mailbox === "onprem") {
       if (!tenant.hybrid.v1s2sAppOnlyProfile) {
         return error(401, "InvalidAuthenticationToken", "The on-premises Exchange server rejected the token.", { "x-ms-diagnostics": ON_PREM_PROFILE_MISSING });

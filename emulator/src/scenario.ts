@@ -46,8 +46,8 @@ const userSchema = z.object({
   displayName: z.string().min(1),
   /** Directory roles, e.g. "Global Administrator". */
   directoryRoles: z.array(z.string().min(1)).default([]),
-  /** Where the mailbox lives: Exchange Online, an on-premises server (hybrid), or none. */
-  mailbox: z.enum(["cloud", "onprem", "none"]).default("cloud"),
+  /** Where the mailbox lives: Exchange Online, an on-premises server (hybrid), none, or an inactive (soft-deleted) one. */
+  mailbox: z.enum(["cloud", "onprem", "none", "inactive"]).default("cloud"),
   licensed: z.boolean().default(true),
   /** App roles assigned to this user per app (client ID), sent in the id_token's `roles`. */
   appRoles: z.record(z.string(), z.array(z.string())).default({}),
@@ -73,6 +73,8 @@ const tenantSchema = z.object({
   replication: z
     .object({ servicePrincipalSeconds: z.number().min(0).default(0), rolesSeconds: z.number().min(0).default(0) })
     .default({ servicePrincipalSeconds: 0, rolesSeconds: 0 }),
+  /** An Exchange application access policy that denies the app every mailbox, whatever its permissions. */
+  mailboxAccessPolicyDeniesApp: z.boolean().default(false),
   /** Probability that Exchange admin API calls addressing the tenant by GUID or a non-initial domain fail. */
   exchangeNonInitialFailureRate: z.number().min(0).max(1).default(0),
   /** Consents that exist when the emulator starts (already replicated). */

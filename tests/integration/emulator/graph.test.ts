@@ -126,10 +126,11 @@ describe("Graph v1.0 in the sandbox", () => {
   it("answers MailboxNotEnabledForRESTAPI for a user without a mailbox or without a licence", async () => {
     const none = await startTestEmulator({
       scenario: defaultScenario((raw) => {
-        const t = raw.tenants.find((x) => x.id === TENANTS.northwind) as { users: { mailbox?: string; licensed?: boolean }[] };
-        t.users[2]!.mailbox = "none";
-        t.users[1]!.licensed = false;
-        t.users[1]!.mailbox = "cloud";
+        const t = raw.tenants.find((x) => x.id === TENANTS.northwind) as { users: { userPrincipalName: string; mailbox?: string; licensed?: boolean }[] };
+        const user = (upn: string) => t.users.find((u) => u.userPrincipalName === upn)!;
+        user("joni@northwind.example").mailbox = "none";
+        user("pradeep@northwind.example").licensed = false;
+        user("pradeep@northwind.example").mailbox = "cloud";
       }),
     });
     try {

@@ -28,6 +28,9 @@ describe("scenario files", () => {
     expect(names).toMatch(/no admin/);
     expect(names).toMatch(/older permission set/);
     expect(names).toMatch(/slow replication/);
+    expect(names).toMatch(/half fixed/);
+    expect(names).toMatch(/inactive mailbox/);
+    expect(names).toMatch(/mail access policy/);
     expect(scenario.tenants.find((t) => t.id === scenario.apps[0]!.homeTenantId)?.users.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(scenario.apps[0]!.secrets)).not.toMatch(/"value"/);
   });
@@ -40,9 +43,9 @@ describe("scenario files", () => {
     ["an initial domain that is not onmicrosoft.com", (s: any) => (s.tenants[1].initialDomain = "fabrikam.example"), "tenants[1].initialDomain: must end with .onmicrosoft.com"],
     ["a negative replication delay", (s: any) => (s.tenants[5].replication.servicePrincipalSeconds = -1), "tenants[5].replication.servicePrincipalSeconds"],
     ["a mailbox kind that does not exist", (s: any) => (s.tenants[2].users[1].mailbox = "exchange2010"), "tenants[2].users[1].mailbox"],
-    ["a latency fault without milliseconds", (s: any) => s.faults.push({ endpoint: "graph", kind: "latency" }), "faults[0].latencyMs: is required for a latency fault"],
-    ["a fault rate above 1", (s: any) => s.faults.push({ endpoint: "graph", kind: "reset", rate: 2 }), "faults[0].rate"],
-    ["a tenant listed twice", (s: any) => s.tenants.push({ ...s.tenants[1], domains: [], initialDomain: "other.onmicrosoft.com" }), "tenants[6].id: is listed twice"],
+    ["a latency fault without milliseconds", (s: any) => s.faults.push({ endpoint: "graph", kind: "latency" }), "faults[1].latencyMs: is required for a latency fault"],
+    ["a fault rate above 1", (s: any) => s.faults.push({ endpoint: "graph", kind: "reset", rate: 2 }), "faults[1].rate"],
+    ["a tenant listed twice", (s: any) => s.tenants.push({ ...s.tenants[1], domains: [], initialDomain: "other.onmicrosoft.com" }), "tenants[9].id: is listed twice"],
     ["an app whose home tenant is missing", (s: any) => (s.apps[0].homeTenantId = "00000000-0000-4000-8000-000000000000"), "apps[0].homeTenantId: names no tenant in tenants[]"],
   ])("rejects %s and names the path", (_name, mutate, expected) => {
     const found = problems(mutate);

@@ -1,0 +1,25 @@
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+
+import { importConsentedTenant } from "@/lib/consent/import-tenant";
+import { getDb } from "@/lib/db/database";
+import { isAppError } from "@/lib/errors";
+import { requestOrigin, requirePartner } from "@/lib/session/partner-session";
+
+export interface ImportState {
+  error?: string;
+}
+
+// Server action: add a tenant that consented before Consentry, proven with a token.
+export async function importTenantAction(_previous: ImportState, formData: FormData): Promise<ImportState> {
+  const partner = await requirePartner();
+  let tenantId: string;
+  try {
+    tenantId = (await importConsentedTenant(await getDb(), partner.username, String(formData.get("tenantId") ?? ""), requestOrigin(await headers()))).id;
+  } catch (error) {
+    return { error: isAppError(error) ? error.message : "The tenant could not be added." };
+  }
+  redirect(`/dashboard/tenants/${tenantId}`);
+}

@@ -1,0 +1,43 @@
+import "server-only";
+
+import type { Db } from "@/lib/db/database";
+import { appendAudit } from "@/lib/db/repositories/audit";
+import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
+import { getTenant, upsertTenant, type Tenant } from "@/lib/db/repositories/tenants";
+import { AppError } from "@/lib/errors";
+import { readOrganization } from "@/lib/graph/organization";
+import { acquireAppToken } from "@/lib/identity/app-token";
+import { IdentityError } from "@/lib/identity/identity-error";
+import { isTenantGuid } from "@/lib/identity/tenant-discovery";
+
+/**
+ * Adds a tenant whose admin consented before Consentry was used (another tool, a raw
+ * admin-consent link). As with a callback, nothing is recorded on the partner's word:
+ * the consent is proven with an app-only token for the tenant first.
+ */
+export async function importConsentedTenant(db: Db, actor: string, tenantId: string, meta: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null }): Promise<Tenant> {
+  const id = tenantId.trim().toLowerCase();
+  if (!isTenantGuid(id)) throw new AppError("invalid_tenant", "Enter the tenant ID (a GUID).", { status: 422 });
+  let token;
+  try {
+    token = await acquireAppToken(id, "graph", { fresh: true });
+  } catch (error) {
+    const detail = error instanceof IdentityError ? error.failure.description : error instanceof Error ? error.message : String(error);
+    throw new AppError("not_consented", `The app cannot get a token for ${id}, so it is not (or no longer) consented there: ${detail}`, { status: 422, cause: error });
+  }
+  if (token.claims.tid !== id) throw new AppError("tid_mismatch", `The token was issued for ${token.claims.tid}, not ${id}.`, { status: 422 });
+  const roles = [...token.claims.roles].sort();
+  const org = roles.some((r) => r === "Organization.Read.All" || r === "Directory.Read.All") ? await readOrganization(token.accessToken) : null;
+  const existing = await getTenant(db, id);
+  const at = new Date().toISOString();
+  const tenant = await upsertTenant(db, id, {
+    status: roles.length ? "consented" : "failed",
+    roles,
+    verifiedAt: at,
+    ...(existing?.consentedAt ? {} : { consentedAt: at }),
+    ...(org?.ok ? { displayName: org.data.displayName, initialDomain: org.data.initialDomain, defaultDomain: org.data.defaultDomain } : {}),
+  });
+  await recordConsentEvent(db, { tenantId: id, kind: "verified", verified: true, details: { imported: true, roles }, ...meta });
+  await appendAudit(db, { actor, action: "tenant.imported", target: id, details: { roles }, ...meta });
+  return tenant;
+}

@@ -1,0 +1,37 @@
+// Imports tenants that already consented, each proven with an app-only token:
+//   node --conditions=react-server --import tsx scripts/import-tenants.ts <tenant-id> ...
+//   ... --from-scenario <file>   every tenant of a sandbox scenario with an existing consent
+// npm run demo uses the second form, so the demo starts with the scenario's tenants.
+import { readFileSync } from "node:fs";
+
+import { loadEnvFiles } from "./load-env";
+import { getConfig } from "@/lib/config";
+import { importConsentedTenant } from "@/lib/consent/import-tenant";
+import { describeStartupFailure, assertStartable } from "@/lib/startup";
+
+loadEnvFiles(false);
+const args = process.argv.slice(2);
+const fromIndex = args.indexOf("--from-scenario");
+let ids = args.filter((a, i) => !a.startsWith("--") && i !== fromIndex + 1);
+try {
+  const { database } = await assertStartable({ exitOnFailure: true });
+  if (fromIndex >= 0) {
+    const scenario = JSON.parse(readFileSync(args[fromIndex + 1]!, "utf8")) as { tenants: { id: string; consents?: { clientId: string }[] }[] };
+    const clientId = getConfig().clientId;
+    ids = [...ids, ...scenario.tenants.filter((t) => t.consents?.some((c) => c.clientId.toLowerCase() === clientId)).map((t) => t.id)];
+  }
+  const names: string[] = [];
+  for (const id of ids) {
+    try {
+      const tenant = await importConsentedTenant(database.db, "system", id);
+      names.push(tenant.displayName ?? tenant.id);
+    } catch (error) {
+      console.error(`Not imported ${id}: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+  console.log(names.length ? `Imported ${names.length} tenant(s) that had already consented: ${names.join("; ")}.` : "No tenant imported.");
+  await database.close();
+} catch (error) {
+  console.error(describeStartupFailure(error));
+  process.exit(1);
+}
