@@ -95,12 +95,28 @@ export type BearerCheck =
   | { ok: true; claims: JWTPayload & { tid: string; appid?: string; roles?: string[]; oid?: string; idtyp?: string } }
   | { ok: false; message: string };
 
+/** Tokens whose signature was already checked (a resource server caches validation too), by resource. */
+const validated = new Map<string, { claims: JWTPayload; exp: number }>();
+
 /** Validates a bearer token the way a resource does: signature, audience, issuer and lifetime. */
 export async function verifyBearer(ctx: EmulatorContext, authorization: string | undefined, resource: ResourceKey): Promise<BearerCheck> {
   if (!authorization) return { ok: false, message: "Access token is empty." };
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match) return { ok: false, message: "Access token is empty." };
   const token = match[1]!;
+  const known = validated.get(`${resource}:${token}`);
+  if (known && known.exp * 1000 > ctx.state.clock() && ctx.state.tenants.has(String(known.claims.tid))) {
+    return { ok: true, claims: known.claims as BearerCheck extends { ok: true; claims: infer C } ? C : never };
+  }
+  const result = await verifyUncached(ctx, token, resource);
+  if (result.ok) {
+    if (validated.size >= 20_000) validated.delete(validated.keys().next().value!);
+    validated.set(`${resource}:${token}`, { claims: result.claims, exp: Number(result.claims.exp ?? 0) });
+  }
+  return result;
+}
+
+async function verifyUncached(ctx: EmulatorContext, token: string, resource: ResourceKey): Promise<BearerCheck> {
   let unverified: JWTPayload;
   try {
     unverified = decodeJwt(token);

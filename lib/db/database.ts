@@ -53,13 +53,39 @@ function openSqlite(file: string): DatabaseHandle {
     native.close();
     throw sqliteError(file, error);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
   return {
     db,
     engine: "sqlite",
     display: file,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Kysely prepares every query anew; preparing costs more than running for the short
+ * queries the portal makes. Statements are reused per SQL text (the connection runs one
+ * query at a time, so a statement is never used twice at once).
+ */
+function withStatementCache(native: SqliteDatabase.Database): SqliteDatabase.Database {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return new Proxy(native, {
+    get(target, property, receiver) {
+      if (property === "prepare") {
+        return (source: string) => {
+          let statement = cache.get(source);
+          if (!statement) {
+            statement = target.prepare(source);
+            if (cache.size >= 500) cache.delete(cache.keys().next().value!);
+            cache.set(source, statement);
+          }
+          return statement;
+        };
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 function sqliteError(file: string, error: unknown): AppError {

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
+import { httpRequest, parseJson } from "@/lib/graph/http";
 import { backoffWithJitterMs, DEFAULT_RETRY_POLICY, retryAfterMs, type RetryPolicy } from "@/lib/graph/retry";
 
 export interface BatchItem {
@@ -59,16 +60,16 @@ export async function graphBatch(accessToken: string, items: BatchItem[], policy
         let body: unknown;
         let outerHeaders: Record<string, string> = {};
         try {
-          const response = await fetch(endpoint, {
+          const response = await httpRequest({
             method: "POST",
+            url: endpoint,
             headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json", accept: "application/json" },
             body: JSON.stringify({ requests: chunk.map((i) => ({ id: i.id, method: "GET", url: i.url })) }),
-            signal: AbortSignal.timeout(policy.timeoutMs),
-            redirect: "error",
+            timeoutMs: policy.timeoutMs,
           });
           status = response.status;
-          outerHeaders = lowerHeaders(Object.fromEntries(response.headers));
-          body = await response.json().catch(() => undefined);
+          outerHeaders = lowerHeaders(response.headers);
+          body = parseJson(response.text);
         } catch (error) {
           body = { error: { code: (error as Error).name === "TimeoutError" ? "timeout" : "network_error", message: (error as Error).message } };
         }

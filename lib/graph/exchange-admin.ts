@@ -1,6 +1,7 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
+import { httpRequest, parseJson } from "@/lib/graph/http";
 import { backoffWithJitterMs, DEFAULT_RETRY_POLICY, retryAfterMs, type RetryPolicy } from "@/lib/graph/retry";
 
 export interface ExchangeAnswer {
@@ -32,16 +33,16 @@ export async function invokeExchangeCommand(accessToken: string, tenant: string,
     let headers: Record<string, string> = {};
     let body: unknown;
     try {
-      const response = await fetch(url, {
+      const response = await httpRequest({
         method: "POST",
+        url,
         headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json", accept: "application/json", "X-AnchorMailbox": `UPN:${ANCHOR}@${tenant}` },
         body: JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: {} } }),
-        signal: AbortSignal.timeout(policy.timeoutMs),
-        redirect: "error",
+        timeoutMs: policy.timeoutMs,
       });
       status = response.status;
-      headers = Object.fromEntries([...response.headers].map(([k, v]) => [k.toLowerCase(), v]));
-      body = await response.json().catch(() => undefined);
+      headers = response.headers;
+      body = parseJson(response.text);
     } catch (error) {
       body = { error: { code: (error as Error).name === "TimeoutError" ? "timeout" : "network_error", message: (error as Error).message } };
     }
