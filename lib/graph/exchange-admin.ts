@@ -1,7 +1,7 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
-import { httpRequest, parseJson } from "@/lib/graph/http";
+import { httpRequest, parseJson } from "@/lib/net/http";
 import { backoffWithJitterMs, DEFAULT_RETRY_POLICY, retryAfterMs, type RetryPolicy } from "@/lib/graph/retry";
 
 export interface ExchangeAnswer {

@@ -4,6 +4,7 @@ import { ConfidentialClientApplication, LogLevel, type Configuration } from "@az
 
 import { getConfig, type Config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
+import { KeepAliveNetworkClient } from "@/lib/identity/network-client";
 
 /**
  * The msal-node configuration for this installation: authority on the configured
@@ -31,6 +32,7 @@ export function buildMsalConfiguration(config: Config): Configuration {
         : { clientCertificate: { thumbprintSha256: credential.thumbprintSha256, privateKey: credential.privateKeyPem } }),
     },
     system: {
+      networkClient: new KeepAliveNetworkClient(),
       loggerOptions: {
         // Never log personal data or tokens; warnings and errors only.
         piiLoggingEnabled: false,

@@ -4,7 +4,7 @@ import http from "node:http";
 import https from "node:https";
 
 /**
- * A small HTTP client on node:https with keep-alive, for the hot paths (Graph batches,
+ * A small HTTP client on node:https with keep-alive, for the hot paths (tokens, Graph batches,
  * Exchange calls). It costs a fraction of fetch's CPU per request, which is what bounds
  * a bulk re-test of thousands of tenants. Trusts NODE_EXTRA_CA_CERTS like fetch does.
  */
