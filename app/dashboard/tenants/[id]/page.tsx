@@ -36,7 +36,8 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
         </dd>
         <dt className="text-slate-500">Permission set</dt>
         <dd>
-          consented to version {detail.consentedVersion ?? "?"}; the app is configured with version {detail.currentVersion}
+          {detail.consentedVersion !== null ? `consented to version ${detail.consentedVersion}` : "consented before Consentry (version unknown)"}; the app is configured with version{" "}
+          {detail.currentVersion}
         </dd>
       </dl>
 
