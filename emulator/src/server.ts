@@ -205,15 +205,10 @@ async function applyFaults(ctx: EmulatorContext, endpoint: Fault["endpoint"], te
   return "continue";
 }
 
-const requestCounts = new Map<string, number>();
-export function requestCountsForTests(): Record<string, number> {
-  return Object.fromEntries(requestCounts);
-}
-
 async function route(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, random: () => number): Promise<void> {
   const url = new URL(req.url ?? "/", "http://emulator");
   const kind = url.pathname.includes("openid-configuration") ? "metadata" : url.pathname.endsWith("/token") ? "token" : url.pathname.includes("$batch") ? "batch" : url.pathname.includes("InvokeCommand") ? "exchange" : url.pathname.startsWith("/_emulator") ? "control" : "other";
-  requestCounts.set(kind, (requestCounts.get(kind) ?? 0) + 1);
+  ctx.state.requestCounts.set(kind, (ctx.state.requestCounts.get(kind) ?? 0) + 1);
   const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
   const method = req.method ?? "GET";
 
@@ -338,7 +333,7 @@ async function control(ctx: EmulatorContext, req: IncomingMessage, res: ServerRe
 
   if (parts[0] === "state" && parts.length === 1 && method === "GET") {
     return sendJson(res, 200, {
-      requests: requestCountsForTests(),
+      requests: Object.fromEntries(ctx.state.requestCounts),
       cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
       tenants: [...ctx.state.tenants.values()].map((t) => ({
         id: t.id,

@@ -68,6 +68,10 @@ export class EmulatorState {
   readonly authCodes = new Map<string, AuthCode>();
   readonly consents: ConsentRecord[] = [];
   faults: (Fault & { fired: number })[] = [];
+  /** Requests answered, by kind (token, batch, exchange, …), for diagnostics. */
+  readonly requestCounts = new Map<string, number>();
+  /** Bearer tokens whose signature was already checked, by resource, until they expire. */
+  readonly validatedTokens = new Map<string, { claims: Record<string, unknown>; exp: number }>();
   /** Stable object IDs of the first-party resource service principals per tenant. */
   private readonly resourceSpIds = new Map<string, string>();
 

@@ -95,15 +95,14 @@ export type BearerCheck =
   | { ok: true; claims: JWTPayload & { tid: string; appid?: string; roles?: string[]; oid?: string; idtyp?: string } }
   | { ok: false; message: string };
 
-/** Tokens whose signature was already checked (a resource server caches validation too), by resource. */
-const validated = new Map<string, { claims: JWTPayload; exp: number }>();
-
 /** Validates a bearer token the way a resource does: signature, audience, issuer and lifetime. */
 export async function verifyBearer(ctx: EmulatorContext, authorization: string | undefined, resource: ResourceKey): Promise<BearerCheck> {
   if (!authorization) return { ok: false, message: "Access token is empty." };
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match) return { ok: false, message: "Access token is empty." };
   const token = match[1]!;
+  // A resource server caches validation too.
+  const validated = ctx.state.validatedTokens;
   const known = validated.get(`${resource}:${token}`);
   if (known && known.exp * 1000 > ctx.state.clock() && ctx.state.tenants.has(String(known.claims.tid))) {
     return { ok: true, claims: known.claims as BearerCheck extends { ok: true; claims: infer C } ? C : never };
