@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 import { z } from "zod";
 
+import { GUID_PATTERN } from "@/lib/identity/tenant-id";
 import { DEFAULT_APP_PERMISSIONS, findPermission, PERMISSIONS } from "@/lib/permissions/catalog";
 
 /**
@@ -147,7 +148,7 @@ function formatProblems(problems: ConfigProblem[]): string {
   return `Consentry cannot start: ${problems.length} ${noun} fixing (environment or .env file).\n${lines.join("\n")}`;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const GUID = GUID_PATTERN;
 
 type Env = Record<string, string | undefined>;
 

@@ -1,8 +1,7 @@
 import type { AdminConsentVersion, CloudEndpoints } from "@/lib/config";
 import { AppError } from "@/lib/errors";
+import { isTenantDomain, isTenantGuid } from "@/lib/identity/tenant-id";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 export interface AdminConsentRequest {
   cloud: Pick<CloudEndpoints, "loginHost" | "graphResource" | "exchangeResource">;
@@ -24,7 +23,7 @@ export interface AdminConsentRequest {
  */
 export function buildAdminConsentUrl(request: AdminConsentRequest): string {
   const tenant = request.tenant ?? (request.version === "v1" ? "common" : "organizations");
-  if (!GUID.test(tenant) && !DOMAIN.test(tenant) && tenant !== "common" && tenant !== "organizations") {
+  if (!isTenantGuid(tenant) && !isTenantDomain(tenant) && tenant !== "common" && tenant !== "organizations") {
     throw new AppError("invalid_tenant_hint", `"${tenant.slice(0, 80)}" cannot be used as a tenant in a consent URL.`, { status: 400 });
   }
   if (request.version === "v2" && tenant === "common") throw new AppError("invalid_tenant_hint", "The v2 admin-consent endpoint does not accept common.", { status: 400 });

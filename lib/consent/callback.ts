@@ -10,11 +10,11 @@ import { appendAudit } from "@/lib/db/repositories/audit";
 import { insertConsentAttempt } from "@/lib/db/repositories/consent-attempts";
 import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
 import { getInvite, markInviteFailed } from "@/lib/db/repositories/invites";
+import { isTenantGuid } from "@/lib/identity/tenant-id";
 import type { Meta } from "@/lib/invites/invites";
 
 const MAX_QUERY_LENGTH = 8192;
 const MAX_PARAMS = 16;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * What Microsoft may send back. Values are bounded; the tenant is only accepted as a
@@ -123,7 +123,7 @@ export async function handleConsentCallback(db: Db, input: { search: string; coo
   }
 
   // 4. A success claim: the tenant must be a GUID, and the invited tenant if the invite named one.
-  if (!q.tenant || !GUID.test(q.tenant) || q.admin_consent?.toLowerCase() !== "true") {
+  if (!q.tenant || !isTenantGuid(q.tenant) || q.admin_consent?.toLowerCase() !== "true") {
     await recordConsentEvent(db, { ...base, kind: "callback", verified: false, errorCode: "invalid_tenant", details: { tenantClaimValid: false } });
     return fail(problem("invalid_tenant"), used, inviteId);
   }

@@ -8,7 +8,8 @@ import { AppError } from "@/lib/errors";
 import { readOrganization } from "@/lib/graph/organization";
 import { acquireAppToken } from "@/lib/identity/app-token";
 import { IdentityError } from "@/lib/identity/identity-error";
-import { isTenantGuid } from "@/lib/identity/tenant-discovery";
+import { isTenantGuid } from "@/lib/identity/tenant-id";
+import { canReadOrganization } from "@/lib/permissions/catalog";
 
 /**
  * Adds a tenant whose admin consented before Consentry was used (another tool, a raw
@@ -27,7 +28,7 @@ export async function importConsentedTenant(db: Db, actor: string, tenantId: str
   }
   if (token.claims.tid !== id) throw new AppError("tid_mismatch", `The token was issued for ${token.claims.tid}, not ${id}.`, { status: 422 });
   const roles = [...token.claims.roles].sort();
-  const org = roles.some((r) => r === "Organization.Read.All" || r === "Directory.Read.All") ? await readOrganization(token.accessToken) : null;
+  const org = canReadOrganization(roles) ? await readOrganization(token.accessToken) : null;
   const existing = await getTenant(db, id);
   const at = new Date().toISOString();
   const tenant = await upsertTenant(db, id, {

@@ -9,6 +9,7 @@ import type { Db } from "@/lib/db/database";
 import { acquireAppToken, type AppToken } from "@/lib/identity/app-token";
 import { IdentityError } from "@/lib/identity/identity-error";
 import { readOrganization, type OrganizationProfile } from "@/lib/graph/organization";
+import { canReadOrganization } from "@/lib/permissions/catalog";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import { runTenantProbes } from "@/lib/probes/run-tenant";
 
@@ -43,8 +44,6 @@ export const liveVerifyDeps: VerifyDeps = {
 export function backoffMs(tryNumber: number): number {
   return Math.min(10_000, 1000 * 2 ** Math.max(0, tryNumber - 1));
 }
-
-const READS_ORGANIZATION = ["Organization.Read.All", "Directory.Read.All", "Organization.ReadWrite.All"];
 
 /**
  * Proves a consent: an app-only token for the claimed tenant whose `tid` matches and
@@ -102,7 +101,7 @@ async function succeed(db: Db, attempt: ConsentAttempt, token: AppToken, deps: V
   const roles = [...token.claims.roles].sort();
   const invite = attempt.inviteId ? await getInvite(db, attempt.inviteId) : null;
   const set = invite ? { version: invite.permissionSetVersion } : await currentPermissionSet(db);
-  const org = roles.some((r) => READS_ORGANIZATION.includes(r)) ? await deps.readOrganization(token.accessToken).catch(() => null) : null;
+  const org = canReadOrganization(roles) ? await deps.readOrganization(token.accessToken).catch(() => null) : null;
   const at = new Date(deps.now()).toISOString();
   const withRoles = roles.length > 0;
   await upsertTenant(db, attempt.tenantClaim, {

@@ -3,7 +3,9 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { problem, type Problem } from "@/lib/consent/problems";
 import { getDatabase } from "@/lib/db/database";
-import { getConsentAttempt } from "@/lib/db/repositories/consent-attempts";
+import type { Db } from "@/lib/db/database";
+import { getConsentAttempt, type ConsentAttempt } from "@/lib/db/repositories/consent-attempts";
+import { listProbeRuns } from "@/lib/db/repositories/probe-runs";
 import { getInvite } from "@/lib/db/repositories/invites";
 import { getPermissionSet } from "@/lib/db/repositories/permission-sets";
 import { getTenant } from "@/lib/db/repositories/tenants";
@@ -79,8 +81,7 @@ export async function getConsentResultView(attemptId: string): Promise<ConsentRe
   const roles = new Set(attempt.roles ?? []);
   const configured = describePermissions(set);
   const tenant = attempt.status === "verifying" ? null : await getTenant(db, attempt.tenantClaim);
-  const probes = attempt.status === "verified" ? await getTenantProbesView(attempt.tenantClaim) : null;
-  const checks = probes?.latest && attempt.finishedAt && probes.latest.run.finishedAt && probes.latest.run.startedAt >= attempt.finishedAt.slice(0, 19) ? probes.latest.lines : null;
+  const checks = (await checksAfterConsent(db, attempt)) === "done" ? ((await getTenantProbesView(attempt.tenantClaim)).latest?.lines ?? null) : null;
   return {
     status: attempt.status,
     appName: config.appDisplayName,
@@ -103,10 +104,12 @@ export async function getConsentAttemptStatus(attemptId: string): Promise<{ stat
   const attempt = await getConsentAttempt(db, attemptId);
   if (!attempt) return null;
   if (attempt.status === "verifying") void ensureVerification(db, attempt.id);
-  let checks: "pending" | "done" | "none" = "none";
-  if (attempt.status === "verified" && attempt.finishedAt) {
-    const latest = await db.selectFrom("probe_runs").select(["started_at", "finished_at"]).where("tenant_id", "=", attempt.tenantClaim).orderBy("started_at", "desc").limit(1).executeTakeFirst();
-    checks = latest && latest.finished_at && latest.started_at >= attempt.finishedAt.slice(0, 19) ? "done" : "pending";
-  }
-  return { status: attempt.status, tries: attempt.tries, checks };
+  return { status: attempt.status, tries: attempt.tries, checks: await checksAfterConsent(db, attempt) };
+}
+
+/** Whether the probe run that verification starts has finished ("none" before verification succeeds). */
+async function checksAfterConsent(db: Db, attempt: ConsentAttempt): Promise<"pending" | "done" | "none"> {
+  if (attempt.status !== "verified" || !attempt.finishedAt) return "none";
+  const [latest] = await listProbeRuns(db, attempt.tenantClaim, { limit: 1 });
+  return latest?.finishedAt && latest.startedAt >= attempt.finishedAt ? "done" : "pending";
 }

@@ -8,8 +8,7 @@ import { listInvites, type Invite } from "@/lib/db/repositories/invites";
 import { getPermissionSet } from "@/lib/db/repositories/permission-sets";
 import { countTenantsByStatus, getTenant, listTenants, type Tenant } from "@/lib/db/repositories/tenants";
 import type { TenantStatus } from "@/lib/db/schema";
-import { findPermission, type PermissionInfo } from "@/lib/permissions/catalog";
-import { currentPermissionSet, describePermissions } from "@/lib/permissions/permission-set";
+import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import type { Partner } from "@/lib/session/partner-session";
 
 export interface TenantRowView extends Tenant {
@@ -22,7 +21,7 @@ export interface TenantRowView extends Tenant {
 /** Every tenant with status and last change, and the invite that onboarded it. */
 export async function listTenantsForDashboard(_partner: Partner): Promise<{ tenants: TenantRowView[]; counts: Record<TenantStatus, number>; latestBulk: BulkRun | null }> {
   const { db } = await getDatabase();
-  const [tenants, invites, counts, latestBulk] = await Promise.all([listTenants(db), listInvites(db, { limit: 5000 }), countTenantsByStatus(db), latestBulkRun(db)]);
+  const [tenants, invites, counts, latestBulk] = await Promise.all([listTenants(db), listInvites(db, { limit: 100_000, onboardedOnly: true }), countTenantsByStatus(db), latestBulkRun(db)]);
   const runIds = tenants.map((t) => t.lastProbeRunId).filter((id): id is string => id !== null);
   const runStatus = new Map<string, string>();
   for (let i = 0; i < runIds.length; i += 500) {
@@ -47,10 +46,6 @@ export interface TenantDetailView {
   tenant: Tenant;
   events: ConsentEvent[];
   invites: Invite[];
-  /** Configured now vs in the last verified token. */
-  configured: PermissionInfo[];
-  missing: PermissionInfo[];
-  extra: string[];
   consentedVersion: number | null;
   currentVersion: number;
 }
@@ -60,17 +55,12 @@ export async function getTenantDetail(_partner: Partner, tenantId: string): Prom
   const { db } = await getDatabase();
   const tenant = await getTenant(db, tenantId);
   if (!tenant) return null;
-  const [events, invites, current] = await Promise.all([listConsentEvents(db, { tenantId, limit: 100 }), listInvites(db, { limit: 5000 }), currentPermissionSet(db)]);
+  const [events, invites, current] = await Promise.all([listConsentEvents(db, { tenantId, limit: 100 }), listInvites(db, { tenantId: tenant.id }), currentPermissionSet(db)]);
   const consentedSet = tenant.consentedPermissionSetVersion ? await getPermissionSet(db, tenant.consentedPermissionSetVersion) : null;
-  const configured = describePermissions(current);
-  const roles = new Set(tenant.roles);
   return {
     tenant,
     events,
-    invites: invites.filter((i) => i.tenantId === tenant.id),
-    configured,
-    missing: configured.filter((p) => !roles.has(p.name)),
-    extra: tenant.roles.filter((r) => !configured.some((p) => p.name === r) && findPermission(r) !== undefined),
+    invites,
     consentedVersion: consentedSet?.version ?? null,
     currentVersion: current.version,
   };

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
+import { isTenantDomain, isTenantGuid } from "@/lib/identity/tenant-id";
 import { httpRequest, parseJson } from "@/lib/net/http";
 import { backoffWithJitterMs, DEFAULT_RETRY_POLICY, retryAfterMs, type RetryPolicy } from "@/lib/graph/retry";
 
@@ -14,8 +15,6 @@ export interface ExchangeAnswer {
 
 /** The arbitration mailbox the Exchange admin API routes app-only calls by. */
 const ANCHOR = "SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}";
-const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Runs one cmdlet through the Exchange Online admin API (the REST endpoint behind
@@ -23,7 +22,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * .onmicrosoft.com domain is the reliable choice. Retry-After and 5xx are honoured.
  */
 export async function invokeExchangeCommand(accessToken: string, tenant: string, cmdlet: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<ExchangeAnswer> {
-  if (!DOMAIN.test(tenant) && !GUID.test(tenant)) throw new Error(`"${tenant.slice(0, 60)}" cannot address an Exchange tenant.`);
+  if (!isTenantDomain(tenant) && !isTenantGuid(tenant)) throw new Error(`"${tenant.slice(0, 60)}" cannot address an Exchange tenant.`);
   const url = `${getConfig().cloud.exchangeHost}/adminapi/beta/${encodeURIComponent(tenant)}/InvokeCommand`;
   let throttles = 0;
   let errors = 0;

@@ -3,6 +3,7 @@ import "server-only";
 import type { z } from "zod";
 
 import { getConfig } from "@/lib/config";
+import { httpRequest, parseJson } from "@/lib/net/http";
 
 /** A Graph call's outcome in the project's terms: never a raw fetch error. */
 export type GraphResult<T> =
@@ -18,28 +19,28 @@ const KEPT_HEADERS = ["x-ms-diagnostics", "www-authenticate", "retry-after", "re
 export async function graphGet<T>(accessToken: string, path: string, schema: z.ZodType<T>, options: { timeoutMs?: number } = {}): Promise<GraphResult<T>> {
   const started = performance.now();
   const url = `${getConfig().cloud.graphHost}/v1.0${path.startsWith("/") ? path : `/${path}`}`;
-  let response: Response;
+  let answer;
   try {
-    response = await fetch(url, { headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" }, signal: AbortSignal.timeout(options.timeoutMs ?? 15_000), redirect: "error" });
+    answer = await httpRequest({ method: "GET", url, headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" }, timeoutMs: options.timeoutMs ?? 15_000 });
   } catch (error) {
     const timeout = (error as Error).name === "TimeoutError";
     return { ok: false, status: null, code: timeout ? "timeout" : "network_error", message: timeout ? "Microsoft Graph did not answer in time." : `Microsoft Graph could not be reached (${(error as Error).message}).`, requestId: null, latencyMs: performance.now() - started, headers: {} };
   }
   const headers: Record<string, string> = {};
   for (const name of KEPT_HEADERS) {
-    const value = response.headers.get(name);
+    const value = answer.headers[name];
     if (value) headers[name] = value;
   }
   const requestId = headers["request-id"] ?? null;
-  const body: unknown = await response.json().catch(() => undefined);
+  const body = parseJson(answer.text);
   const latencyMs = performance.now() - started;
-  if (!response.ok) {
+  if (answer.status < 200 || answer.status >= 300) {
     const err = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
     return {
       ok: false,
-      status: response.status,
-      code: typeof err?.code === "string" ? err.code : `http_${response.status}`,
-      message: typeof err?.message === "string" ? err.message : `Microsoft Graph answered ${response.status}.`,
+      status: answer.status,
+      code: typeof err?.code === "string" ? err.code : `http_${answer.status}`,
+      message: typeof err?.message === "string" ? err.message : `Microsoft Graph answered ${answer.status}.`,
       requestId,
       latencyMs,
       headers,
@@ -47,7 +48,7 @@ export async function graphGet<T>(accessToken: string, path: string, schema: z.Z
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    return { ok: false, status: response.status, code: "unexpected_response", message: "Microsoft Graph answered with a body Consentry does not understand.", requestId, latencyMs, headers };
+    return { ok: false, status: answer.status, code: "unexpected_response", message: "Microsoft Graph answered with a body Consentry does not understand.", requestId, latencyMs, headers };
   }
-  return { ok: true, status: response.status, data: parsed.data, requestId, latencyMs };
+  return { ok: true, status: answer.status, data: parsed.data, requestId, latencyMs };
 }

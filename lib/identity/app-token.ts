@@ -7,8 +7,8 @@ import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { IdentityError, toIdentityFailure } from "@/lib/identity/identity-error";
 import { getMsalClient } from "@/lib/identity/msal-client";
+import { isTenantGuid } from "@/lib/identity/tenant-id";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type TokenResource = "graph" | "exchange";
 
@@ -44,7 +44,7 @@ const claimsSchema = z.object({
  * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
  */
 export async function acquireAppToken(tenantId: string, resource: TokenResource, options: { fresh?: boolean } = {}): Promise<AppToken> {
-  if (!GUID.test(tenantId)) throw new AppError("invalid_tenant", `"${tenantId.slice(0, 60)}" is not a tenant ID.`, { status: 400 });
+  if (!isTenantGuid(tenantId)) throw new AppError("invalid_tenant", `"${tenantId.slice(0, 60)}" is not a tenant ID.`, { status: 400 });
   const config = getConfig();
   const resourceUri = resource === "graph" ? config.cloud.graphResource : config.cloud.exchangeResource;
   let result;

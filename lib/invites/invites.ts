@@ -8,7 +8,7 @@ import { appendAudit } from "@/lib/db/repositories/audit";
 import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
 import { findInviteByCodeHash, getInvite, insertInvite, listInvites, markInviteOpened, revokeInvite, type Invite } from "@/lib/db/repositories/invites";
 import { generateInviteCode, hashInviteCode, isWellFormedInviteCode } from "@/lib/invites/invite-code";
-import { isTenantDomain, isTenantGuid } from "@/lib/identity/tenant-discovery";
+import { isTenantDomain, isTenantGuid } from "@/lib/identity/tenant-id";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import type { Partner } from "@/lib/session/partner-session";
 

@@ -99,6 +99,13 @@ export function permissionByAppRoleId(appRoleId: string): PermissionInfo | null 
   return BY_ROLE_ID.get(appRoleId.toLowerCase()) ?? null;
 }
 
+/** Roles that let an app read the organization's profile (name and domains). */
+const READS_ORGANIZATION = ["Organization.Read.All", "Directory.Read.All", "Organization.ReadWrite.All"];
+
+export function canReadOrganization(roles: readonly string[]): boolean {
+  return roles.some((r) => READS_ORGANIZATION.includes(r));
+}
+
 /** The permissions the demo app and a default installation ask for. */
 export const DEFAULT_APP_PERMISSIONS = [
   "Organization.Read.All",

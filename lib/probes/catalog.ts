@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { parseOrganization } from "@/lib/graph/organization-profile";
 import { permissionByAppRoleId } from "@/lib/permissions/catalog";
 
 /** What a probe knows about the tenant when it builds its request. */
@@ -48,12 +49,6 @@ export type Probe = GraphProbe | ExchangeProbe;
 const collection = <T extends z.ZodTypeAny>(item: T) => z.object({ value: z.array(item) });
 
 // Built once: zod schemas are costly to construct, and probes run thousands of times.
-const organizationAnswer = collection(
-  z.object({
-    displayName: z.string().nullable().optional(),
-    verifiedDomains: z.array(z.object({ name: z.string(), isInitial: z.boolean().optional(), isDefault: z.boolean().optional() })).default([]),
-  }),
-);
 const domainsAnswer = collection(z.object({ id: z.string(), isInitial: z.boolean().optional(), isDefault: z.boolean().optional() }));
 const usersAnswer = collection(z.object({ id: z.string(), userPrincipalName: z.string(), mail: z.string().nullable().optional(), assignedLicenses: z.array(z.unknown()).optional() }));
 const assignmentsAnswer = collection(z.object({ appRoleId: z.string() }));
@@ -75,12 +70,9 @@ export const PROBES: readonly Probe[] = [
     needsMailbox: false,
     path: () => "/organization?$select=id,displayName,verifiedDomains",
     read: (body) => {
-      const parsed = organizationAnswer.safeParse(body);
-      const org = parsed.success ? parsed.data.value[0] : undefined;
+      const org = parseOrganization(body);
       if (!org) return null;
-      const initial = org.verifiedDomains.find((d) => d.isInitial)?.name ?? null;
-      const dflt = org.verifiedDomains.find((d) => d.isDefault)?.name ?? null;
-      return { note: `${org.displayName ?? "(no name)"}; initial domain ${initial ?? "unknown"}`, learned: { displayName: org.displayName ?? null, initialDomain: initial?.toLowerCase() ?? null, defaultDomain: dflt?.toLowerCase() ?? null } };
+      return { note: `${org.displayName ?? "(no name)"}; initial domain ${org.initialDomain ?? "unknown"}`, learned: org };
     },
   },
   {

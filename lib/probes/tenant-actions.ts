@@ -6,14 +6,14 @@ import type { Db } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
 import { getTenant, updateTenant } from "@/lib/db/repositories/tenants";
 import { AppError } from "@/lib/errors";
+import { isTenantGuid } from "@/lib/identity/tenant-id";
 import { createInvite, type Meta } from "@/lib/invites/invites";
 import { MAX_ITERATIONS, runTenantProbes } from "@/lib/probes/run-tenant";
 import type { Partner } from "@/lib/session/partner-session";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function tenantOrThrow(db: Db, tenantId: string) {
-  const tenant = GUID.test(tenantId) ? await getTenant(db, tenantId) : null;
+  const tenant = isTenantGuid(tenantId) ? await getTenant(db, tenantId) : null;
   if (!tenant) throw new AppError("tenant_not_found", "That tenant is not onboarded.", { status: 404 });
   return tenant;
 }

@@ -100,10 +100,11 @@ export async function getInvite(db: Db, id: string, now?: Date): Promise<Invite 
   return row ? toInvite(row, now) : null;
 }
 
-export async function listInvites(db: Db, options: { limit?: number; now?: Date } = {}): Promise<Invite[]> {
-  const rows = await db
-    .selectFrom("invites")
-    .selectAll()
+export async function listInvites(db: Db, options: { limit?: number; now?: Date; tenantId?: string; onboardedOnly?: boolean } = {}): Promise<Invite[]> {
+  let query = db.selectFrom("invites").selectAll();
+  if (options.tenantId) query = query.where("tenant_id", "=", options.tenantId.toLowerCase());
+  if (options.onboardedOnly) query = query.where("tenant_id", "is not", null);
+  const rows = await query
     .orderBy("created_at", "desc")
     .orderBy("id")
     .limit(options.limit ?? 500)

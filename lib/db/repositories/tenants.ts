@@ -94,22 +94,17 @@ export async function upsertTenant(db: Db, id: string, changes: TenantChanges & 
 
 /** Updates an existing tenant; returns null when there is no such tenant. */
 export async function updateTenant(db: Db, id: string, changes: TenantChanges, now?: Date): Promise<Tenant | null> {
+  return (await updateTenantQuietly(db, id, changes, now)) ? getTenant(db, id) : null;
+}
+
+/** Like updateTenant, without reading the row back (hot paths such as bulk probing); false when there is no such tenant. */
+export async function updateTenantQuietly(db: Db, id: string, changes: TenantChanges, now?: Date): Promise<boolean> {
   const result = await db
     .updateTable("tenants")
     .set({ ...toColumns(changes), updated_at: nowIso(now) })
     .where("id", "=", id.toLowerCase())
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) return null;
-  return getTenant(db, id);
-}
-
-/** Like updateTenant, without reading the row back (hot paths such as bulk probing). */
-export async function updateTenantQuietly(db: Db, id: string, changes: TenantChanges, now?: Date): Promise<void> {
-  await db
-    .updateTable("tenants")
-    .set({ ...toColumns(changes), updated_at: nowIso(now) })
-    .where("id", "=", id.toLowerCase())
-    .execute();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function getTenant(db: Db, id: string): Promise<Tenant | null> {
