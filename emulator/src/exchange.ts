@@ -15,7 +15,7 @@ function exchangeError(res: ServerResponse, status: number, code: string, messag
 // POST /adminapi/beta/{tenant}/InvokeCommand — the REST endpoint behind Exchange Online PowerShell v3.
 export async function invokeCommand(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, segment: string, random: () => number = Math.random): Promise<void> {
   const requestId = randomUUID();
-  const auth = await verifyBearer(ctx, req.headers.authorization, "exchange");
+  const auth = verifyBearer(ctx, req.headers.authorization, "exchange");
   if (!auth.ok) {
     res.setHeader("www-authenticate", `Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*", token_types="app_asserted_user_v1 service_asserted_app_v1", error="invalid_token"`);
     return exchangeError(res, 401, "UnAuthorized", auth.message, requestId);

@@ -112,7 +112,7 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
   const query = url.searchParams;
   if (!path.startsWith("/v1.0/")) return error(400, "BadRequest", `Invalid version: ${path.split("/")[1] ?? ""}`);
 
-  const auth = await verifyBearer(ctx, request.authorization, "graph" as ResourceKey);
+  const auth = verifyBearer(ctx, request.authorization, "graph" as ResourceKey);
   if (!auth.ok) return error(401, "InvalidAuthenticationToken", auth.message, { "www-authenticate": `Bearer realm="", authorization_uri="${ctx.authorityHost}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"` });
   const tenant = ctx.state.tenants.get(auth.claims.tid)!;
   const roles = new Set(auth.claims.roles ?? []);

@@ -4,7 +4,6 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
-import { decodeJwt } from "jose";
 import { z } from "zod";
 
 import type { EmulatorContext } from "./context";
@@ -13,6 +12,7 @@ import { batchUrl, handleGraph, parseBatch, type GraphResponse } from "./graph";
 import { BodyTooLargeError, graphErrorBody, isLoopback, readBody, sendAadError, sendJson } from "./http";
 import { adminConsent, authorize, instanceDiscovery, jwks, openIdConfiguration, token } from "./identity";
 import { ensureCertificateAuthority, ensureClientCertificate, ensureServerCertificate, ensureSigningKey } from "./pki";
+import { peekClaims } from "./jws";
 import { faultSchema, type Fault, type Scenario } from "./scenario";
 import { EmulatorState, grantsFrom, type AppSecret, type AppState } from "./state";
 
@@ -100,12 +100,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function tenantFromBearer(header: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
   if (!match) return null;
-  try {
-    const tid = decodeJwt(match[1]!).tid;
-    return typeof tid === "string" ? tid : null;
-  } catch {
-    return null;
-  }
+  const tid = peekClaims(match[1]!)?.tid;
+  return typeof tid === "string" ? tid : null;
 }
 
 /** Starts the sandbox cloud on loopback: https for clients, http for browser pages. */

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { RESOURCES, type ResourceKey } from "./catalog";
 import type { ClientCertificate } from "./pki";
 import type { Fault, Grant, Scenario, ScenarioApp, ScenarioTenant, ScenarioUser } from "./scenario";
+import type { BearerClaims } from "./tokens";
 
 export interface AppSecret {
   id: string;
@@ -71,7 +72,7 @@ export class EmulatorState {
   /** Requests answered, by kind (token, batch, exchange, …), for diagnostics. */
   readonly requestCounts = new Map<string, number>();
   /** Bearer tokens whose signature was already checked, by resource, until they expire. */
-  readonly validatedTokens = new Map<string, { claims: Record<string, unknown>; exp: number }>();
+  readonly validatedTokens = new Map<string, { claims: BearerClaims; exp: number }>();
   /** Stable object IDs of the first-party resource service principals per tenant. */
   private readonly resourceSpIds = new Map<string, string>();
 

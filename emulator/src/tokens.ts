@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { decodeJwt, jwtVerify, SignJWT, type JWTPayload } from "jose";
 
 import { RESOURCES, type ResourceKey } from "./catalog";
 import type { EmulatorContext } from "./context";
+import { encodeHeader, signRs256, verifyRs256, type JwtClaims } from "./jws";
 import type { ScenarioTenant, ScenarioUser } from "./scenario";
 import type { AppState, ServicePrincipal } from "./state";
 
@@ -12,17 +12,25 @@ function randomId(): string {
   return randomBytes(16).toString("base64url");
 }
 
-async function sign(ctx: EmulatorContext, claims: JWTPayload): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ typ: "JWT", alg: "RS256", kid: ctx.signing.kid, x5t: ctx.signing.kid }).sign(ctx.signing.privateKey);
+const headers = new WeakMap<EmulatorContext["signing"], string>();
+
+/** Entra ID's token header: typ, RS256, and the key id as kid and x5t. */
+function sign(ctx: EmulatorContext, claims: JwtClaims): string {
+  let header = headers.get(ctx.signing);
+  if (!header) headers.set(ctx.signing, (header = encodeHeader({ typ: "JWT", alg: "RS256", kid: ctx.signing.kid, x5t: ctx.signing.kid })));
+  return signRs256(header, claims, ctx.signing.privateKey);
 }
 
+/** How far clocks may disagree, as Microsoft's token validation allows by default. */
+const CLOCK_SKEW_SECONDS = 300;
+
 /** An app-only access token with the v1 claims Entra ID issues for client credentials. */
-export async function issueAppToken(
+export function issueAppToken(
   ctx: EmulatorContext,
   options: { tenant: ScenarioTenant; app: AppState; sp: ServicePrincipal; resource: ResourceKey; roles: string[]; credential: "secret" | "certificate" },
-): Promise<string> {
+): string {
   const now = Math.floor(ctx.state.clock() / 1000);
-  const claims: JWTPayload & Record<string, unknown> = {
+  const claims: JwtClaims = {
     aud: RESOURCES[options.resource].uris[0],
     iss: `https://sts.windows.net/${options.tenant.id}/`,
     iat: now,
@@ -46,12 +54,12 @@ export async function issueAppToken(
 }
 
 /** The v2 id_token of a signed-in user, with the app roles assigned to them. */
-export async function issueIdToken(
+export function issueIdToken(
   ctx: EmulatorContext,
   options: { tenant: ScenarioTenant; user: ScenarioUser; clientId: string; nonce: string | undefined },
-): Promise<string> {
+): string {
   const now = Math.floor(ctx.state.clock() / 1000);
-  const claims: JWTPayload & Record<string, unknown> = {
+  const claims: JwtClaims = {
     aud: options.clientId,
     iss: `${ctx.authorityHost}/${options.tenant.id}/v2.0`,
     iat: now,
@@ -72,7 +80,7 @@ export async function issueIdToken(
 }
 
 /** A delegated token for the signed-in user (Graph User.Read), so the code grant answers like Entra ID. */
-export async function issueUserAccessToken(ctx: EmulatorContext, options: { tenant: ScenarioTenant; user: ScenarioUser; clientId: string; scope: string }): Promise<string> {
+export function issueUserAccessToken(ctx: EmulatorContext, options: { tenant: ScenarioTenant; user: ScenarioUser; clientId: string; scope: string }): string {
   const now = Math.floor(ctx.state.clock() / 1000);
   return sign(ctx, {
     aud: RESOURCES.graph.uris[0],
@@ -91,12 +99,14 @@ export async function issueUserAccessToken(ctx: EmulatorContext, options: { tena
   });
 }
 
+export type BearerClaims = JwtClaims & { tid: string; exp: number; appid?: string; roles?: string[]; oid?: string; idtyp?: string };
+
 export type BearerCheck =
-  | { ok: true; claims: JWTPayload & { tid: string; appid?: string; roles?: string[]; oid?: string; idtyp?: string } }
+  | { ok: true; claims: BearerClaims }
   | { ok: false; message: string };
 
 /** Validates a bearer token the way a resource does: signature, audience, issuer and lifetime. */
-export async function verifyBearer(ctx: EmulatorContext, authorization: string | undefined, resource: ResourceKey): Promise<BearerCheck> {
+export function verifyBearer(ctx: EmulatorContext, authorization: string | undefined, resource: ResourceKey): BearerCheck {
   if (!authorization) return { ok: false, message: "Access token is empty." };
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match) return { ok: false, message: "Access token is empty." };
@@ -105,38 +115,32 @@ export async function verifyBearer(ctx: EmulatorContext, authorization: string |
   const validated = ctx.state.validatedTokens;
   const known = validated.get(`${resource}:${token}`);
   if (known && known.exp * 1000 > ctx.state.clock() && ctx.state.tenants.has(String(known.claims.tid))) {
-    return { ok: true, claims: known.claims as BearerCheck extends { ok: true; claims: infer C } ? C : never };
+    return { ok: true, claims: known.claims };
   }
-  const result = await verifyUncached(ctx, token, resource);
+  const result = verifyUncached(ctx, token, resource);
   if (result.ok) {
     if (validated.size >= 20_000) validated.delete(validated.keys().next().value!);
-    validated.set(`${resource}:${token}`, { claims: result.claims, exp: Number(result.claims.exp ?? 0) });
+    validated.set(`${resource}:${token}`, { claims: result.claims, exp: result.claims.exp });
   }
   return result;
 }
 
-async function verifyUncached(ctx: EmulatorContext, token: string, resource: ResourceKey): Promise<BearerCheck> {
-  let unverified: JWTPayload;
-  try {
-    unverified = decodeJwt(token);
-  } catch {
-    return { ok: false, message: "IDX14100: JWT is not well formed, there are no dots (.)." };
+function verifyUncached(ctx: EmulatorContext, token: string, resource: ResourceKey): BearerCheck {
+  const checked = verifyRs256(token, ctx.signing.publicKey);
+  if (!checked.ok) {
+    return { ok: false, message: checked.reason === "malformed" ? "IDX14100: JWT is not well formed, there are no dots (.)." : "Access token validation failure. Invalid signature." };
   }
-  try {
-    const { payload } = await jwtVerify(token, ctx.signing.publicKey, { algorithms: ["RS256"], currentDate: new Date(ctx.state.clock()), clockTolerance: 300 });
-    const audiences = RESOURCES[resource].uris.map((u) => u.toLowerCase());
-    if (typeof payload.aud !== "string" || !audiences.includes(payload.aud.replace(/\/+$/, "").toLowerCase())) {
-      return { ok: false, message: "Access token validation failure. Invalid audience." };
-    }
-    const tid = payload.tid;
-    if (typeof tid !== "string" || payload.iss !== `https://sts.windows.net/${tid}/` || !ctx.state.tenants.has(tid)) {
-      return { ok: false, message: "Access token validation failure. Invalid issuer." };
-    }
-    return { ok: true, claims: payload as BearerCheck extends { ok: true; claims: infer C } ? C : never };
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === "ERR_JWT_EXPIRED") return { ok: false, message: "Lifetime validation failed, the token is expired." };
-    void unverified;
-    return { ok: false, message: "Access token validation failure. Invalid signature." };
+  const claims = checked.claims;
+  const now = Math.floor(ctx.state.clock() / 1000);
+  if (typeof claims.exp !== "number" || claims.exp + CLOCK_SKEW_SECONDS <= now) return { ok: false, message: "Lifetime validation failed, the token is expired." };
+  if (typeof claims.nbf === "number" && claims.nbf - CLOCK_SKEW_SECONDS > now) return { ok: false, message: "Lifetime validation failed, the token is not yet valid." };
+  const audiences = RESOURCES[resource].uris.map((u) => u.toLowerCase());
+  if (typeof claims.aud !== "string" || !audiences.includes(claims.aud.replace(/\/+$/, "").toLowerCase())) {
+    return { ok: false, message: "Access token validation failure. Invalid audience." };
   }
+  const tid = claims.tid;
+  if (typeof tid !== "string" || claims.iss !== `https://sts.windows.net/${tid}/` || !ctx.state.tenants.has(tid)) {
+    return { ok: false, message: "Access token validation failure. Invalid issuer." };
+  }
+  return { ok: true, claims: claims as BearerClaims };
 }
