@@ -1,3 +1,5 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { sql, type Kysely } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
@@ -73,7 +75,8 @@ describe.each(ENGINES)("migrations on %s", (engine) => {
 
   it("two processes migrating at once apply each migration exactly once", async () => {
     const database = await fresh(engine);
-    const env = { DATABASE_URL: database.url, DATA_DIR: path.dirname(database.display) };
+    // DATA_DIR is a fresh folder: the database's location is not a folder on PostgreSQL.
+    const env = { DATABASE_URL: database.url, DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "consentry-migrate-")) };
     const results = await Promise.all([runScript("scripts/db-migrate.ts", env), runScript("scripts/db-migrate.ts", env)]);
     for (const result of results) expect(result, result.stderr).toMatchObject({ code: 0 });
     const output = results.map((r) => r.stdout).join("");
