@@ -5,10 +5,11 @@ import os from "node:os";
 
 import type { Db } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
-import { claimBulkItems, completeBulkItem, createBulkRun, finishBulkRunIfDone, getBulkProgress, listRunningBulkRuns, type BulkRun } from "@/lib/db/repositories/bulk-runs";
-import { listTenants } from "@/lib/db/repositories/tenants";
+import { claimBulkItems, completeBulkItems, createBulkRun, finishBulkRunIfDone, getBulkProgress, listRunningBulkRuns, type BulkItemOutcome, type BulkRun } from "@/lib/db/repositories/bulk-runs";
+import { recordProbeRuns, type NewProbeRun } from "@/lib/db/repositories/probe-runs";
+import { getTenants, listTenants, type Tenant } from "@/lib/db/repositories/tenants";
 import type { Meta } from "@/lib/invites/invites";
-import { runTenantProbes } from "@/lib/probes/run-tenant";
+import { probeTenant } from "@/lib/probes/run-tenant";
 import type { Partner } from "@/lib/session/partner-session";
 
 /** How many tenants this process probes at once across all bulk runs. */
@@ -22,16 +23,19 @@ export interface BulkWorkerOptions {
   concurrency?: number;
   owner?: string;
   leaseSeconds?: number;
-  /** Probes one tenant as part of the bulk run; returns the probe run's id. */
-  probe?: (db: Db, tenantId: string, bulkRunId: string) => Promise<string>;
-  /** Stop claiming (used to simulate a crash in tests). */
+  /** Probes one tenant as part of the bulk run and returns the run to record. */
+  probe?: (tenant: Tenant, bulkRunId: string) => Promise<NewProbeRun>;
+  /** Stop claiming and drop unrecorded results (used to simulate a crash in tests). */
   signal?: AbortSignal;
   /** How long to wait when others hold the remaining leases. */
   idleMs?: number;
 }
 
-const liveProbe = async (db: Db, tenantId: string, bulkRunId: string) => (await runTenantProbes(db, tenantId, { trigger: "bulk", bulkRunId })).run.id;
-
+const liveProbe = async (tenant: Tenant, bulkRunId: string): Promise<NewProbeRun> => {
+  const probed = await probeTenant(tenant, { trigger: "bulk", bulkRunId });
+  if (probed.error) console.error(`[bulk] ${tenant.id} failed:`, probed.error instanceof Error ? probed.error.message : probed.error);
+  return probed.record;
+};
 const workers = ((globalThis as unknown as { consentryBulkWorkers?: Map<string, Promise<void>> }).consentryBulkWorkers ??= new Map());
 
 /** "Test all tenants": a bulk run over every tenant that is not deleted, worked in the background. */
@@ -56,31 +60,91 @@ export function ensureBulkWorker(db: Db, bulkRunId: string, options: BulkWorkerO
   return task;
 }
 
+/** Results wait at most this long, or until this many are ready, before they are recorded together. */
+const GROUP_COMMIT_MS = 25;
+
+/**
+ * Records finished tenants in groups: one transaction stores their runs and marks their
+ * items done, so a bulk run costs a commit per group, not several per tenant. A tenant
+ * whose result is not yet recorded stays leased; after a crash it is probed again, and
+ * a recorded tenant never is.
+ */
+class BulkRecorder {
+  private pending: { run: NewProbeRun | null; outcome: BulkItemOutcome }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly bulkRunId: string,
+    private readonly owner: string,
+    private readonly groupSize: number,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  add(tenantId: string, run: NewProbeRun | null): void {
+    this.pending.push({ run, outcome: { tenantId, state: run && run.status !== "error" ? "done" : "failed", probeRunId: null } });
+    if (this.pending.length >= this.groupSize) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), GROUP_COMMIT_MS);
+  }
+
+  /** Records everything added so far; resolves once it is committed (or has failed and been logged). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const group = this.pending.splice(0);
+    if (group.length === 0) return this.chain;
+    this.chain = this.chain.then(() => this.write(group));
+    return this.chain;
+  }
+
+  private async write(group: { run: NewProbeRun | null; outcome: BulkItemOutcome }[]): Promise<void> {
+    if (this.signal?.aborted) return;
+    const withRuns = group.filter((g): g is { run: NewProbeRun; outcome: BulkItemOutcome } => g.run !== null);
+    try {
+      await recordProbeRuns(
+        this.db,
+        withRuns.map((g) => g.run),
+        async (trx, stored) => {
+          stored.forEach((run, i) => (withRuns[i]!.outcome.probeRunId = run.id));
+          await completeBulkItems(trx, this.bulkRunId, this.owner, group.map((g) => g.outcome));
+        },
+      );
+    } catch (error) {
+      // The leases run out and these tenants are taken again; better twice than never.
+      console.error(`[bulk] could not record ${group.length} tenant(s):`, error instanceof Error ? error.message : error);
+    }
+  }
+}
+
 async function work(db: Db, bulkRunId: string, options: BulkWorkerOptions): Promise<void> {
   const concurrency = options.concurrency ?? BULK_CONCURRENCY;
   const owner = options.owner ?? INSTANCE;
   const probe = options.probe ?? liveProbe;
+  const recorder = new BulkRecorder(db, bulkRunId, owner, Math.max(1, Math.ceil(concurrency / 2)), options.signal);
   const inFlight = new Set<Promise<void>>();
+  /** Leased here, not started yet: claimed a slot-full at a time, so claims cost little. */
+  const queue: Tenant[] = [];
   for (;;) {
     if (options.signal?.aborted) break;
-    const claimed = await claimBulkItems(db, bulkRunId, owner, concurrency - inFlight.size, options.leaseSeconds ?? LEASE_SECONDS);
-    for (const tenantId of claimed) {
+    if (queue.length === 0) {
+      const claimed = await claimBulkItems(db, bulkRunId, owner, concurrency, options.leaseSeconds ?? LEASE_SECONDS);
+      const tenants = await getTenants(db, claimed);
+      queue.push(...tenants);
+      // A tenant deleted since the run began has nothing to probe.
+      const found = new Set(tenants.map((t) => t.id));
+      for (const id of claimed) if (!found.has(id)) recorder.add(id, null);
+    }
+    while (inFlight.size < concurrency && queue.length > 0) {
+      const tenant = queue.shift()!;
       const job: Promise<void> = (async () => {
-        let probeRunId: string | null = null;
-        let state: "done" | "failed" = "done";
+        let run: NewProbeRun | null = null;
         try {
-          probeRunId = await probe(db, tenantId, bulkRunId);
+          run = await probe(tenant, bulkRunId);
         } catch (error) {
-          state = "failed";
-          console.error(`[bulk] ${tenantId} failed:`, error instanceof Error ? error.message : error);
+          console.error(`[bulk] ${tenant.id} failed:`, error instanceof Error ? error.message : error);
         }
-        if (options.signal?.aborted) return;
-        try {
-          await completeBulkItem(db, bulkRunId, tenantId, owner, { state, probeRunId });
-        } catch (error) {
-          // The lease runs out and the tenant is taken again; better twice than never.
-          console.error(`[bulk] could not record ${tenantId}:`, error instanceof Error ? error.message : error);
-        }
+        if (!options.signal?.aborted) recorder.add(tenant.id, run);
       })().finally(() => inFlight.delete(job));
       inFlight.add(job);
     }
@@ -88,11 +152,13 @@ async function work(db: Db, bulkRunId: string, options: BulkWorkerOptions): Prom
       await Promise.race(inFlight);
       continue;
     }
+    await recorder.flush();
     if (await finishBulkRunIfDone(db, bulkRunId)) break;
     // Others hold the remaining leases; wait for them to finish or expire.
     await new Promise((resolve) => setTimeout(resolve, options.idleMs ?? 1000));
   }
   await Promise.all(inFlight);
+  await recorder.flush();
 }
 
 /** Picks up bulk runs that were running when this process started. */

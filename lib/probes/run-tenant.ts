@@ -3,8 +3,8 @@ import "server-only";
 import { z } from "zod";
 
 import type { Db } from "@/lib/db/database";
-import { finishProbeRun, listProbeResults, listProbeRuns, startProbeRun, type ProbeRun, type ProbeRunTrigger } from "@/lib/db/repositories/probe-runs";
-import { getTenant, updateTenantQuietly, type Tenant } from "@/lib/db/repositories/tenants";
+import { listProbeResults, listProbeRuns, recordProbeRuns, type NewProbeRun, type ProbeRun, type ProbeRunTrigger } from "@/lib/db/repositories/probe-runs";
+import { getTenant, type Tenant, type TenantChanges } from "@/lib/db/repositories/tenants";
 import { AppError } from "@/lib/errors";
 import type { FindingId } from "@/lib/probes/finding";
 import { liveProbeDeps, probeTenantOnce, type ProbeDeps, type ProbeOutcome } from "@/lib/probes/runner";
@@ -24,25 +24,34 @@ export type RunSummary = z.infer<typeof runSummarySchema>;
 
 const NOT_CONSENTED: FindingId[] = ["not_consented"];
 
+export interface ProbeRunOptions {
+  trigger: ProbeRunTrigger;
+  iterations?: number;
+  bulkRunId?: string | null;
+}
+
+export interface ProbedTenant {
+  /** The finished run, ready to record (with what it taught about the tenant). */
+  record: NewProbeRun;
+  summary: RunSummary;
+  outcomes: (ProbeOutcome & { iteration: number })[];
+  /** What broke the run part-way, if anything; the run is still recorded, as "error". */
+  error: unknown;
+}
+
 /**
- * Runs a tenant's probes (N times for a pass rate) and stores the run with every result,
- * then updates the tenant with what was learned: roles in the token, domains, a test
- * mailbox, and a revoked consent as its own status.
+ * Runs a tenant's probes (N times for a pass rate) without touching the database, and
+ * returns the run to record: every result, a summary, and what was learned about the
+ * tenant (roles in the token, domains, a test mailbox, a revoked consent as its status).
  */
-export async function runTenantProbes(
-  db: Db,
-  tenantId: string,
-  options: { trigger: ProbeRunTrigger; iterations?: number; bulkRunId?: string | null } = { trigger: "manual" },
-  deps: ProbeDeps = liveProbeDeps(),
-): Promise<{ run: ProbeRun; summary: RunSummary; outcomes: (ProbeOutcome & { iteration: number })[] }> {
-  const tenant = await getTenant(db, tenantId);
-  if (!tenant) throw new AppError("tenant_not_found", `No tenant ${tenantId.slice(0, 40)} is onboarded.`, { status: 404 });
+export async function probeTenant(tenant: Tenant, options: ProbeRunOptions, deps: ProbeDeps = liveProbeDeps()): Promise<ProbedTenant> {
+  const startedAt = new Date();
   const iterations = Math.max(1, Math.min(MAX_ITERATIONS, Math.floor(options.iterations ?? 1)));
-  const run = await startProbeRun(db, { tenantId: tenant.id, trigger: options.trigger, iterations, bulkRunId: options.bulkRunId ?? null });
   const target = { id: tenant.id, initialDomain: tenant.initialDomain, testMailbox: tenant.testMailbox };
   const all: (ProbeOutcome & { iteration: number })[] = [];
   const summary: RunSummary = { iterations, probes: {}, tokenRoles: null, exchangeTokenRoles: null, grantedRoles: null, findings: [], mailbox: tenant.testMailbox };
   const learned: Partial<Pick<Tenant, "displayName" | "initialDomain" | "defaultDomain" | "testMailbox">> = {};
+  const base = { tenantId: tenant.id, trigger: options.trigger, iterations, bulkRunId: options.bulkRunId ?? null, startedAt };
 
   try {
     for (let i = 1; i <= iterations; i++) {
@@ -62,23 +71,35 @@ export async function runTenantProbes(
       if (pass.learned.mailboxCandidate && !target.testMailbox) target.testMailbox = learned.testMailbox = summary.mailbox = pass.learned.mailboxCandidate;
     }
   } catch (error) {
-    await finishProbeRun(db, run.id, { status: "error", results: toResults(all), summary: { ...summary, error: error instanceof Error ? error.message : String(error) } });
-    throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    return { record: { ...base, status: "error", finishedAt: new Date(), results: toResults(all), summary: { ...summary, error: message } }, summary, outcomes: all, error };
   }
 
-  const failed = all.some((o) => o.outcome === "fail");
-  const status = failed ? "failed" : "passed";
-  await finishProbeRun(db, run.id, { status, results: toResults(all), summary });
-
+  const status = all.some((o) => o.outcome === "fail") ? "failed" : "passed";
   const lostConsent = summary.findings.some((f) => NOT_CONSENTED.includes(f as FindingId)) && summary.tokenRoles === null;
   const roles = [...new Set([...(summary.tokenRoles ?? []), ...(summary.exchangeTokenRoles ?? [])])].sort();
-  await updateTenantQuietly(db, tenant.id, {
+  const tenantChanges: TenantChanges = {
     ...learned,
     ...(summary.tokenRoles !== null ? { roles } : {}),
     ...(lostConsent && tenant.status === "consented" ? { status: "revoked" } : {}),
     ...(!lostConsent && summary.tokenRoles && summary.tokenRoles.length > 0 && tenant.status !== "consented" ? { status: "consented" } : {}),
-  });
-  return { run: { ...run, status, finishedAt: new Date().toISOString(), summary }, summary, outcomes: all };
+  };
+  return { record: { ...base, status, finishedAt: new Date(), results: toResults(all), summary, tenantChanges }, summary, outcomes: all, error: null };
+}
+
+/** Probes one onboarded tenant now and records the run. */
+export async function runTenantProbes(
+  db: Db,
+  tenantId: string,
+  options: ProbeRunOptions = { trigger: "manual" },
+  deps: ProbeDeps = liveProbeDeps(),
+): Promise<{ run: ProbeRun; summary: RunSummary; outcomes: (ProbeOutcome & { iteration: number })[] }> {
+  const tenant = await getTenant(db, tenantId);
+  if (!tenant) throw new AppError("tenant_not_found", `No tenant ${tenantId.slice(0, 40)} is onboarded.`, { status: 404 });
+  const probed = await probeTenant(tenant, options, deps);
+  const [run] = await recordProbeRuns(db, [probed.record]);
+  if (probed.error) throw probed.error;
+  return { run: run!, summary: probed.summary, outcomes: probed.outcomes };
 }
 
 function toResults(outcomes: (ProbeOutcome & { iteration: number })[]) {

@@ -39,8 +39,10 @@ export async function createBulkRun(db: Db, requestedBy: string, tenantIds: stri
 
 /**
  * Leases up to `limit` items that are queued, or leased by someone whose lease ran out
- * (a crashed instance). One UPDATE picks and marks them; on PostgreSQL the candidate rows
- * are locked with FOR UPDATE SKIP LOCKED so instances never lease the same tenant.
+ * (a crashed instance). One UPDATE picks and marks them; the pick walks the
+ * (bulk_run_id, state) index, so claiming costs the same at the end of a large run as at
+ * its start. On PostgreSQL the candidate rows are locked with FOR UPDATE SKIP LOCKED so
+ * instances never lease the same tenant.
  */
 export async function claimBulkItems(db: Db, bulkRunId: string, owner: string, limit: number, leaseSeconds: number, now: Date = new Date()): Promise<string[]> {
   if (limit <= 0) return [];
@@ -54,24 +56,34 @@ export async function claimBulkItems(db: Db, bulkRunId: string, owner: string, l
        and tenant_id in (
          select tenant_id from bulk_run_items
           where bulk_run_id = ${bulkRunId}
-            and (state = 'queued' or (state = 'leased' and lease_expires_at < ${at}))
-          order by tenant_id
+            and state in ('queued', 'leased')
+            and (state = 'queued' or lease_expires_at < ${at})
           limit ${limit}
           ${lock})
     returning tenant_id`.execute(db);
   return result.rows.map((r) => r.tenant_id);
 }
 
-/** Marks a leased item finished; only the current lease holder can. */
-export async function completeBulkItem(db: Db, bulkRunId: string, tenantId: string, owner: string, outcome: { state: "done" | "failed"; probeRunId: string | null }, now: Date = new Date()): Promise<boolean> {
-  const result = await db
-    .updateTable("bulk_run_items")
-    .set({ state: outcome.state, probe_run_id: outcome.probeRunId, lease_owner: null, lease_expires_at: null, updated_at: nowIso(now) })
-    .where("bulk_run_id", "=", bulkRunId)
-    .where("tenant_id", "=", tenantId)
-    .where("lease_owner", "=", owner)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+export interface BulkItemOutcome {
+  tenantId: string;
+  state: "done" | "failed";
+  probeRunId: string | null;
+}
+
+/** Marks leased items finished; only the current lease holder can. Returns the tenants it marked. */
+export async function completeBulkItems(db: Db, bulkRunId: string, owner: string, outcomes: BulkItemOutcome[], now: Date = new Date()): Promise<string[]> {
+  const completed: string[] = [];
+  for (const outcome of outcomes) {
+    const result = await db
+      .updateTable("bulk_run_items")
+      .set({ state: outcome.state, probe_run_id: outcome.probeRunId, lease_owner: null, lease_expires_at: null, updated_at: nowIso(now) })
+      .where("bulk_run_id", "=", bulkRunId)
+      .where("tenant_id", "=", outcome.tenantId)
+      .where("lease_owner", "=", owner)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) > 0) completed.push(outcome.tenantId);
+  }
+  return completed;
 }
 
 export async function getBulkProgress(db: Db, bulkRunId: string): Promise<BulkProgress | null> {

@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import type { Db } from "@/lib/db/database";
 import { fromJson, nowIso, toJson } from "@/lib/db/repositories/json";
+import { updateTenantQuietly, type TenantChanges } from "@/lib/db/repositories/tenants";
 import type { ProbeResultRow, ProbeRunRow, ProbeRunsTable, ProbeResultsTable } from "@/lib/db/schema";
 
 export type ProbeRunTrigger = ProbeRunsTable["trigger"];
@@ -75,70 +76,69 @@ function toResult(row: ProbeResultRow): ProbeResult {
   };
 }
 
-export async function startProbeRun(
-  db: Db,
-  input: { tenantId: string; trigger: ProbeRunTrigger; iterations?: number; bulkRunId?: string | null },
-  now?: Date,
-): Promise<ProbeRun> {
-  const row: ProbeRunRow = {
-    id: randomUUID(),
-    tenant_id: input.tenantId.toLowerCase(),
-    bulk_run_id: input.bulkRunId ?? null,
-    trigger: input.trigger,
-    iterations: input.iterations ?? 1,
-    status: "running",
-    started_at: nowIso(now),
-    finished_at: null,
-    summary: null,
-  };
-  await db.insertInto("probe_runs").values(row).execute();
-  return toRun(row);
+export interface NewProbeRun {
+  tenantId: string;
+  trigger: ProbeRunTrigger;
+  iterations: number;
+  bulkRunId: string | null;
+  status: Exclude<ProbeRunStatus, "running">;
+  startedAt: Date;
+  finishedAt: Date;
+  summary: Record<string, unknown>;
+  results: NewProbeResult[];
+  /** What the run taught about the tenant (domains, roles, status), stored with it. */
+  tenantChanges?: TenantChanges;
 }
 
-/** Stores a run's results and closes it in one transaction, so history never holds half a run. */
-export async function finishProbeRun(
-  db: Db,
-  runId: string,
-  outcome: { status: Exclude<ProbeRunStatus, "running">; results: NewProbeResult[]; summary?: Record<string, unknown> },
-  now?: Date,
-): Promise<void> {
-  const at = nowIso(now);
+/** Rows per multi-row INSERT: far below SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_CHUNK = 400;
+
+/**
+ * Stores finished runs with their results, points each tenant at its run and applies what
+ * the run learned, all in one transaction: history never holds half a run, and a group
+ * of runs (a bulk run's recent tenants) costs one commit. `alongside` runs in the same
+ * transaction (a bulk run marks its items done there).
+ */
+export async function recordProbeRuns(db: Db, runs: NewProbeRun[], alongside?: (trx: Db, stored: ProbeRun[]) => Promise<void>): Promise<ProbeRun[]> {
+  const rows: ProbeRunRow[] = runs.map((run) => ({
+    id: randomUUID(),
+    tenant_id: run.tenantId.toLowerCase(),
+    bulk_run_id: run.bulkRunId,
+    trigger: run.trigger,
+    iterations: run.iterations,
+    status: run.status,
+    started_at: nowIso(run.startedAt),
+    finished_at: nowIso(run.finishedAt),
+    summary: toJson(run.summary),
+  }));
+  const results = runs.flatMap((run, i) =>
+    run.results.map((r) => ({
+      id: randomUUID(),
+      run_id: rows[i]!.id,
+      iteration: r.iteration ?? 1,
+      probe: r.probe,
+      permission: r.permission,
+      outcome: r.outcome,
+      http_status: r.httpStatus,
+      latency_ms: r.latencyMs === null ? null : Math.round(r.latencyMs),
+      request_id: r.requestId,
+      error_code: r.errorCode,
+      error_message: r.errorMessage?.slice(0, 4000) ?? null,
+      finding: toJson(r.finding),
+      created_at: rows[i]!.finished_at!,
+    })),
+  );
+  const stored = rows.map(toRun);
+  if (rows.length === 0) return stored;
   await db.transaction().execute(async (trx) => {
-    const closed = await trx
-      .updateTable("probe_runs")
-      .set({ status: outcome.status, finished_at: at, summary: toJson(outcome.summary) })
-      .where("id", "=", runId)
-      .where("status", "=", "running")
-      .returning("tenant_id")
-      .executeTakeFirst();
-    if (!closed) {
-      const exists = await trx.selectFrom("probe_runs").select("id").where("id", "=", runId).executeTakeFirst();
-      throw new Error(exists ? `Probe run ${runId} is already finished.` : `Probe run ${runId} does not exist.`);
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) await trx.insertInto("probe_runs").values(rows.slice(i, i + INSERT_CHUNK)).execute();
+    for (let i = 0; i < results.length; i += INSERT_CHUNK) await trx.insertInto("probe_results").values(results.slice(i, i + INSERT_CHUNK)).execute();
+    for (const [i, run] of runs.entries()) {
+      await updateTenantQuietly(trx, run.tenantId, { ...run.tenantChanges, lastProbeRunId: rows[i]!.id }, run.finishedAt);
     }
-    if (outcome.results.length > 0) {
-      await trx
-        .insertInto("probe_results")
-        .values(
-          outcome.results.map((r) => ({
-            id: randomUUID(),
-            run_id: runId,
-            iteration: r.iteration ?? 1,
-            probe: r.probe,
-            permission: r.permission,
-            outcome: r.outcome,
-            http_status: r.httpStatus,
-            latency_ms: r.latencyMs === null ? null : Math.round(r.latencyMs),
-            request_id: r.requestId,
-            error_code: r.errorCode,
-            error_message: r.errorMessage?.slice(0, 4000) ?? null,
-            finding: toJson(r.finding),
-            created_at: at,
-          })),
-        )
-        .execute();
-    }
-    await trx.updateTable("tenants").set({ last_probe_run_id: runId, updated_at: at }).where("id", "=", closed.tenant_id).execute();
+    await alongside?.(trx, stored);
   });
+  return stored;
 }
 
 export async function listProbeRuns(db: Db, tenantId: string, options: { limit?: number } = {}): Promise<ProbeRun[]> {

@@ -112,6 +112,13 @@ export async function getTenant(db: Db, id: string): Promise<Tenant | null> {
   return row ? toTenant(row) : null;
 }
 
+/** The tenants with these IDs that exist, in no particular order. */
+export async function getTenants(db: Db, ids: string[]): Promise<Tenant[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom("tenants").selectAll().where("id", "in", ids.map((id) => id.toLowerCase())).execute();
+  return rows.map(toTenant);
+}
+
 export async function listTenants(db: Db, options: { status?: TenantStatus; limit?: number; offset?: number } = {}): Promise<Tenant[]> {
   let query = db.selectFrom("tenants").selectAll();
   if (options.status) query = query.where("status", "=", options.status);

@@ -13,7 +13,7 @@ import {
   revokeInvite,
 } from "@/lib/db/repositories/invites";
 import { getLatestPermissionSet, getPermissionSet, savePermissionSet } from "@/lib/db/repositories/permission-sets";
-import { finishProbeRun, listProbeResults, listProbeRuns, startProbeRun } from "@/lib/db/repositories/probe-runs";
+import { listProbeResults, listProbeRuns, recordProbeRuns, type NewProbeRun } from "@/lib/db/repositories/probe-runs";
 import { countTenantsByStatus, getTenant, listTenants, updateTenant, upsertTenant } from "@/lib/db/repositories/tenants";
 import { generateInviteCode, hashInviteCode } from "@/lib/invites/invite-code";
 import { createTestDatabase, ENGINES, type TestDatabase } from "../../support/databases";
@@ -191,52 +191,73 @@ describe.each(ENGINES)("repositories on %s", (engine) => {
   });
 
   describe("probe runs", () => {
+    const finished = (at: string, changes: Partial<NewProbeRun> = {}): NewProbeRun => ({
+      tenantId: TENANT_A,
+      trigger: "manual",
+      iterations: 1,
+      bulkRunId: null,
+      status: "passed",
+      startedAt: new Date(at),
+      finishedAt: new Date(at),
+      summary: {},
+      results: [],
+      ...changes,
+    });
+
     it("keeps a history of runs and stores results with the run in one step", async () => {
-      const first = await startProbeRun(database.db, { tenantId: TENANT_A, trigger: "manual" }, new Date("2026-02-01T00:00:00.000Z"));
-      await finishProbeRun(database.db, first.id, {
-        status: "failed",
-        results: [
-          { probe: "token", permission: null, outcome: "pass", httpStatus: 200, latencyMs: 41.6, requestId: null, errorCode: null, errorMessage: null, finding: null },
-          {
-            probe: "mail",
-            permission: "Mail.Read",
-            outcome: "fail",
-            httpStatus: 401,
-            latencyMs: 120,
-            requestId: "5f3c-request",
-            errorCode: "InvalidAuthenticationToken",
-            errorMessage: "x-ms-diagnostics: 2000001",
-            finding: { title: "On-premises mailbox refuses app-only tokens" },
-          },
-        ],
-        summary: { passed: 1, failed: 1 },
-      });
-      const second = await startProbeRun(database.db, { tenantId: TENANT_A, trigger: "bulk" }, new Date("2026-02-02T00:00:00.000Z"));
-      await finishProbeRun(database.db, second.id, { status: "passed", results: [] });
+      const [first] = await recordProbeRuns(database.db, [
+        finished("2026-02-01T00:00:00.000Z", {
+          status: "failed",
+          results: [
+            { probe: "token", permission: null, outcome: "pass", httpStatus: 200, latencyMs: 41.6, requestId: null, errorCode: null, errorMessage: null, finding: null },
+            {
+              probe: "mail",
+              permission: "Mail.Read",
+              outcome: "fail",
+              httpStatus: 401,
+              latencyMs: 120,
+              requestId: "5f3c-request",
+              errorCode: "InvalidAuthenticationToken",
+              errorMessage: "x-ms-diagnostics: 2000001",
+              finding: { title: "On-premises mailbox refuses app-only tokens" },
+            },
+          ],
+          summary: { passed: 1, failed: 1 },
+          tenantChanges: { testMailbox: "adele@a.example", roles: ["Mail.Read"] },
+        }),
+      ]);
+      const [second] = await recordProbeRuns(database.db, [finished("2026-02-02T00:00:00.000Z", { trigger: "bulk" })]);
 
       const runs = await listProbeRuns(database.db, TENANT_A);
-      expect(runs.map((r) => r.id).slice(0, 2)).toEqual([second.id, first.id]);
-      expect(runs[1]).toMatchObject({ status: "failed", summary: { passed: 1, failed: 1 } });
-      const results = await listProbeResults(database.db, first.id);
+      expect(runs.map((r) => r.id).slice(0, 2)).toEqual([second!.id, first!.id]);
+      expect(runs[1]).toMatchObject({ status: "failed", summary: { passed: 1, failed: 1 }, finishedAt: "2026-02-01T00:00:00.000Z" });
+      const results = await listProbeResults(database.db, first!.id);
       expect(results.map((r) => r.probe)).toEqual(["mail", "token"]);
       expect(results[1]!.latencyMs).toBe(42);
       expect(results[0]!.finding).toEqual({ title: "On-premises mailbox refuses app-only tokens" });
-      expect((await getTenant(database.db, TENANT_A))?.lastProbeRunId).toBe(second.id);
-
-      await expect(finishProbeRun(database.db, first.id, { status: "passed", results: [] })).rejects.toThrow(/already finished/);
+      const tenant = await getTenant(database.db, TENANT_A);
+      expect(tenant).toMatchObject({ lastProbeRunId: second!.id, testMailbox: "adele@a.example", roles: ["Mail.Read"] });
     });
 
-    it("stores nothing when a result is invalid", async () => {
-      const run = await startProbeRun(database.db, { tenantId: TENANT_A, trigger: "manual" });
+    it("stores many runs with many results in one call, each tenant pointing at its own", async () => {
+      const results = Array.from({ length: 450 }, (_, i) => ({ probe: `p${i}`, permission: null, outcome: "pass" as const, httpStatus: 200, latencyMs: i, requestId: null, errorCode: null, errorMessage: null, finding: null, iteration: 1 }));
+      const stored = await recordProbeRuns(database.db, [finished("2026-02-03T00:00:00.000Z", { results }), finished("2026-02-03T00:00:01.000Z", { tenantId: TENANT_B, results: results.slice(0, 3) })]);
+      expect(await listProbeResults(database.db, stored[0]!.id)).toHaveLength(450);
+      expect(await listProbeResults(database.db, stored[1]!.id)).toHaveLength(3);
+      expect((await getTenant(database.db, TENANT_A))?.lastProbeRunId).toBe(stored[0]!.id);
+      expect((await getTenant(database.db, TENANT_B))?.lastProbeRunId).toBe(stored[1]!.id);
+    });
+
+    it("stores nothing when a result is invalid, or when the step alongside fails", async () => {
+      const before = (await listProbeRuns(database.db, TENANT_A, { limit: 1000 })).length;
+      const bad = { probe: "x", permission: null, outcome: "weird" as never, httpStatus: null, latencyMs: null, requestId: null, errorCode: null, errorMessage: null, finding: null };
+      await expect(recordProbeRuns(database.db, [finished("2026-02-04T00:00:00.000Z", { results: [bad] })])).rejects.toThrow();
       await expect(
-        finishProbeRun(database.db, run.id, {
-          status: "passed",
-          results: [{ probe: "x", permission: null, outcome: "weird" as never, httpStatus: null, latencyMs: null, requestId: null, errorCode: null, errorMessage: null, finding: null }],
+        recordProbeRuns(database.db, [finished("2026-02-04T00:00:00.000Z")], async () => {
+          throw new Error("disk full");
         }),
-      ).rejects.toThrow();
-      expect(await listProbeResults(database.db, run.id)).toEqual([]);
-      const [latest] = await listProbeRuns(database.db, TENANT_A, { limit: 50 }).then((runs) => runs.filter((r) => r.id === run.id));
-      expect(latest?.status).toBe("running");
+      ).rejects.toThrow("disk full");
+      expect(await listProbeRuns(database.db, TENANT_A, { limit: 1000 })).toHaveLength(before);
     });
   });
 

@@ -1,23 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { claimBulkItems, completeBulkItem, createBulkRun, getBulkProgress } from "@/lib/db/repositories/bulk-runs";
-import { startProbeRun, finishProbeRun } from "@/lib/db/repositories/probe-runs";
-import { upsertTenant } from "@/lib/db/repositories/tenants";
-import type { Db } from "@/lib/db/database";
+import { claimBulkItems, completeBulkItems, createBulkRun, getBulkProgress } from "@/lib/db/repositories/bulk-runs";
+import { recordProbeRuns, type NewProbeRun } from "@/lib/db/repositories/probe-runs";
+import { getTenant, upsertTenant, type Tenant } from "@/lib/db/repositories/tenants";
 import { bulkProgressView, ensureBulkWorker } from "@/lib/probes/bulk";
 import { createTestDatabase, ENGINES, type TestDatabase } from "../../support/databases";
 import { configurePortalEnv } from "../../support/portal-env";
 
 const tenantId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
 
-/** A stand-in for probing: records a finished probe run for the bulk, as the real runner does. */
+/** A finished run as the real prober returns it, for the worker to record. */
+function passedRun(tenantId: string, bulkRunId: string): NewProbeRun {
+  const now = new Date();
+  return { tenantId, trigger: "bulk", iterations: 1, bulkRunId, status: "passed", startedAt: now, finishedAt: now, summary: {}, results: [] };
+}
+
+/** A stand-in for probing that notes which tenants it probed. */
 function recordingProbe(calls: string[], delayMs = 5) {
-  return async (db: Db, tenant: string, bulkRunId: string) => {
-    calls.push(tenant);
+  return async (tenant: Tenant, bulkRunId: string) => {
+    calls.push(tenant.id);
     await new Promise((r) => setTimeout(r, delayMs));
-    const run = await startProbeRun(db, { tenantId: tenant, trigger: "bulk", bulkRunId });
-    await finishProbeRun(db, run.id, { status: "passed", results: [] });
-    return run.id;
+    return passedRun(tenant.id, bulkRunId);
   };
 }
 
@@ -39,7 +42,8 @@ describe.each(ENGINES)("bulk runs on %s", (engine) => {
     const [a, b] = await Promise.all([claimBulkItems(database.db, run.id, "A", 40, 60), claimBulkItems(other.db, run.id, "B", 40, 60)]);
     expect(new Set([...a, ...b]).size).toBe(a.length + b.length);
     expect(a.length + b.length).toBe(60);
-    expect(await completeBulkItem(database.db, run.id, a[0]!, "B", { state: "done", probeRunId: null })).toBe(false);
+    expect(await completeBulkItems(database.db, run.id, "B", [{ tenantId: a[0]!, state: "done", probeRunId: null }])).toEqual([]);
+    expect(await completeBulkItems(database.db, run.id, "A", [{ tenantId: a[0]!, state: "done", probeRunId: null }])).toEqual([a[0]]);
   });
 
   it("resumes after a crash without probing a finished tenant twice", async () => {
@@ -49,8 +53,10 @@ describe.each(ENGINES)("bulk runs on %s", (engine) => {
     const first: string[] = [];
     const done = await claimBulkItems(database.db, run.id, "dead", 10, 60);
     for (const t of done) {
-      const probeRunId = await recordingProbe(first)(database.db, t, run.id);
-      await completeBulkItem(database.db, run.id, t, "dead", { state: "done", probeRunId });
+      const record = await recordingProbe(first)((await getTenant(database.db, t))!, run.id);
+      await recordProbeRuns(database.db, [record], async (trx, [stored]) => {
+        await completeBulkItems(trx, run.id, "dead", [{ tenantId: t, state: "done", probeRunId: stored!.id }]);
+      });
     }
     await claimBulkItems(database.db, run.id, "dead", 5, 60, new Date(Date.now() - 120_000)); // its lease has run out
     // A new instance picks the run up.
@@ -65,6 +71,56 @@ describe.each(ENGINES)("bulk runs on %s", (engine) => {
     expect(new Set(finishedRuns.map((r) => r.tenant_id)).size).toBe(30);
   });
 
+  it("after a crash mid-run, probes again only tenants whose results were not yet recorded", async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => tenantId(i));
+    const run = await createBulkRun(database.db, "alice", ids);
+    const first: string[] = [];
+    const crash = new AbortController();
+    await ensureBulkWorker(database.db, run.id, {
+      owner: "crashing",
+      concurrency: 6,
+      idleMs: 10,
+      signal: crash.signal,
+      probe: async (t, bulk) => {
+        first.push(t.id);
+        if (first.length === 25) crash.abort(); // dies with results in memory
+        await new Promise((r) => setTimeout(r, 3));
+        return passedRun(t.id, bulk);
+      },
+    });
+    const recordedBefore = await database.db.selectFrom("probe_runs").select("tenant_id").where("bulk_run_id", "=", run.id).execute();
+    expect(recordedBefore.length).toBeGreaterThan(0);
+    expect(recordedBefore.length).toBeLessThan(40);
+    // Its leases run out; a new instance takes the run over.
+    await database.db.updateTable("bulk_run_items").set({ lease_expires_at: "2000-01-01T00:00:00.000Z" }).where("bulk_run_id", "=", run.id).where("state", "=", "leased").execute();
+    const second: string[] = [];
+    await ensureBulkWorker(database.db, run.id, { owner: "successor", concurrency: 6, idleMs: 10, probe: recordingProbe(second, 1) });
+    const recorded = new Set(recordedBefore.map((r) => r.tenant_id));
+    expect(second.filter((t) => recorded.has(t))).toEqual([]);
+    const runs = await database.db.selectFrom("probe_runs").select("tenant_id").where("bulk_run_id", "=", run.id).execute();
+    expect(runs).toHaveLength(40);
+    expect(new Set(runs.map((r) => r.tenant_id)).size).toBe(40);
+    const items = await database.db
+      .selectFrom("bulk_run_items")
+      .innerJoin("probe_runs", "probe_runs.id", "bulk_run_items.probe_run_id")
+      .select(["bulk_run_items.tenant_id as item", "probe_runs.tenant_id as probed"])
+      .where("bulk_run_items.bulk_run_id", "=", run.id)
+      .execute();
+    expect(items).toHaveLength(40);
+    for (const i of items) expect(i.probed).toBe(i.item);
+  });
+
+  it("drops a tenant deleted since the run began, without probing it, and finishes", async () => {
+    const gone = "00000000-0000-4000-8000-0000000009ff";
+    await upsertTenant(database.db, gone, { status: "consented" });
+    const run = await createBulkRun(database.db, "alice", [tenantId(1), gone]);
+    await database.db.deleteFrom("tenants").where("id", "=", gone).execute();
+    const probed: string[] = [];
+    await ensureBulkWorker(database.db, run.id, { owner: "y", idleMs: 10, probe: recordingProbe(probed, 1) });
+    expect(probed).toEqual([tenantId(1)]);
+    expect(await getBulkProgress(database.db, run.id)).toMatchObject({ done: 1, failed: 0, queued: 0, leased: 0, run: { status: "completed" } });
+  });
+
   it("keeps within the concurrency limit and reports progress", async () => {
     const ids = Array.from({ length: 20 }, (_, i) => tenantId(i));
     const run = await createBulkRun(database.db, "alice", ids);
@@ -74,13 +130,12 @@ describe.each(ENGINES)("bulk runs on %s", (engine) => {
       owner: "limit",
       concurrency: 3,
       idleMs: 10,
-      probe: async (db, t, bulk) => {
+      probe: async (t, bulk) => {
         running++;
         peak = Math.max(peak, running);
         await new Promise((r) => setTimeout(r, 10));
         running--;
-        const r = await startProbeRun(db, { tenantId: t, trigger: "bulk", bulkRunId: bulk });
-        return r.id;
+        return passedRun(t.id, bulk);
       },
     });
     expect(peak).toBe(3);
@@ -93,9 +148,9 @@ describe.each(ENGINES)("bulk runs on %s", (engine) => {
     await ensureBulkWorker(database.db, run.id, {
       owner: "x",
       idleMs: 10,
-      probe: async (db, t, bulk) => {
-        if (t === tenantId(1)) throw new Error("boom");
-        return (await startProbeRun(db, { tenantId: t, trigger: "bulk", bulkRunId: bulk })).id;
+      probe: async (t, bulk) => {
+        if (t.id === tenantId(1)) throw new Error("boom");
+        return passedRun(t.id, bulk);
       },
     });
     expect(await getBulkProgress(database.db, run.id)).toMatchObject({ done: 1, failed: 1, run: { status: "completed" } });
