@@ -560,7 +560,7 @@ export async function token(ctx: EmulatorContext, req: IncomingMessage, res: Ser
     );
   }
   const roles = phase === "ready" ? sp.grants[resource] : [];
-  const accessToken = issueAppToken(ctx, { tenant, app, sp, resource, roles, credential: auth.credential });
+  const accessToken = await issueAppToken(ctx, { tenant, app, sp, resource, roles, credential: auth.credential });
   sendJson(res, 200, { token_type: "Bearer", expires_in: ACCESS_TOKEN_LIFETIME_SECONDS, ext_expires_in: ACCESS_TOKEN_LIFETIME_SECONDS, access_token: accessToken });
 }
 
@@ -588,8 +588,8 @@ async function codeGrant(
   }
   const found = ctx.state.findUserAnywhere(entry.userId);
   if (!found) return fail(400, "invalid_grant", 50034, "The user account does not exist in the directory.");
-  const idToken = issueIdToken(ctx, { tenant: found.tenant, user: found.user, clientId: app.scenario.clientId, nonce: entry.nonce });
-  const accessToken = issueUserAccessToken(ctx, { tenant: found.tenant, user: found.user, clientId: app.scenario.clientId, scope: "User.Read openid profile email" });
+  const idToken = await issueIdToken(ctx, { tenant: found.tenant, user: found.user, clientId: app.scenario.clientId, nonce: entry.nonce });
+  const accessToken = await issueUserAccessToken(ctx, { tenant: found.tenant, user: found.user, clientId: app.scenario.clientId, scope: "User.Read openid profile email" });
   const body: Record<string, unknown> = {
     token_type: "Bearer",
     scope: "User.Read openid profile email",

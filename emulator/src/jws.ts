@@ -10,10 +10,20 @@ export type JwtClaims = Record<string, unknown>;
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
+/** The part of a JWS that is signed: encoded header, a dot, encoded claims. */
+export function signingInput(encodedHeader: string, claims: JwtClaims): string {
+  return `${encodedHeader}.${encode(claims)}`;
+}
+
+/** The base64url RS256 signature of a signing input. */
+export function rs256Signature(input: string, privateKey: KeyObject): string {
+  return sign("sha256", Buffer.from(input), privateKey).toString("base64url");
+}
+
 /** Signs `claims` under a header; the header is encoded once per key by the caller when it is fixed. */
 export function signRs256(encodedHeader: string, claims: JwtClaims, privateKey: KeyObject): string {
-  const input = `${encodedHeader}.${encode(claims)}`;
-  return `${input}.${sign("sha256", Buffer.from(input), privateKey).toString("base64url")}`;
+  const input = signingInput(encodedHeader, claims);
+  return `${input}.${rs256Signature(input, privateKey)}`;
 }
 
 export function encodeHeader(header: Record<string, unknown>): string {

@@ -12,8 +12,9 @@ import { batchUrl, handleGraph, parseBatch, type GraphResponse } from "./graph";
 import { BodyTooLargeError, graphErrorBody, isLoopback, readBody, sendAadError, sendJson } from "./http";
 import { adminConsent, authorize, instanceDiscovery, jwks, openIdConfiguration, token } from "./identity";
 import { ensureCertificateAuthority, ensureClientCertificate, ensureServerCertificate, ensureSigningKey } from "./pki";
-import { peekClaims } from "./jws";
+import { peekClaims, rs256Signature } from "./jws";
 import { faultSchema, type Fault, type Scenario } from "./scenario";
+import { TokenSigner } from "./signer";
 import { EmulatorState, grantsFrom, type AppSecret, type AppState } from "./state";
 
 export interface EmulatorOptions {
@@ -116,7 +117,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const state = new EmulatorState(options.scenario, apps, options.now);
 
   const sockets = new Set<Socket>();
-  const ctx = { state, signing } as EmulatorContext;
+  const signer = new TokenSigner(signing.privateKey, (input) => rs256Signature(input, signing.privateKey));
+  const ctx = { state, signing, signer } as EmulatorContext;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     route(ctx, req, res, random).catch((error: unknown) => {
       if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: "request_too_large", error_description: "The request body is larger than 1 MB." });
@@ -151,7 +153,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     state,
     async close() {
       for (const socket of sockets) socket.destroy();
-      await Promise.all([new Promise((r) => secure.close(r)), new Promise((r) => plain.close(r))]);
+      await Promise.all([new Promise((r) => secure.close(r)), new Promise((r) => plain.close(r)), signer.close()]);
     },
   };
 }

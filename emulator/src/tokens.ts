@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 
 import { RESOURCES, type ResourceKey } from "./catalog";
 import type { EmulatorContext } from "./context";
-import { encodeHeader, signRs256, verifyRs256, type JwtClaims } from "./jws";
+import { encodeHeader, signingInput, verifyRs256, type JwtClaims } from "./jws";
 import type { ScenarioTenant, ScenarioUser } from "./scenario";
 import type { AppState, ServicePrincipal } from "./state";
 
@@ -15,20 +15,21 @@ function randomId(): string {
 const headers = new WeakMap<EmulatorContext["signing"], string>();
 
 /** Entra ID's token header: typ, RS256, and the key id as kid and x5t. */
-function sign(ctx: EmulatorContext, claims: JwtClaims): string {
+async function sign(ctx: EmulatorContext, claims: JwtClaims): Promise<string> {
   let header = headers.get(ctx.signing);
   if (!header) headers.set(ctx.signing, (header = encodeHeader({ typ: "JWT", alg: "RS256", kid: ctx.signing.kid, x5t: ctx.signing.kid })));
-  return signRs256(header, claims, ctx.signing.privateKey);
+  const input = signingInput(header, claims);
+  return `${input}.${await ctx.signer.sign(input)}`;
 }
 
 /** How far clocks may disagree, as Microsoft's token validation allows by default. */
 const CLOCK_SKEW_SECONDS = 300;
 
 /** An app-only access token with the v1 claims Entra ID issues for client credentials. */
-export function issueAppToken(
+export async function issueAppToken(
   ctx: EmulatorContext,
   options: { tenant: ScenarioTenant; app: AppState; sp: ServicePrincipal; resource: ResourceKey; roles: string[]; credential: "secret" | "certificate" },
-): string {
+): Promise<string> {
   const now = Math.floor(ctx.state.clock() / 1000);
   const claims: JwtClaims = {
     aud: RESOURCES[options.resource].uris[0],
@@ -54,10 +55,10 @@ export function issueAppToken(
 }
 
 /** The v2 id_token of a signed-in user, with the app roles assigned to them. */
-export function issueIdToken(
+export async function issueIdToken(
   ctx: EmulatorContext,
   options: { tenant: ScenarioTenant; user: ScenarioUser; clientId: string; nonce: string | undefined },
-): string {
+): Promise<string> {
   const now = Math.floor(ctx.state.clock() / 1000);
   const claims: JwtClaims = {
     aud: options.clientId,
@@ -80,7 +81,7 @@ export function issueIdToken(
 }
 
 /** A delegated token for the signed-in user (Graph User.Read), so the code grant answers like Entra ID. */
-export function issueUserAccessToken(ctx: EmulatorContext, options: { tenant: ScenarioTenant; user: ScenarioUser; clientId: string; scope: string }): string {
+export async function issueUserAccessToken(ctx: EmulatorContext, options: { tenant: ScenarioTenant; user: ScenarioUser; clientId: string; scope: string }): Promise<string> {
   const now = Math.floor(ctx.state.clock() / 1000);
   return sign(ctx, {
     aud: RESOURCES.graph.uris[0],
