@@ -1,9 +1,9 @@
 import "server-only";
 
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 
 import type { Db } from "@/lib/db/database";
+import { timeOrderedId } from "@/lib/db/ids";
 import { fromJson, nowIso, toJson } from "@/lib/db/repositories/json";
 import type { AuditRow } from "@/lib/db/schema";
 
@@ -43,7 +43,7 @@ function toEntry(row: AuditRow): AuditEntry {
 /** Appends to the audit log. Callers pass facts, never secrets. */
 export async function appendAudit(db: Db, entry: NewAuditEntry, now?: Date): Promise<AuditEntry> {
   const row: AuditRow = {
-    id: randomUUID(),
+    id: timeOrderedId(),
     at: nowIso(now),
     actor: entry.actor,
     action: entry.action,

@@ -1,9 +1,9 @@
 import "server-only";
 
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 
 import type { Db } from "@/lib/db/database";
+import { timeOrderedId } from "@/lib/db/ids";
 import { fromJson, nowIso, toJson } from "@/lib/db/repositories/json";
 import type { ConsentEventKind, ConsentEventRow } from "@/lib/db/schema";
 
@@ -62,7 +62,7 @@ function toEvent(row: ConsentEventRow): ConsentEvent {
 /** Appends an event. Text echoed from Microsoft or a browser is clipped, never trusted. */
 export async function recordConsentEvent(db: Db, event: NewConsentEvent, now?: Date): Promise<ConsentEvent> {
   const row: ConsentEventRow = {
-    id: randomUUID(),
+    id: timeOrderedId(),
     invite_id: event.inviteId ?? null,
     tenant_id: event.tenantId ? event.tenantId.toLowerCase() : null,
     kind: event.kind,

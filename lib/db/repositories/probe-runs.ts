@@ -1,9 +1,9 @@
 import "server-only";
 
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 
 import type { Db } from "@/lib/db/database";
+import { timeOrderedId } from "@/lib/db/ids";
 import { fromJson, nowIso, toJson } from "@/lib/db/repositories/json";
 import { updateTenantQuietly, type TenantChanges } from "@/lib/db/repositories/tenants";
 import type { ProbeResultRow, ProbeRunRow, ProbeRunsTable, ProbeResultsTable } from "@/lib/db/schema";
@@ -101,7 +101,7 @@ const INSERT_CHUNK = 400;
  */
 export async function recordProbeRuns(db: Db, runs: NewProbeRun[], alongside?: (trx: Db, stored: ProbeRun[]) => Promise<void>): Promise<ProbeRun[]> {
   const rows: ProbeRunRow[] = runs.map((run) => ({
-    id: randomUUID(),
+    id: timeOrderedId(),
     tenant_id: run.tenantId.toLowerCase(),
     bulk_run_id: run.bulkRunId,
     trigger: run.trigger,
@@ -113,7 +113,7 @@ export async function recordProbeRuns(db: Db, runs: NewProbeRun[], alongside?: (
   }));
   const results = runs.flatMap((run, i) =>
     run.results.map((r) => ({
-      id: randomUUID(),
+      id: timeOrderedId(),
       run_id: rows[i]!.id,
       iteration: r.iteration ?? 1,
       probe: r.probe,
