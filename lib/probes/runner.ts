@@ -129,70 +129,61 @@ function exchangeOutcome(probe: ExchangeProbe, answer: ExchangeAnswer, tokenRole
 }
 
 /**
- * Runs every configured probe once against one tenant: the Graph and Exchange tokens in
- * parallel, then all Graph probes in one $batch and the Exchange call alongside it. When
- * no test mailbox is known yet, mailbox probes follow in a second batch with the first
- * licensed user found.
+ * Runs every configured probe once against one tenant, as two chains side by side: the
+ * Graph token then all Graph probes in one $batch, and the Exchange token then the
+ * Exchange call. Neither chain waits for the other's token, so a tenant takes as long as
+ * its slower chain. When no test mailbox is known yet, mailbox probes follow in a second
+ * batch with the first licensed user found; when the initial domain is not known yet, the
+ * Exchange call waits for the Graph probes that find it.
  */
 export async function probeTenantOnce(target: TenantProbeTarget, deps: ProbeDeps): Promise<ProbePass> {
   const probes = probesFor(deps.permissions);
   const graphProbes = probes.filter((p): p is GraphProbe => p.kind === "graph");
   const exchangeProbe = probes.find((p): p is ExchangeProbe => p.kind === "exchange");
-  const outcomes: ProbeOutcome[] = [];
+  const graphOutcomes: ProbeOutcome[] = [];
   const learned: ProbeLearned = {};
-
-  const [graph, exchange] = await Promise.all([
-    tokenOutcome(deps, target.id, "graph", "token"),
-    exchangeProbe ? tokenOutcome(deps, target.id, "exchange", "exchange-token") : Promise.resolve(null),
-  ]);
-  outcomes.push(graph.outcome);
-  if (exchange) outcomes.push(exchange.outcome);
-  const tokenRoles = graph.token?.claims.roles ?? null;
-  const exchangeRoles = exchange?.token?.claims.roles ?? null;
-
   const ctx: ProbeContext = { clientId: deps.clientId, mailbox: target.testMailbox, initialDomain: target.initialDomain };
 
-  const runGraph = async () => {
+  const graphChain = async () => {
+    const graph = await tokenOutcome(deps, target.id, "graph", "token");
     if (!graph.token) {
-      for (const p of graphProbes) outcomes.push(skip(p.key, p.permission, "no Graph token"));
-      return;
+      for (const p of graphProbes) graphOutcomes.push(skip(p.key, p.permission, "no Graph token"));
+      return graph;
     }
     const token = graph.token;
     const first = graphProbes.filter((p) => !p.needsMailbox || ctx.mailbox);
     const answers = first.length ? await deps.graphBatch(token.accessToken, first.map((p) => ({ id: p.key, url: p.path(ctx) })), deps.policy) : new Map<string, BatchAnswer>();
     for (const p of first) {
       const r = graphOutcome(p, answers.get(p.key), token.claims.roles, ctx.mailbox);
-      outcomes.push(r.outcome);
+      graphOutcomes.push(r.outcome);
       Object.assign(learned, Object.fromEntries(Object.entries(r.learned ?? {}).filter(([, v]) => v !== null && v !== undefined)));
     }
     const deferred = graphProbes.filter((p) => p.needsMailbox && !ctx.mailbox);
-    if (deferred.length === 0) return;
+    if (deferred.length === 0) return graph;
     const mailbox = learned.mailboxCandidate ?? null;
     if (!mailbox) {
-      for (const p of deferred) outcomes.push(skip(p.key, p.permission, "no test mailbox: none is set for this tenant and no licensed user with a mailbox was found"));
-      return;
+      for (const p of deferred) graphOutcomes.push(skip(p.key, p.permission, "no test mailbox: none is set for this tenant and no licensed user with a mailbox was found"));
+      return graph;
     }
     const second = await deps.graphBatch(token.accessToken, deferred.map((p) => ({ id: p.key, url: p.path({ ...ctx, mailbox }) })), deps.policy);
-    for (const p of deferred) outcomes.push(graphOutcome(p, second.get(p.key), token.claims.roles, mailbox).outcome);
+    for (const p of deferred) graphOutcomes.push(graphOutcome(p, second.get(p.key), token.claims.roles, mailbox).outcome);
+    return graph;
   };
 
-  const runExchange = async (initialDomain: string | null) => {
-    if (!exchangeProbe) return;
-    if (!exchange?.token) {
-      outcomes.push(skip("exchange", exchangeProbe.permission, "no Exchange token"));
-      return;
-    }
+  const exchangeChain = async (graphDone: Promise<unknown>) => {
+    if (!exchangeProbe) return null;
+    const exchange = await tokenOutcome(deps, target.id, "exchange", "exchange-token");
+    if (!exchange.token) return { exchange, call: skip("exchange", exchangeProbe.permission, "no Exchange token") };
+    // The initial domain comes from this run's organization or domains probe when it is not known yet.
+    if (!target.initialDomain) await graphDone;
+    const initialDomain = target.initialDomain ?? learned.initialDomain ?? null;
     const addressAs = initialDomain ?? target.id;
     const answer = await deps.invokeExchange(exchange.token.accessToken, addressAs, exchangeProbe.cmdlet, deps.policy);
-    outcomes.push(exchangeOutcome(exchangeProbe, answer, exchange.token.claims.roles, addressAs, initialDomain));
+    return { exchange, call: exchangeOutcome(exchangeProbe, answer, exchange.token.claims.roles, addressAs, initialDomain) };
   };
 
-  if (target.initialDomain) {
-    await Promise.all([runGraph(), runExchange(target.initialDomain)]);
-  } else {
-    // The initial domain comes from this run's organization or domains probe.
-    await runGraph();
-    await runExchange(learned.initialDomain ?? null);
-  }
-  return { outcomes, tokenRoles, exchangeTokenRoles: exchangeRoles, learned };
+  const graphDone = graphChain();
+  const [graph, exchange] = await Promise.all([graphDone, exchangeChain(graphDone)]);
+  const outcomes = [graph.outcome, ...(exchange ? [exchange.exchange.outcome] : []), ...graphOutcomes, ...(exchange ? [exchange.call] : [])];
+  return { outcomes, tokenRoles: graph.token?.claims.roles ?? null, exchangeTokenRoles: exchange?.exchange.token?.claims.roles ?? null, learned };
 }
