@@ -6,12 +6,13 @@
 // concurrency), a naive baseline measured in the same run on a sample (one request per
 // probe, one tenant after another, extrapolated), their ratios and peak RSS. The second
 // phase answers 10% of Graph requests with 429 Retry-After: 1. Last line: one JSON object.
-// BENCH_DEBUG=1 also prints each phase's CPU time in the portal and in the emulator, and the
-// mean and worst latency per probe.
+// BENCH_DEBUG=1 also prints each phase's CPU time and main-thread utilisation in the portal
+// and in the emulator, and the mean and worst latency per probe.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 
@@ -154,16 +155,23 @@ async function naiveSample(): Promise<number> {
   return ((performance.now() - started) / 1000 / SAMPLE) * N;
 }
 
+async function emulatorUsage(): Promise<{ cpuMs: number; eventLoop: { idle: number; active: number } }> {
+  return (await fetch(`${ready.authorityHost}/_emulator/state`)).json();
+}
+
 async function phase(name: string) {
-  const emuCpu0 = process.env.BENCH_DEBUG ? (await (await fetch(`${ready.authorityHost}/_emulator/state`)).json()).cpuMs : 0;
+  const emu0 = process.env.BENCH_DEBUG ? await emulatorUsage() : null;
   const cpu0 = process.cpuUsage();
+  const loop0 = performance.eventLoopUtilization();
   const run = await createBulkRun(db, "bench", Array.from({ length: N }, (_, i) => tenantId(i)));
   const started = performance.now();
   await ensureBulkWorker(db, run.id, { concurrency: CONCURRENCY, owner: `bench-${name}`, idleMs: 50 });
   const wall = (performance.now() - started) / 1000;
   if (process.env.BENCH_DEBUG) {
     const cpu = process.cpuUsage(cpu0);
-    const emuCpu = (await (await fetch(`${ready.authorityHost}/_emulator/state`)).json()).cpuMs - emuCpu0;
+    const loop = performance.eventLoopUtilization(loop0);
+    const emu = await emulatorUsage();
+    const emuLoop = (emu.eventLoop.active - emu0!.eventLoop.active) / (emu.eventLoop.active + emu.eventLoop.idle - emu0!.eventLoop.active - emu0!.eventLoop.idle);
     const latencies = await db
       .selectFrom("probe_results")
       .innerJoin("probe_runs", "probe_runs.id", "probe_results.run_id")
@@ -172,7 +180,9 @@ async function phase(name: string) {
       .groupBy("probe_results.probe")
       .execute();
     console.log(`[debug] ${name}: mean latency per probe (ms): ${latencies.map((l) => `${l.probe} ${Math.round(l.avg)} (max ${l.max})`).join(", ")}`);
-    console.log(`[debug] ${name}: portal CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, emulator CPU ${emuCpu} ms, wall ${(wall * 1000).toFixed(0)} ms`);
+    console.log(
+      `[debug] ${name}: portal CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, emulator CPU ${emu.cpuMs - emu0!.cpuMs} ms, wall ${(wall * 1000).toFixed(0)} ms; main-thread utilisation: portal ${loop.utilization.toFixed(2)}, emulator ${emuLoop.toFixed(2)}`,
+    );
   }
   const failed = await db
     .selectFrom("probe_results")

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from "n
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import { performance } from "node:perf_hooks";
 import path from "node:path";
 import { z } from "zod";
 
@@ -333,6 +334,8 @@ async function control(ctx: EmulatorContext, req: IncomingMessage, res: ServerRe
     return sendJson(res, 200, {
       requests: Object.fromEntries(ctx.state.requestCounts),
       cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
+      /** Main-thread event-loop time so far (idle and active, ms), to compute utilisation between two reads. */
+      eventLoop: (({ idle, active }) => ({ idle: Math.round(idle), active: Math.round(active) }))(performance.eventLoopUtilization()),
       tenants: [...ctx.state.tenants.values()].map((t) => ({
         id: t.id,
         displayName: t.displayName,
