@@ -10,6 +10,7 @@ import { recordProbeRuns, type NewProbeRun } from "@/lib/db/repositories/probe-r
 import { getTenants, listTenants, type Tenant } from "@/lib/db/repositories/tenants";
 import type { Meta } from "@/lib/invites/invites";
 import { probeTenant } from "@/lib/probes/run-tenant";
+import { liveProbeDeps } from "@/lib/probes/runner";
 import type { Partner } from "@/lib/session/partner-session";
 
 /** How many tenants this process probes at once across all bulk runs. */
@@ -23,16 +24,25 @@ export interface BulkWorkerOptions {
   concurrency?: number;
   owner?: string;
   leaseSeconds?: number;
-  /** Probes one tenant as part of the bulk run and returns the run to record. */
-  probe?: (tenant: Tenant, bulkRunId: string) => Promise<NewProbeRun>;
+  /**
+   * Probes one tenant as part of the bulk run and returns the run to record. Waits
+   * (Retry-After, backoff) go through `pacing.sleep`, which gives the tenant's slot to
+   * another tenant meanwhile.
+   */
+  probe?: (tenant: Tenant, bulkRunId: string, pacing: Pacing) => Promise<NewProbeRun>;
   /** Stop claiming and drop unrecorded results (used to simulate a crash in tests). */
   signal?: AbortSignal;
   /** How long to wait when others hold the remaining leases. */
   idleMs?: number;
 }
 
-const liveProbe = async (tenant: Tenant, bulkRunId: string): Promise<NewProbeRun> => {
-  const probed = await probeTenant(tenant, { trigger: "bulk", bulkRunId });
+export interface Pacing {
+  sleep(ms: number): Promise<void>;
+}
+
+const liveProbe = async (tenant: Tenant, bulkRunId: string, pacing: Pacing): Promise<NewProbeRun> => {
+  const deps = liveProbeDeps();
+  const probed = await probeTenant(tenant, { trigger: "bulk", bulkRunId }, { ...deps, policy: { ...deps.policy, sleep: pacing.sleep } });
   if (probed.error) console.error(`[bulk] ${tenant.id} failed:`, probed.error instanceof Error ? probed.error.message : probed.error);
   return probed.record;
 };
@@ -117,17 +127,72 @@ class BulkRecorder {
   }
 }
 
+/**
+ * The concurrency limit: how many tenants may be talking to Microsoft at once. A tenant
+ * waiting out a Retry-After (or a backoff) gives its slot back and queues for one when it
+ * wakes, ahead of tenants not started yet: throttling is per tenant, so one tenant's wait
+ * need not hold up the others.
+ */
+class Slots {
+  private used = 0;
+  private readonly waiting: (() => void)[] = [];
+  private freed: (() => void) | null = null;
+
+  constructor(private readonly limit: number) {}
+
+  get free(): number {
+    return this.limit - this.used;
+  }
+
+  take(): void {
+    this.used++;
+  }
+
+  /** Waits for a slot, ahead of tenants not started yet. */
+  async takeWhenFree(): Promise<void> {
+    if (this.used < this.limit && this.waiting.length === 0) {
+      this.used++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) return next(); // the slot passes straight to a tenant that woke up
+    this.used--;
+    this.freed?.();
+    this.freed = null;
+  }
+
+  /** Resolves the next time a slot is given back to the pool. */
+  whenFreed(): Promise<void> {
+    return new Promise((resolve) => (this.freed = resolve));
+  }
+}
+
+/** At most this many tenants per slot are in flight, counting those waiting out a Retry-After. */
+const IN_FLIGHT_PER_SLOT = 4;
+
 async function work(db: Db, bulkRunId: string, options: BulkWorkerOptions): Promise<void> {
   const concurrency = options.concurrency ?? BULK_CONCURRENCY;
   const owner = options.owner ?? INSTANCE;
   const probe = options.probe ?? liveProbe;
   const recorder = new BulkRecorder(db, bulkRunId, owner, Math.max(1, Math.ceil(concurrency / 2)), options.signal);
+  const slots = new Slots(concurrency);
+  const pacing: Pacing = {
+    async sleep(ms) {
+      slots.give();
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      await slots.takeWhenFree();
+    },
+  };
   const inFlight = new Set<Promise<void>>();
   /** Leased here, not started yet: claimed a slot-full at a time, so claims cost little. */
   const queue: Tenant[] = [];
   for (;;) {
     if (options.signal?.aborted) break;
-    if (queue.length === 0) {
+    if (queue.length === 0 && inFlight.size < concurrency * IN_FLIGHT_PER_SLOT) {
       const claimed = await claimBulkItems(db, bulkRunId, owner, concurrency, options.leaseSeconds ?? LEASE_SECONDS);
       const tenants = await getTenants(db, claimed);
       queue.push(...tenants);
@@ -135,21 +200,25 @@ async function work(db: Db, bulkRunId: string, options: BulkWorkerOptions): Prom
       const found = new Set(tenants.map((t) => t.id));
       for (const id of claimed) if (!found.has(id)) recorder.add(id, null);
     }
-    while (inFlight.size < concurrency && queue.length > 0) {
+    while (slots.free > 0 && queue.length > 0 && inFlight.size < concurrency * IN_FLIGHT_PER_SLOT) {
       const tenant = queue.shift()!;
+      slots.take();
       const job: Promise<void> = (async () => {
         let run: NewProbeRun | null = null;
         try {
-          run = await probe(tenant, bulkRunId);
+          run = await probe(tenant, bulkRunId, pacing);
         } catch (error) {
           console.error(`[bulk] ${tenant.id} failed:`, error instanceof Error ? error.message : error);
         }
         if (!options.signal?.aborted) recorder.add(tenant.id, run);
-      })().finally(() => inFlight.delete(job));
+      })().finally(() => {
+        inFlight.delete(job);
+        slots.give();
+      });
       inFlight.add(job);
     }
     if (inFlight.size > 0) {
-      await Promise.race(inFlight);
+      await Promise.race([...inFlight, slots.whenFreed()]);
       continue;
     }
     await recorder.flush();

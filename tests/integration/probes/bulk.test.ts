@@ -143,6 +143,46 @@ describe.each(ENGINES)("bulk runs on %s", (engine) => {
     expect(view).toMatchObject({ status: "completed", total: 20, done: 20, remaining: 0, etaSeconds: 0 });
   });
 
+  it("lets other tenants use a slot while a throttled tenant waits out its Retry-After", async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => tenantId(i));
+    const run = await createBulkRun(database.db, "alice", ids);
+    let active = 0;
+    let peakActive = 0;
+    let inFlight = 0;
+    let peakInFlight = 0;
+    const order: string[] = [];
+    await ensureBulkWorker(database.db, run.id, {
+      owner: "pacing",
+      concurrency: 2,
+      idleMs: 10,
+      probe: async (t, bulk, pacing) => {
+        inFlight++;
+        peakInFlight = Math.max(peakInFlight, inFlight);
+        const work = async (ms: number) => {
+          active++;
+          peakActive = Math.max(peakActive, active);
+          await new Promise((r) => setTimeout(r, ms));
+          active--;
+        };
+        await work(2);
+        if (t.id === tenantId(0) || t.id === tenantId(1)) {
+          // Throttled: waits without a slot, then finishes its requests with one.
+          await pacing.sleep(150);
+          await work(2);
+        }
+        order.push(t.id);
+        inFlight--;
+        return passedRun(t.id, bulk);
+      },
+    });
+    expect(peakActive).toBe(2);
+    expect(peakInFlight).toBeGreaterThan(2);
+    // The two throttled tenants finished after tenants that started later.
+    expect(order.slice(0, 2)).not.toContain(tenantId(0));
+    expect(order).toHaveLength(12);
+    expect(await getBulkProgress(database.db, run.id)).toMatchObject({ done: 12, run: { status: "completed" } });
+  });
+
   it("counts a tenant whose probing threw as failed, and finishes", async () => {
     const run = await createBulkRun(database.db, "alice", [tenantId(1), tenantId(2)]);
     await ensureBulkWorker(database.db, run.id, {
