@@ -110,20 +110,29 @@ class BulkRecorder {
 
   private async write(group: { run: NewProbeRun | null; outcome: BulkItemOutcome }[]): Promise<void> {
     if (this.signal?.aborted) return;
-    const withRuns = group.filter((g): g is { run: NewProbeRun; outcome: BulkItemOutcome } => g.run !== null);
     try {
-      await recordProbeRuns(
-        this.db,
-        withRuns.map((g) => g.run),
-        async (trx, stored) => {
-          stored.forEach((run, i) => (withRuns[i]!.outcome.probeRunId = run.id));
-          await completeBulkItems(trx, this.bulkRunId, this.owner, group.map((g) => g.outcome));
-        },
-      );
+      await this.record(group);
     } catch (error) {
-      // The leases run out and these tenants are taken again; better twice than never.
-      console.error(`[bulk] could not record ${group.length} tenant(s):`, error instanceof Error ? error.message : error);
+      if (group.length === 1) {
+        // The lease runs out and the tenant is taken again; better twice than never.
+        console.error(`[bulk] could not record ${group[0]!.outcome.tenantId}:`, error instanceof Error ? error.message : error);
+        return;
+      }
+      // One bad row (a tenant removed meanwhile, say) must not cost the whole group.
+      for (const item of group) await this.write([item]);
     }
+  }
+
+  private async record(group: { run: NewProbeRun | null; outcome: BulkItemOutcome }[]): Promise<void> {
+    const withRuns = group.filter((g): g is { run: NewProbeRun; outcome: BulkItemOutcome } => g.run !== null);
+    await recordProbeRuns(
+      this.db,
+      withRuns.map((g) => g.run),
+      async (trx, stored) => {
+        stored.forEach((run, i) => (withRuns[i]!.outcome.probeRunId = run.id));
+        await completeBulkItems(trx, this.bulkRunId, this.owner, group.map((g) => g.outcome));
+      },
+    );
   }
 }
 

@@ -143,6 +143,27 @@ describe.each(ENGINES)("bulk runs on %s", (engine) => {
     expect(view).toMatchObject({ status: "completed", total: 20, done: 20, remaining: 0, etaSeconds: 0 });
   });
 
+  it("records the rest of a group when one tenant's run cannot be stored", async () => {
+    const doomed = "00000000-0000-4000-8000-0000000008ff";
+    await upsertTenant(database.db, doomed, { status: "consented" });
+    const ids = [...Array.from({ length: 9 }, (_, i) => tenantId(20 + i)), doomed];
+    const run = await createBulkRun(database.db, "alice", ids);
+    await ensureBulkWorker(database.db, run.id, {
+      owner: "group",
+      concurrency: 10,
+      idleMs: 10,
+      probe: async (t, bulk) => {
+        // Removed from the database while being probed: its run has no tenant to belong to.
+        if (t.id === doomed) await database.db.deleteFrom("tenants").where("id", "=", doomed).execute();
+        await new Promise((r) => setTimeout(r, 5));
+        return passedRun(t.id, bulk);
+      },
+    });
+    const runs = await database.db.selectFrom("probe_runs").select("tenant_id").where("bulk_run_id", "=", run.id).execute();
+    expect(runs.map((r) => r.tenant_id).sort()).toEqual(ids.slice(0, 9).sort());
+    expect(await getBulkProgress(database.db, run.id)).toMatchObject({ done: 9, queued: 0, leased: 0, run: { status: "completed" } });
+  });
+
   it("lets other tenants use a slot while a throttled tenant waits out its Retry-After", async () => {
     const ids = Array.from({ length: 12 }, (_, i) => tenantId(i));
     const run = await createBulkRun(database.db, "alice", ids);
