@@ -181,7 +181,7 @@ class Slots {
 }
 
 /** At most this many tenants per slot are in flight, counting those waiting out a Retry-After. */
-const IN_FLIGHT_PER_SLOT = 4;
+const IN_FLIGHT_PER_SLOT = 8;
 
 async function work(db: Db, bulkRunId: string, options: BulkWorkerOptions): Promise<void> {
   const concurrency = options.concurrency ?? BULK_CONCURRENCY;
