@@ -13,7 +13,7 @@ import { probeTenant } from "@/lib/probes/run-tenant";
 import { liveProbeDeps } from "@/lib/probes/runner";
 import type { Partner } from "@/lib/session/partner-session";
 
-/** How many tenants this process probes at once across all bulk runs. */
+/** How many tenants this process probes at once, across all its bulk runs. */
 export const BULK_CONCURRENCY = 32;
 const LEASE_SECONDS = 120;
 
@@ -21,6 +21,7 @@ const LEASE_SECONDS = 120;
 const INSTANCE = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 export interface BulkWorkerOptions {
+  /** A limit of this worker's own; without one, the run shares the process's BULK_CONCURRENCY with other bulk runs. */
   concurrency?: number;
   owner?: string;
   leaseSeconds?: number;
@@ -46,6 +47,7 @@ const liveProbe = async (tenant: Tenant, bulkRunId: string, pacing: Pacing): Pro
   if (probed.error) console.error(`[bulk] ${tenant.id} failed:`, probed.error instanceof Error ? probed.error.message : probed.error);
   return probed.record;
 };
+
 const workers = ((globalThis as unknown as { consentryBulkWorkers?: Map<string, Promise<void>> }).consentryBulkWorkers ??= new Map());
 
 /** "Test all tenants": a bulk run over every tenant that is not deleted, worked in the background. */
@@ -145,7 +147,7 @@ class BulkRecorder {
 class Slots {
   private used = 0;
   private readonly waiting: (() => void)[] = [];
-  private freed: (() => void) | null = null;
+  private freed: (() => void)[] = [];
 
   constructor(private readonly limit: number) {}
 
@@ -170,15 +172,17 @@ class Slots {
     const next = this.waiting.shift();
     if (next) return next(); // the slot passes straight to a tenant that woke up
     this.used--;
-    this.freed?.();
-    this.freed = null;
+    for (const resolve of this.freed.splice(0)) resolve();
   }
 
   /** Resolves the next time a slot is given back to the pool. */
   whenFreed(): Promise<void> {
-    return new Promise((resolve) => (this.freed = resolve));
+    return new Promise((resolve) => this.freed.push(resolve));
   }
 }
+
+/** The process-wide limit that bulk runs share unless a worker is given its own concurrency. */
+const sharedSlots = ((globalThis as unknown as { consentryBulkSlots?: Slots }).consentryBulkSlots ??= new Slots(BULK_CONCURRENCY));
 
 /** At most this many tenants per slot are in flight, counting those waiting out a Retry-After. */
 const IN_FLIGHT_PER_SLOT = 8;
@@ -188,7 +192,7 @@ async function work(db: Db, bulkRunId: string, options: BulkWorkerOptions): Prom
   const owner = options.owner ?? INSTANCE;
   const probe = options.probe ?? liveProbe;
   const recorder = new BulkRecorder(db, bulkRunId, owner, Math.max(1, Math.ceil(concurrency / 2)), options.signal);
-  const slots = new Slots(concurrency);
+  const slots = options.concurrency === undefined ? sharedSlots : new Slots(concurrency);
   const pacing: Pacing = {
     async sleep(ms) {
       slots.give();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimBulkItems, completeBulkItems, createBulkRun, getBulkProgress } from "@/lib/db/repositories/bulk-runs";
 import { recordProbeRuns, type NewProbeRun } from "@/lib/db/repositories/probe-runs";
 import { getTenant, upsertTenant, type Tenant } from "@/lib/db/repositories/tenants";
-import { bulkProgressView, ensureBulkWorker } from "@/lib/probes/bulk";
+import { BULK_CONCURRENCY, bulkProgressView, ensureBulkWorker } from "@/lib/probes/bulk";
 import { createTestDatabase, ENGINES, type TestDatabase } from "../../support/databases";
 import { configurePortalEnv } from "../../support/portal-env";
 
@@ -162,6 +162,25 @@ describe.each(ENGINES)("bulk runs on %s", (engine) => {
     const runs = await database.db.selectFrom("probe_runs").select("tenant_id").where("bulk_run_id", "=", run.id).execute();
     expect(runs.map((r) => r.tenant_id).sort()).toEqual(ids.slice(0, 9).sort());
     expect(await getBulkProgress(database.db, run.id)).toMatchObject({ done: 9, queued: 0, leased: 0, run: { status: "completed" } });
+  });
+
+  it("two bulk runs at once share the process's concurrency limit", async () => {
+    for (let i = 100; i < 180; i++) await upsertTenant(database.db, tenantId(i), { status: "consented" });
+    const a = await createBulkRun(database.db, "alice", Array.from({ length: 40 }, (_, i) => tenantId(100 + i)));
+    const b = await createBulkRun(database.db, "bob", Array.from({ length: 40 }, (_, i) => tenantId(140 + i)));
+    let active = 0;
+    let peak = 0;
+    const probe = async (t: Tenant, bulk: string) => {
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((r) => setTimeout(r, 20));
+      active--;
+      return passedRun(t.id, bulk);
+    };
+    await Promise.all([ensureBulkWorker(database.db, a.id, { owner: "a", idleMs: 10, probe }), ensureBulkWorker(database.db, b.id, { owner: "b", idleMs: 10, probe })]);
+    expect(peak).toBe(BULK_CONCURRENCY);
+    expect(await getBulkProgress(database.db, a.id)).toMatchObject({ done: 40, run: { status: "completed" } });
+    expect(await getBulkProgress(database.db, b.id)).toMatchObject({ done: 40, run: { status: "completed" } });
   });
 
   it("lets other tenants use a slot while a throttled tenant waits out its Retry-After", async () => {
