@@ -23,9 +23,20 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 const APP = "5e0c1d2a-7b3f-4c59-9a8e-0d6f2b4c8a17";
 const PARTNER = "8d2f6a41-3c7e-4b90-a1d5-6e9f0b2c4d71";
 
-const { values } = parseArgs({
-  options: { tenants: { type: "string", default: "1000" }, latency: { type: "string", default: "50" }, concurrency: { type: "string", default: "25" }, sample: { type: "string", default: "5" }, warmup: { type: "string", default: "100" } },
-});
+const OPTIONS = {
+  tenants: { type: "string", default: "1000" },
+  latency: { type: "string", default: "50" },
+  concurrency: { type: "string", default: "25" },
+  sample: { type: "string", default: "5" },
+  warmup: { type: "string", default: "100" },
+} as const;
+let values: { [K in keyof typeof OPTIONS]: string };
+try {
+  values = parseArgs({ options: OPTIONS }).values;
+} catch (error) {
+  console.error(`${error instanceof Error ? error.message.split("\n")[0] : String(error)}\nUsage: npm run bench:probes -- [--tenants 1000] [--latency 50] [--concurrency 25] [--sample 5] [--warmup 100]`);
+  process.exit(2);
+}
 const N = Number(values.tenants);
 const LATENCY = Number(values.latency);
 const CONCURRENCY = Number(values.concurrency);
@@ -134,7 +145,7 @@ const probesPerTenant = probes.length + 2; // plus the Graph and Exchange token 
 
 // Warm-up: msal-node discovers the authority once per host, and a bulk run over tenants that
 // are not measured compiles the hot code in both processes.
-await acquireAppToken(tenantId(N), "graph");
+await acquireAppToken(tenantId(WARMUP > 0 ? N : 0), "graph");
 if (WARMUP > 0) {
   const warm = await createBulkRun(db, "bench-warmup", Array.from({ length: WARMUP }, (_, i) => tenantId(N + i)));
   await ensureBulkWorker(db, warm.id, { concurrency: CONCURRENCY, owner: "bench-warmup", idleMs: 50 });
