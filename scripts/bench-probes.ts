@@ -219,11 +219,13 @@ async function phase(name: string) {
 
 const limit = (N * 2 * LATENCY) / 1000 / CONCURRENCY;
 const naive = await naiveSample();
+/** wall ÷ limit, or null when there is no latency and so no limit. */
+const overLimit = (wall: number) => (limit > 0 ? Number((wall / limit).toFixed(2)) : null);
 const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 const normal = await phase("normal");
 const line = (label: string, r: { wall: number; failedProbes: number }) =>
-  `${label.padEnd(22)} tenants=${N} probes=${N * probesPerTenant} wall=${r.wall.toFixed(2)}s limit=${limit.toFixed(2)}s naive=${naive.toFixed(1)}s wall/limit=${(r.wall / limit).toFixed(2)} naive/wall=${(naive / r.wall).toFixed(0)} failed=${r.failedProbes} peakRSS=${rss()}MB`;
+  `${label.padEnd(22)} tenants=${N} probes=${N * probesPerTenant} wall=${r.wall.toFixed(2)}s limit=${limit.toFixed(2)}s naive=${naive.toFixed(1)}s wall/limit=${overLimit(r.wall) ?? "n/a (no latency)"} naive/wall=${(naive / r.wall).toFixed(0)} failed=${r.failedProbes} peakRSS=${rss()}MB`;
 console.log(line("no faults", normal));
 if (process.env.BENCH_DEBUG) console.log(JSON.stringify((await (await fetch(`${ready.authorityHost}/_emulator/state`)).json()).requests));
 
@@ -245,8 +247,8 @@ console.log(
     naiveSeconds: Number(naive.toFixed(2)),
     naiveSampleTenants: SAMPLE,
     warmupTenants: WARMUP,
-    normal: { wallSeconds: Number(normal.wall.toFixed(3)), wallOverLimit: Number((normal.wall / limit).toFixed(2)), naiveOverWall: Number((naive / normal.wall).toFixed(1)), failedProbes: normal.failedProbes },
-    throttled: { wallSeconds: Number(throttled.wall.toFixed(3)), wallOverLimit: Number((throttled.wall / limit).toFixed(2)), naiveOverWall: Number((naive / throttled.wall).toFixed(1)), failedProbes: throttled.failedProbes },
+    normal: { wallSeconds: Number(normal.wall.toFixed(3)), wallOverLimit: overLimit(normal.wall), naiveOverWall: Number((naive / normal.wall).toFixed(1)), failedProbes: normal.failedProbes },
+    throttled: { wallSeconds: Number(throttled.wall.toFixed(3)), wallOverLimit: overLimit(throttled.wall), naiveOverWall: Number((naive / throttled.wall).toFixed(1)), failedProbes: throttled.failedProbes },
     peakRssMB: rss(),
   }),
 );
