@@ -4,6 +4,7 @@ import Link from "next/link";
 import { testAllTenantsAction } from "@/app/dashboard/bulk-actions";
 import { ImportTenantForm } from "@/app/dashboard/import-form";
 import { StatusBadge, When } from "@/app/ui/status-badge";
+import { TableHead } from "@/app/ui/table-head";
 import { listTenantsForDashboard } from "@/lib/dashboard/dashboard";
 import { requirePartner } from "@/lib/session/partner-session";
 
@@ -46,16 +47,7 @@ export default async function TenantsPage() {
         </p>
       ) : (
         <table className="mt-6 w-full border-collapse text-sm" data-testid="tenants">
-          <thead>
-            <tr className="border-b border-slate-200 text-left text-slate-500">
-              <th className="py-2 pr-4 font-medium">Organization</th>
-              <th className="py-2 pr-4 font-medium">Status</th>
-              <th className="py-2 pr-4 font-medium">Initial domain</th>
-              <th className="py-2 pr-4 font-medium">Permissions</th>
-              <th className="py-2 pr-4 font-medium">Last check</th>
-              <th className="py-2 pr-4 font-medium">Last change</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Organization", "Status", "Initial domain", "Permissions", "Last check", "Last change"]} />
           <tbody>
             {tenants.map((t) => (
               <tr key={t.id} className="border-b border-slate-100" data-tenant={t.id}>

@@ -1,3 +1,4 @@
+import { TableHead } from "@/app/ui/table-head";
 import type { ProbeLine } from "@/lib/probes/tenant-view";
 import type { TruthRow } from "@/lib/probes/truth-table";
 
@@ -55,16 +56,7 @@ const mark = (v: boolean | null) => (v === null ? "unknown" : v ? "yes" : "no");
 export function TruthTable({ rows }: { rows: TruthRow[] }) {
   return (
     <table className="mt-2 w-full text-sm" data-testid="truth-table">
-      <thead>
-        <tr className="border-b text-left text-slate-500">
-          <th className="py-1 pr-3 font-medium">Permission</th>
-          <th className="py-1 pr-3 font-medium">Configured</th>
-          <th className="py-1 pr-3 font-medium">Granted</th>
-          <th className="py-1 pr-3 font-medium">In token</th>
-          <th className="py-1 pr-3 font-medium">Proven</th>
-          <th className="py-1 pr-3 font-medium">Drift</th>
-        </tr>
-      </thead>
+      <TableHead columns={["Permission", "Configured", "Granted", "In token", "Proven", "Drift"]} dense />
       <tbody>
         {rows.map((r) => (
           <tr key={r.permission} className="border-b border-slate-100 align-top" data-permission={r.permission}>

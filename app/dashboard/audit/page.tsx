@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 
 import { When } from "@/app/ui/status-badge";
+import { TableHead } from "@/app/ui/table-head";
 import { listAuditForDashboard } from "@/lib/dashboard/dashboard";
 import { requirePartner } from "@/lib/session/partner-session";
 
@@ -15,15 +16,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <>
       <h1 className="text-2xl font-semibold">Audit log</h1>
       <table className="mt-6 w-full text-sm" data-testid="audit">
-        <thead>
-          <tr className="border-b text-left text-slate-500">
-            <th className="py-2 pr-4 font-medium">When</th>
-            <th className="py-2 pr-4 font-medium">Who</th>
-            <th className="py-2 pr-4 font-medium">What</th>
-            <th className="py-2 pr-4 font-medium">Target</th>
-            <th className="py-2 pr-4 font-medium">From</th>
-          </tr>
-        </thead>
+        <TableHead columns={["When", "Who", "What", "Target", "From"]} />
         <tbody>
           {entries.map((e) => (
             <tr key={e.id} className="border-b border-slate-100 align-top">

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { revokeInviteAction } from "@/app/dashboard/invites/actions";
 import { InviteForm, RenewButton } from "@/app/dashboard/invites/invite-form";
 import { StatusBadge, When } from "@/app/ui/status-badge";
+import { TableHead } from "@/app/ui/table-head";
 import { listInvitesForDashboard } from "@/lib/dashboard/dashboard";
 import { requirePartner } from "@/lib/session/partner-session";
 
@@ -20,16 +21,7 @@ export default async function InvitesPage() {
         <InviteForm />
       </div>
       <table className="mt-8 w-full text-sm" data-testid="invites">
-        <thead>
-          <tr className="border-b border-slate-200 text-left text-slate-500">
-            <th className="py-2 pr-4 font-medium">Customer</th>
-            <th className="py-2 pr-4 font-medium">State</th>
-            <th className="py-2 pr-4 font-medium">Tenant</th>
-            <th className="py-2 pr-4 font-medium">Created</th>
-            <th className="py-2 pr-4 font-medium">Expires</th>
-            <th className="py-2 pr-4 font-medium">Actions</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Customer", "State", "Tenant", "Created", "Expires", "Actions"]} />
         <tbody>
           {invites.map((i) => (
             <tr key={i.id} className="border-b border-slate-100 align-top" data-invite={i.id}>
