@@ -20,12 +20,6 @@ export function rs256Signature(input: string, privateKey: KeyObject): string {
   return sign("sha256", Buffer.from(input), privateKey).toString("base64url");
 }
 
-/** Signs `claims` under a header; the header is encoded once per key by the caller when it is fixed. */
-export function signRs256(encodedHeader: string, claims: JwtClaims, privateKey: KeyObject): string {
-  const input = signingInput(encodedHeader, claims);
-  return `${input}.${rs256Signature(input, privateKey)}`;
-}
-
 export function encodeHeader(header: Record<string, unknown>): string {
   return encode(header);
 }

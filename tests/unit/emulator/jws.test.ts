@@ -2,11 +2,17 @@ import { generateKeyPairSync } from "node:crypto";
 import { compactVerify, decodeProtectedHeader, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 
-import { encodeHeader, peekClaims, signRs256, verifyRs256 } from "../../../emulator/src/jws";
+import { encodeHeader, peekClaims, rs256Signature, signingInput, verifyRs256, type JwtClaims } from "../../../emulator/src/jws";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const header = encodeHeader({ typ: "JWT", alg: "RS256", kid: "k1" });
+
+/** A compact JWS as the emulator builds one: signing input, a dot, its signature. */
+function signRs256(encodedHeader: string, claims: JwtClaims, key: typeof privateKey): string {
+  const input = signingInput(encodedHeader, claims);
+  return `${input}.${rs256Signature(input, key)}`;
+}
 
 describe("emulator JWS (RS256)", () => {
   it("signs tokens an independent implementation accepts", async () => {
