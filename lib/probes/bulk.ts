@@ -81,8 +81,14 @@ const GROUP_COMMIT_MS = 25;
  * whose result is not yet recorded stays leased; after a crash it is probed again, and
  * a recorded tenant never is.
  */
+/** A tenant done probing: its run to store (none if probing broke) and how its item ends. */
+interface Finished {
+  run: NewProbeRun | null;
+  outcome: BulkItemOutcome;
+}
+
 class BulkRecorder {
-  private pending: { run: NewProbeRun | null; outcome: BulkItemOutcome }[] = [];
+  private pending: Finished[] = [];
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
 
@@ -110,7 +116,7 @@ class BulkRecorder {
     return this.chain;
   }
 
-  private async write(group: { run: NewProbeRun | null; outcome: BulkItemOutcome }[]): Promise<void> {
+  private async write(group: Finished[]): Promise<void> {
     if (this.signal?.aborted) return;
     try {
       await this.record(group);
@@ -125,8 +131,8 @@ class BulkRecorder {
     }
   }
 
-  private async record(group: { run: NewProbeRun | null; outcome: BulkItemOutcome }[]): Promise<void> {
-    const withRuns = group.filter((g): g is { run: NewProbeRun; outcome: BulkItemOutcome } => g.run !== null);
+  private async record(group: Finished[]): Promise<void> {
+    const withRuns = group.filter((g): g is Finished & { run: NewProbeRun } => g.run !== null);
     await recordProbeRuns(
       this.db,
       withRuns.map((g) => g.run),
@@ -147,7 +153,7 @@ class BulkRecorder {
 class Slots {
   private used = 0;
   private readonly waiting: (() => void)[] = [];
-  private freed: (() => void)[] = [];
+  private readonly freed: (() => void)[] = [];
 
   constructor(private readonly limit: number) {}
 
