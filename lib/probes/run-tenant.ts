@@ -87,15 +87,15 @@ export async function probeTenant(tenant: Tenant, options: ProbeRunOptions, deps
   return { record: { ...base, status, finishedAt: new Date(), results: toResults(all), summary, tenantChanges }, summary, outcomes: all, error: null };
 }
 
-/** Probes one onboarded tenant now and records the run. */
+/** Probes one onboarded tenant (by ID, or the row a caller already loaded) now and records the run. */
 export async function runTenantProbes(
   db: Db,
-  tenantId: string,
+  tenantOrId: string | Tenant,
   options: ProbeRunOptions = { trigger: "manual" },
   deps: ProbeDeps = liveProbeDeps(),
 ): Promise<{ run: ProbeRun; summary: RunSummary; outcomes: (ProbeOutcome & { iteration: number })[] }> {
-  const tenant = await getTenant(db, tenantId);
-  if (!tenant) throw new AppError("tenant_not_found", `No tenant ${tenantId.slice(0, 40)} is onboarded.`, { status: 404 });
+  const tenant = typeof tenantOrId === "string" ? await getTenant(db, tenantOrId) : tenantOrId;
+  if (!tenant) throw new AppError("tenant_not_found", `No tenant ${String(tenantOrId).slice(0, 40)} is onboarded.`, { status: 404 });
   const probed = await probeTenant(tenant, options, deps);
   const [run] = await recordProbeRuns(db, [probed.record]);
   if (probed.error) throw probed.error;
