@@ -1,7 +1,7 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
-import { httpRequest, parseJson } from "@/lib/net/http";
+import { httpRequest, parseJson, transportErrorBody } from "@/lib/net/http";
 import { backoffWithJitterMs, DEFAULT_RETRY_POLICY, retryAfterMs, type RetryPolicy } from "@/lib/graph/retry";
 
 export interface BatchItem {
@@ -71,7 +71,7 @@ export async function graphBatch(accessToken: string, items: BatchItem[], policy
           outerHeaders = lowerHeaders(response.headers);
           body = parseJson(response.text);
         } catch (error) {
-          body = { error: { code: (error as Error).name === "TimeoutError" ? "timeout" : "network_error", message: (error as Error).message } };
+          body = transportErrorBody(error);
         }
         const latencyMs = performance.now() - started;
         const responses = status === 200 && body && typeof body === "object" && Array.isArray((body as { responses?: unknown }).responses) ? (body as { responses: unknown[] }).responses : null;

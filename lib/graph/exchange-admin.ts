@@ -2,7 +2,7 @@ import "server-only";
 
 import { getConfig } from "@/lib/config";
 import { isTenantDomain, isTenantGuid } from "@/lib/identity/tenant-id";
-import { httpRequest, parseJson } from "@/lib/net/http";
+import { httpRequest, parseJson, transportErrorBody } from "@/lib/net/http";
 import { backoffWithJitterMs, DEFAULT_RETRY_POLICY, retryAfterMs, type RetryPolicy } from "@/lib/graph/retry";
 
 export interface ExchangeAnswer {
@@ -43,7 +43,7 @@ export async function invokeExchangeCommand(accessToken: string, tenant: string,
       headers = response.headers;
       body = parseJson(response.text);
     } catch (error) {
-      body = { error: { code: (error as Error).name === "TimeoutError" ? "timeout" : "network_error", message: (error as Error).message } };
+      body = transportErrorBody(error);
     }
     const latencyMs = performance.now() - started;
     if (status === 429 && throttles < policy.maxThrottleRetries) {

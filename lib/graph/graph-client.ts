@@ -3,7 +3,7 @@ import "server-only";
 import type { z } from "zod";
 
 import { getConfig } from "@/lib/config";
-import { httpRequest, parseJson } from "@/lib/net/http";
+import { HttpTimeoutError, httpRequest, parseJson } from "@/lib/net/http";
 
 /** A Graph call's outcome in the project's terms: never a raw fetch error. */
 export type GraphResult<T> =
@@ -23,7 +23,7 @@ export async function graphGet<T>(accessToken: string, path: string, schema: z.Z
   try {
     answer = await httpRequest({ method: "GET", url, headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" }, timeoutMs: options.timeoutMs ?? 15_000 });
   } catch (error) {
-    const timeout = (error as Error).name === "TimeoutError";
+    const timeout = error instanceof HttpTimeoutError;
     return { ok: false, status: null, code: timeout ? "timeout" : "network_error", message: timeout ? "Microsoft Graph did not answer in time." : `Microsoft Graph could not be reached (${(error as Error).message}).`, requestId: null, latencyMs: performance.now() - started, headers: {} };
   }
   const headers: Record<string, string> = {};

@@ -57,6 +57,15 @@ export function httpRequest(options: { method: "GET" | "POST"; url: string; head
   });
 }
 
+/**
+ * A request that got no answer (timeout, reset, refused) as a Graph-style error body, so
+ * callers diagnose it like any other failed call: code "timeout" or "network_error".
+ */
+export function transportErrorBody(error: unknown): { error: { code: "timeout" | "network_error"; message: string } } {
+  const message = error instanceof Error ? error.message : String(error);
+  return { error: { code: error instanceof HttpTimeoutError ? "timeout" : "network_error", message } };
+}
+
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
