@@ -1,18 +1,25 @@
 import type { KeyObject } from "node:crypto";
 import { Worker } from "node:worker_threads";
 
+interface Job {
+  id: number;
+  input: string;
+}
+
 // The worker is plain CommonJS evaluated from a string, so it runs the same under tsx,
 // vitest and plain node without a loader.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { createPrivateKey, sign } = require("node:crypto");
 const key = createPrivateKey(workerData.pem);
-parentPort.on("message", ({ id, input }) => {
-  try {
-    parentPort.postMessage({ id, signature: sign("sha256", Buffer.from(input), key).toString("base64url") });
-  } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.message || error) });
-  }
+parentPort.on("message", (jobs) => {
+  parentPort.postMessage(jobs.map(({ id, input }) => {
+    try {
+      return { id, signature: sign("sha256", Buffer.from(input), key).toString("base64url") };
+    } catch (error) {
+      return { id, error: String(error && error.message || error) };
+    }
+  }));
 });
 `;
 
@@ -27,6 +34,8 @@ export class TokenSigner {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, { input: string; resolve: (signature: string) => void }>();
+  /** Signs asked for during this turn of the event loop, sent to the worker together. */
+  private queue: Job[] = [];
 
   constructor(
     private readonly privateKey: KeyObject,
@@ -34,19 +43,41 @@ export class TokenSigner {
   ) {}
 
   sign(input: string): Promise<string> {
-    const worker = this.ensureWorker();
-    if (!worker) return Promise.resolve(this.fallback(input));
     const id = this.nextId++;
     return new Promise<string>((resolve) => {
       this.pending.set(id, { input, resolve });
-      if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, input });
+      this.queue.push({ id, input });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
     });
+  }
+
+  /** One message per turn of the event loop, however many tokens it issued. */
+  private flush(): void {
+    // A job may have been answered already (by the fallback, when a worker died).
+    const jobs = this.queue.splice(0).filter((job) => this.pending.has(job.id));
+    if (jobs.length === 0) return;
+    const worker = this.ensureWorker();
+    if (!worker) {
+      for (const job of jobs) this.settle(job.id, this.fallback(job.input));
+      return;
+    }
+    worker.ref();
+    worker.postMessage(jobs);
+  }
+
+  private settle(id: number, signature: string | undefined): void {
+    const waiting = this.pending.get(id);
+    if (!waiting) return;
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker?.unref();
+    waiting.resolve(signature ?? this.fallback(waiting.input));
   }
 
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
+    // Signs not sent yet are answered here rather than by a worker started after close.
+    for (const job of this.queue.splice(0)) this.settle(job.id, this.fallback(job.input));
     if (worker) await worker.terminate();
   }
 
@@ -59,12 +90,8 @@ export class TokenSigner {
       return null;
     }
     worker.unref();
-    worker.on("message", (message: { id: number; signature?: string; error?: string }) => {
-      const waiting = this.pending.get(message.id);
-      if (!waiting) return;
-      this.pending.delete(message.id);
-      if (this.pending.size === 0) worker.unref();
-      waiting.resolve(message.signature ?? this.fallback(waiting.input));
+    worker.on("message", (results: { id: number; signature?: string; error?: string }[]) => {
+      for (const result of results) this.settle(result.id, result.signature);
     });
     const fail = () => {
       if (this.worker === worker) this.worker = null;
