@@ -4,7 +4,7 @@ import { GRAPH_ROLE_RULES, RESOURCES, type ResourceKey } from "./catalog";
 import type { EmulatorContext } from "./context";
 import { graphErrorBody } from "./http";
 import type { ScenarioTenant, ScenarioUser } from "./scenario";
-import { verifyBearer } from "./tokens";
+import { verifyBearer, type BearerCheck } from "./tokens";
 
 export interface GraphRequest {
   method: string;
@@ -13,6 +13,8 @@ export interface GraphRequest {
   authorization: string | undefined;
   clientRequestId: string | undefined;
   body?: unknown;
+  /** The bearer token already checked (a $batch checks its token once for all its requests). */
+  auth?: BearerCheck;
 }
 
 export interface GraphResponse {
@@ -112,7 +114,7 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
   const query = url.searchParams;
   if (!path.startsWith("/v1.0/")) return error(400, "BadRequest", `Invalid version: ${path.split("/")[1] ?? ""}`);
 
-  const auth = verifyBearer(ctx, request.authorization, "graph" as ResourceKey);
+  const auth = request.auth ?? verifyBearer(ctx, request.authorization, "graph");
   if (!auth.ok) return error(401, "InvalidAuthenticationToken", auth.message, { "www-authenticate": `Bearer realm="", authorization_uri="${ctx.authorityHost}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"` });
   const tenant = ctx.state.tenants.get(auth.claims.tid)!;
   const roles = new Set(auth.claims.roles ?? []);

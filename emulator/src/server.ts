@@ -16,6 +16,7 @@ import { ensureCertificateAuthority, ensureClientCertificate, ensureServerCertif
 import { peekClaims, rs256Signature } from "./jws";
 import { faultSchema, type Fault, type Scenario } from "./scenario";
 import { TokenSigner } from "./signer";
+import { verifyBearer } from "./tokens";
 import { EmulatorState, grantsFrom, type AppSecret, type AppState } from "./state";
 
 export interface EmulatorOptions {
@@ -281,6 +282,7 @@ async function batch(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
   const parsed = parseBatch(body, requestId, clientRequestId);
   if ("status" in parsed) return sendJson(res, parsed.status, parsed.body, parsed.headers);
   let latency = 0;
+  const auth = verifyBearer(ctx, req.headers.authorization, "graph");
   const responses = await Promise.all(
     parsed.requests.map(async (inner): Promise<{ id: string } & GraphResponse> => {
       // Each request of a batch is throttled and fails on its own, as Graph does.
@@ -297,7 +299,7 @@ async function batch(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
           body: graphErrorBody(status === 429 ? "TooManyRequests" : "serviceNotAvailable", status === 429 ? "Too many requests." : "The service is temporarily unavailable.", innerId, clientRequestId),
         };
       }
-      const answer = await handleGraph(ctx, { method: inner.method, url: batchUrl(inner.url), authorization: req.headers.authorization, clientRequestId });
+      const answer = await handleGraph(ctx, { method: inner.method, url: batchUrl(inner.url), authorization: req.headers.authorization, clientRequestId, auth });
       return { id: inner.id, ...answer };
     }),
   );

@@ -1,7 +1,8 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 
 import { RESOURCES, type ResourceKey } from "./catalog";
 import type { ClientCertificate } from "./pki";
+import { randomId } from "./random";
 import type { Fault, Grant, Scenario, ScenarioApp, ScenarioTenant, ScenarioUser } from "./scenario";
 import type { BearerClaims } from "./tokens";
 
@@ -171,7 +172,7 @@ export class EmulatorState {
     const key = `${resource}:${role}`;
     let id = sp.assignmentIds.get(key);
     if (!id) {
-      id = randomBytes(32).toString("base64url").slice(0, 43);
+      id = randomId(32);
       sp.assignmentIds.set(key, id);
     }
     return id;

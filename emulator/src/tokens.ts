@@ -1,16 +1,13 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 
 import { RESOURCES, type ResourceKey } from "./catalog";
 import type { EmulatorContext } from "./context";
 import { encodeHeader, signingInput, verifyRs256, type JwtClaims } from "./jws";
+import { randomId } from "./random";
 import type { ScenarioTenant, ScenarioUser } from "./scenario";
 import type { AppState, ServicePrincipal } from "./state";
 
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 3599;
-
-function randomId(): string {
-  return randomBytes(16).toString("base64url");
-}
 
 const headers = new WeakMap<EmulatorContext["signing"], string>();
 

@@ -219,6 +219,17 @@ describe("Graph JSON batching", () => {
     expect(byId["3"]!.body.value).toHaveLength(1);
   });
 
+  it("answers 401 InvalidAuthenticationToken for every request of a batch sent with a bad token", async () => {
+    const response = await fetch(`${emu.graphHost}/v1.0/$batch`, {
+      method: "POST",
+      headers: { authorization: "Bearer eyJhbGciOiJSUzI1NiJ9.eyJ0aWQiOiJ4In0.c2lnbmF0dXJl", "content-type": "application/json" },
+      body: JSON.stringify({ requests: [{ id: "1", method: "GET", url: "/organization" }, { id: "2", method: "GET", url: "/domains" }] }),
+    });
+    const body = (await response.json()) as { responses: { id: string; status: number; body: Record<string, any> }[] };
+    expect(body.responses.map((r) => r.status)).toEqual([401, 401]);
+    for (const r of body.responses) expectGraphError(r.body, "InvalidAuthenticationToken");
+  });
+
   it("refuses more than 20 requests", async () => {
     const token = await graphToken(TENANTS.northwind);
     const requests = Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: "GET", url: "/organization" }));
