@@ -70,18 +70,29 @@ export interface BulkItemOutcome {
   probeRunId: string | null;
 }
 
-/** Marks leased items finished; only the current lease holder can. Returns the tenants it marked. */
+/** Items per UPDATE: three parameters each, far below either engine's bound-parameter limit. */
+const COMPLETE_CHUNK = 300;
+
+/**
+ * Marks leased items finished; only the current lease holder can. Returns the tenants it
+ * marked. One UPDATE per few hundred items (joined to a VALUES list of the outcomes), not
+ * one per item: a bulk run records its tenants a group at a time.
+ */
 export async function completeBulkItems(db: Db, bulkRunId: string, owner: string, outcomes: BulkItemOutcome[], now: Date = new Date()): Promise<string[]> {
   const completed: string[] = [];
-  for (const outcome of outcomes) {
-    const result = await db
-      .updateTable("bulk_run_items")
-      .set({ state: outcome.state, probe_run_id: outcome.probeRunId, lease_owner: null, lease_expires_at: null, updated_at: nowIso(now) })
-      .where("bulk_run_id", "=", bulkRunId)
-      .where("tenant_id", "=", outcome.tenantId)
-      .where("lease_owner", "=", owner)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) > 0) completed.push(outcome.tenantId);
+  const at = nowIso(now);
+  for (let i = 0; i < outcomes.length; i += COMPLETE_CHUNK) {
+    const rows = outcomes.slice(i, i + COMPLETE_CHUNK).map((o) => sql`(${o.tenantId}, ${o.state}, ${o.probeRunId})`);
+    // VALUES columns are named column1, column2, ... on both SQLite and PostgreSQL.
+    const result = await sql<{ tenant_id: string }>`
+      update bulk_run_items
+         set state = outcome.column2, probe_run_id = outcome.column3, lease_owner = null, lease_expires_at = null, updated_at = ${at}
+        from (values ${sql.join(rows)}) as outcome
+       where bulk_run_items.bulk_run_id = ${bulkRunId}
+         and bulk_run_items.tenant_id = outcome.column1
+         and bulk_run_items.lease_owner = ${owner}
+      returning bulk_run_items.tenant_id`.execute(db);
+    completed.push(...result.rows.map((r) => r.tenant_id));
   }
   return completed;
 }

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/database";
 import { timeOrderedId } from "@/lib/db/ids";
 import { fromJson, nowIso, toJson } from "@/lib/db/repositories/json";
-import { updateTenantQuietly, type TenantChanges } from "@/lib/db/repositories/tenants";
+import { updateTenantsQuietly, type TenantChanges } from "@/lib/db/repositories/tenants";
 import type { ProbeResultRow, ProbeRunRow, ProbeRunsTable, ProbeResultsTable } from "@/lib/db/schema";
 
 export type ProbeRunTrigger = ProbeRunsTable["trigger"];
@@ -133,9 +133,10 @@ export async function recordProbeRuns(db: Db, runs: NewProbeRun[], alongside?: (
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) await trx.insertInto("probe_runs").values(rows.slice(i, i + INSERT_CHUNK)).execute();
     for (let i = 0; i < results.length; i += INSERT_CHUNK) await trx.insertInto("probe_results").values(results.slice(i, i + INSERT_CHUNK)).execute();
-    for (const [i, run] of runs.entries()) {
-      await updateTenantQuietly(trx, run.tenantId, { ...run.tenantChanges, lastProbeRunId: rows[i]!.id }, run.finishedAt);
-    }
+    await updateTenantsQuietly(
+      trx,
+      runs.map((run, i) => ({ id: run.tenantId, changes: { ...run.tenantChanges, lastProbeRunId: rows[i]!.id }, now: run.finishedAt })),
+    );
     await alongside?.(trx, stored);
   });
   return stored;

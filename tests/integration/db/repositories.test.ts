@@ -14,7 +14,7 @@ import {
 } from "@/lib/db/repositories/invites";
 import { getLatestPermissionSet, getPermissionSet, savePermissionSet } from "@/lib/db/repositories/permission-sets";
 import { listProbeResults, listProbeRuns, recordProbeRuns, type NewProbeRun } from "@/lib/db/repositories/probe-runs";
-import { countTenantsByStatus, getTenant, listTenants, updateTenant, upsertTenant } from "@/lib/db/repositories/tenants";
+import { countTenantsByStatus, getTenant, listTenants, updateTenant, updateTenantsQuietly, upsertTenant } from "@/lib/db/repositories/tenants";
 import { generateInviteCode, hashInviteCode } from "@/lib/invites/invite-code";
 import { createTestDatabase, ENGINES, type TestDatabase } from "../../support/databases";
 
@@ -166,6 +166,26 @@ describe.each(ENGINES)("repositories on %s", (engine) => {
       expect(typeof counts.verifying).toBe("number");
       const consented = await listTenants(database.db, { status: "consented" });
       expect(consented.every((t) => t.status === "consented")).toBe(true);
+    });
+
+    it("updates many tenants at once, each with its own changes, and skips unknown ones", async () => {
+      const ids = ["3c4d5e6f-7081-4a1b-8c2d-3e4f5a6b7c01", "3c4d5e6f-7081-4a1b-8c2d-3e4f5a6b7c02", "3c4d5e6f-7081-4a1b-8c2d-3e4f5a6b7c03"];
+      for (const id of ids) await upsertTenant(database.db, id, { status: "consented", displayName: "Before", testMailbox: "old@example.com" });
+      const at = new Date("2026-11-20T10:00:00Z");
+      const updated = await updateTenantsQuietly(database.db, [
+        // Two tenants with the same columns share a statement, with different values.
+        { id: ids[0]!.toUpperCase(), changes: { roles: ["User.Read.All", "Mail.Read"], lastProbeRunId: "run-1" }, now: at },
+        { id: ids[1]!, changes: { roles: [], lastProbeRunId: "run-2" }, now: at },
+        // Another shape: the integer column, a cleared field and a status.
+        { id: ids[2]!, changes: { consentedPermissionSetVersion: 1, testMailbox: null, status: "revoked" }, now: at },
+        { id: "ffffffff-ffff-4fff-8fff-fffffffffffe", changes: { roles: ["X"], lastProbeRunId: "run-3" } },
+      ]);
+      expect([...updated].sort()).toEqual([...ids].sort());
+      const [a, b, c] = await Promise.all(ids.map((id) => getTenant(database.db, id)));
+      expect(a).toMatchObject({ roles: ["Mail.Read", "User.Read.All"], lastProbeRunId: "run-1", displayName: "Before", testMailbox: "old@example.com", updatedAt: at.toISOString() });
+      expect(b).toMatchObject({ roles: [], lastProbeRunId: "run-2", status: "consented" });
+      expect(c).toMatchObject({ consentedPermissionSetVersion: 1, testMailbox: null, status: "revoked", displayName: "Before" });
+      expect(await updateTenantsQuietly(database.db, [])).toEqual([]);
     });
 
     it("refuses a status outside the known set", async () => {

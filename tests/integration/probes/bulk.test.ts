@@ -46,6 +46,27 @@ describe.each(ENGINES)("bulk runs on %s", (engine) => {
     expect(await completeBulkItems(database.db, run.id, "A", [{ tenantId: a[0]!, state: "done", probeRunId: null }])).toEqual([a[0]]);
   });
 
+  it("finishes a group of items in one call: each with its own state and run, only the holder's", async () => {
+    const ids = Array.from({ length: 6 }, (_, i) => tenantId(i));
+    const run = await createBulkRun(database.db, "alice", ids);
+    const mine = await claimBulkItems(database.db, run.id, "A", 4, 60);
+    const theirs = await claimBulkItems(database.db, run.id, "B", 2, 60);
+    const [stored] = await recordProbeRuns(database.db, [passedRun(mine[0]!, run.id)]);
+    const marked = await completeBulkItems(database.db, run.id, "A", [
+      { tenantId: mine[0]!, state: "done", probeRunId: stored!.id },
+      { tenantId: mine[1]!, state: "failed", probeRunId: null },
+      { tenantId: theirs[0]!, state: "done", probeRunId: null },
+      { tenantId: mine[2]!, state: "done", probeRunId: null },
+    ]);
+    expect([...marked].sort()).toEqual([mine[0], mine[1], mine[2]].sort());
+    const items = await database.db.selectFrom("bulk_run_items").selectAll().where("bulk_run_id", "=", run.id).execute();
+    const item = (t: string) => items.find((row) => row.tenant_id === t)!;
+    expect(item(mine[0]!)).toMatchObject({ state: "done", probe_run_id: stored!.id, lease_owner: null, lease_expires_at: null });
+    expect(item(mine[1]!)).toMatchObject({ state: "failed", probe_run_id: null, lease_owner: null });
+    expect(item(mine[3]!)).toMatchObject({ state: "leased", lease_owner: "A" });
+    expect(item(theirs[0]!)).toMatchObject({ state: "leased", lease_owner: "B" });
+  });
+
   it("resumes after a crash without probing a finished tenant twice", async () => {
     const ids = Array.from({ length: 30 }, (_, i) => tenantId(i));
     const run = await createBulkRun(database.db, "alice", ids);
