@@ -1,6 +1,7 @@
 // npm run bench:probes -- [--tenants 1000] [--latency 50] [--concurrency 25] [--sample 5] [--warmup 100]
 //
-// Starts the sandbox cloud with N consented tenants and a fixed latency on every request,
+// Starts the sandbox cloud with N consented tenants and a fixed response time (latency) on
+// every request (the emulator's own work happens within it, as Microsoft's does elsewhere),
 // runs a bulk re-test through the real portal code (msal-node, $batch, SQLite), and
 // prints, per phase: wall time, the limit (2 round trips per tenant × latency ÷
 // concurrency), a naive baseline measured in the same run on a sample (one request per

@@ -162,13 +162,37 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 
 type FaultOutcome = "handled" | "continue";
 
+const answerDeadlines = new WeakMap<ServerResponse, number>();
+
+/**
+ * Injected latency: the answer leaves no sooner than `ms` after `from` (or after the latency
+ * already set for this response). The sandbox works the answer out meanwhile, as a remote
+ * service does while bytes travel, so its own work (signing a token, say) is not added on top.
+ */
+function holdAnswer(res: ServerResponse, ms: number, from: number = performance.now()): void {
+  const held = answerDeadlines.get(res);
+  answerDeadlines.set(res, (held ?? from) + ms);
+  if (held !== undefined) return;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    const wait = answerDeadlines.get(res)! - performance.now();
+    if (wait < 1) return end(...args);
+    setTimeout(() => end(...args), wait);
+    return res;
+  }) as ServerResponse["end"];
+}
+
 /** Applies the faults drawn for one request: latency first, then at most one failure. */
 async function applyFaults(ctx: EmulatorContext, endpoint: Fault["endpoint"], tenantId: string | null, req: IncomingMessage, res: ServerResponse, shape: "aad" | "graph", random: () => number): Promise<FaultOutcome> {
   const drawn = ctx.state.drawFaults(endpoint, tenantId, random);
   const latency = drawn.filter((f) => f.kind === "latency").reduce((ms, f) => ms + (f.latencyMs ?? 0), 0);
-  if (latency > 0) await sleep(latency);
   const failure = drawn.find((f) => f.kind !== "latency");
-  if (!failure) return "continue";
+  if (!failure) {
+    if (latency > 0) holdAnswer(res, latency);
+    return "continue";
+  }
+  // A failure (reset, hang, 429...) comes after the latency.
+  if (latency > 0) await sleep(latency);
   switch (failure.kind) {
     case "reset":
       req.socket.destroy();
@@ -282,6 +306,7 @@ async function batch(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
   const parsed = parseBatch(body, requestId, clientRequestId);
   if ("status" in parsed) return sendJson(res, parsed.status, parsed.body, parsed.headers);
   let latency = 0;
+  const startedAt = performance.now();
   const auth = verifyBearer(ctx, req.headers.authorization, "graph");
   const responses = await Promise.all(
     parsed.requests.map(async (inner): Promise<{ id: string } & GraphResponse> => {
@@ -303,7 +328,8 @@ async function batch(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
       return { id: inner.id, ...answer };
     }),
   );
-  if (latency > 0) await sleep(latency);
+  // The slowest inner request's latency, on top of any latency of the batch request itself.
+  if (latency > 0) holdAnswer(res, latency, startedAt);
   sendJson(res, 200, { responses }, { "request-id": requestId, "client-request-id": clientRequestId });
 }
 

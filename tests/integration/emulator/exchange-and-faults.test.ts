@@ -103,6 +103,25 @@ describe("fault injection", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
   });
 
+  it("holds a $batch's answer for its own latency plus its slowest inner request's", async () => {
+    const bearer = await token(TENANTS.northwind, "graph");
+    await emu.control("PUT", "/faults", {
+      faults: [
+        { endpoint: "batch", kind: "latency", latencyMs: 150 },
+        { endpoint: "graph", kind: "latency", latencyMs: 150 },
+      ],
+    });
+    const started = performance.now();
+    const response = await fetch(`${emu.graphHost}/v1.0/$batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
+      body: JSON.stringify({ requests: [{ id: "1", method: "GET", url: "/organization" }, { id: "2", method: "GET", url: "/domains" }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { responses: { status: number }[] }).responses.map((r) => r.status)).toEqual([200, 200]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
   it("throttles with 429 and a fractional Retry-After, then lets requests through", async () => {
     await emu.control("PUT", "/faults", { faults: [{ endpoint: "graph", kind: "throttle", retryAfterSeconds: 0.5, times: 1 }] });
     const throttled = await org();
