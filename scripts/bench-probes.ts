@@ -1,4 +1,4 @@
-// npm run bench:probes -- [--tenants 1000] [--latency 50] [--concurrency 25] [--sample 5] [--warmup 100]
+// npm run bench:probes -- [--tenants 1000] [--latency 50] [--concurrency 25] [--sample 5] [--warmup 500]
 //
 // Starts the sandbox cloud with N consented tenants and a fixed response time (latency) on
 // every request (the emulator's own work happens within it, as Microsoft's does elsewhere),
@@ -8,8 +8,9 @@
 // probe, one tenant after another, extrapolated), their ratios and peak RSS. The second
 // phase answers 10% of Graph requests with 429 Retry-After: 1. Last line: one JSON object.
 // Before measuring, a bulk run over --warmup other tenants warms both processes' code (as
-// in a portal that has been serving for a while); the measured tenants start with no
-// token in any cache.
+// in a portal that has been serving for a while: V8 is still optimising hot functions
+// after the first few hundred tenants); the measured tenants start with no token in any
+// cache. --warmup 0 measures a cold process.
 // BENCH_DEBUG=1 also prints each phase's CPU time and main-thread utilisation in the portal
 // and in the emulator, and the mean and worst latency per probe.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -29,13 +30,13 @@ const OPTIONS = {
   latency: { type: "string", default: "50" },
   concurrency: { type: "string", default: "25" },
   sample: { type: "string", default: "5" },
-  warmup: { type: "string", default: "100" },
+  warmup: { type: "string", default: "500" },
 } as const;
 let values: { [K in keyof typeof OPTIONS]: string };
 try {
   values = parseArgs({ options: OPTIONS }).values;
 } catch (error) {
-  console.error(`${error instanceof Error ? error.message.split("\n")[0] : String(error)}\nUsage: npm run bench:probes -- [--tenants 1000] [--latency 50] [--concurrency 25] [--sample 5] [--warmup 100]`);
+  console.error(`${error instanceof Error ? error.message.split("\n")[0] : String(error)}\nUsage: npm run bench:probes -- [--tenants 1000] [--latency 50] [--concurrency 25] [--sample 5] [--warmup 500]`);
   process.exit(2);
 }
 const N = Number(values.tenants);
