@@ -5,6 +5,7 @@ import { PostgresAdapter, sql } from "kysely";
 
 import type { Db } from "@/lib/db/database";
 import { nowIso } from "@/lib/db/repositories/json";
+import { updateFromValues } from "@/lib/db/update-from-values";
 import type { BulkRunRow } from "@/lib/db/schema";
 
 export type BulkRun = BulkRunRow;
@@ -70,31 +71,16 @@ export interface BulkItemOutcome {
   probeRunId: string | null;
 }
 
-/** Items per UPDATE: three parameters each, far below either engine's bound-parameter limit. */
-const COMPLETE_CHUNK = 300;
-
-/**
- * Marks leased items finished; only the current lease holder can. Returns the tenants it
- * marked. One UPDATE per few hundred items (joined to a VALUES list of the outcomes), not
- * one per item: a bulk run records its tenants a group at a time.
- */
+/** Marks leased items finished, a group at a time; only the current lease holder can. Returns the tenants it marked. */
 export async function completeBulkItems(db: Db, bulkRunId: string, owner: string, outcomes: BulkItemOutcome[], now: Date = new Date()): Promise<string[]> {
-  const completed: string[] = [];
-  const at = nowIso(now);
-  for (let i = 0; i < outcomes.length; i += COMPLETE_CHUNK) {
-    const rows = outcomes.slice(i, i + COMPLETE_CHUNK).map((o) => sql`(${o.tenantId}, ${o.state}, ${o.probeRunId})`);
-    // VALUES columns are named column1, column2, ... on both SQLite and PostgreSQL.
-    const result = await sql<{ tenant_id: string }>`
-      update bulk_run_items
-         set state = outcome.column2, probe_run_id = outcome.column3, lease_owner = null, lease_expires_at = null, updated_at = ${at}
-        from (values ${sql.join(rows)}) as outcome
-       where bulk_run_items.bulk_run_id = ${bulkRunId}
-         and bulk_run_items.tenant_id = outcome.column1
-         and bulk_run_items.lease_owner = ${owner}
-      returning bulk_run_items.tenant_id`.execute(db);
-    completed.push(...result.rows.map((r) => r.tenant_id));
-  }
-  return completed;
+  return updateFromValues(db, {
+    table: "bulk_run_items",
+    key: "tenant_id",
+    columns: ["state", "probe_run_id"],
+    rows: outcomes.map((o) => [o.tenantId, o.state, o.probeRunId]),
+    alsoSet: [sql`lease_owner = null`, sql`lease_expires_at = null`, sql`updated_at = ${nowIso(now)}`],
+    where: [sql`bulk_run_items.bulk_run_id = ${bulkRunId}`, sql`bulk_run_items.lease_owner = ${owner}`],
+  });
 }
 
 export async function getBulkProgress(db: Db, bulkRunId: string): Promise<BulkProgress | null> {

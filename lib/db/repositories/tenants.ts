@@ -1,10 +1,10 @@
 import "server-only";
 
-import { sql } from "kysely";
 import { z } from "zod";
 
 import type { Db } from "@/lib/db/database";
 import { fromJson, nowIso } from "@/lib/db/repositories/json";
+import { updateFromValues } from "@/lib/db/update-from-values";
 import type { TenantRow, TenantStatus, TenantUpdate } from "@/lib/db/schema";
 
 export interface Tenant {
@@ -103,41 +103,25 @@ export async function updateTenant(db: Db, id: string, changes: TenantChanges, n
   return Number(result.numUpdatedRows) > 0 ? getTenant(db, id) : null;
 }
 
-/** Rows per multi-row UPDATE: at most 13 parameters each, far below either engine's limit. */
-const UPDATE_CHUNK = 200;
-
 /**
  * Applies many tenants' changes at once (a bulk run recording a group of tenants): tenants
- * whose changes touch the same columns share one UPDATE joined to a VALUES list, instead of
- * a statement each. Returns the IDs of the tenants that exist and were updated.
+ * whose changes touch the same columns share one UPDATE, instead of a statement each.
+ * Returns the IDs of the tenants that exist and were updated.
  */
 export async function updateTenantsQuietly(db: Db, updates: { id: string; changes: TenantChanges; now?: Date }[]): Promise<string[]> {
-  const byColumns = new Map<string, { id: string; columns: TenantUpdate }[]>();
+  const byColumns = new Map<string, TenantUpdate[]>();
   for (const update of updates) {
-    const columns: TenantUpdate = { ...toColumns(update.changes), updated_at: nowIso(update.now) };
+    const columns: TenantUpdate = { ...toColumns(update.changes), updated_at: nowIso(update.now), id: update.id.toLowerCase() };
     const key = Object.keys(columns).sort().join(",");
-    const group = byColumns.get(key) ?? [];
-    if (group.length === 0) byColumns.set(key, group);
-    group.push({ id: update.id.toLowerCase(), columns });
+    let group = byColumns.get(key);
+    if (!group) byColumns.set(key, (group = []));
+    group.push(columns);
   }
   const updated: string[] = [];
-  for (const [key, rows] of byColumns) {
-    const names = key.split(",") as (keyof TenantUpdate & string)[];
-    for (let i = 0; i < rows.length; i += UPDATE_CHUNK) {
-      const values = rows.slice(i, i + UPDATE_CHUNK).map((row) => sql`(${sql.join([row.id, ...names.map((n) => row.columns[n] ?? null)])})`);
-      // VALUES columns are named column1, column2, ... on both engines; the one integer column
-      // is cast because PostgreSQL types an untyped VALUES column as text.
-      const assignments = names.map((n, j) => {
-        const value = sql.ref(`change.column${j + 2}`);
-        return sql`${sql.ref(n)} = ${n === "consented_permission_set_version" ? sql`cast(${value} as integer)` : value}`;
-      });
-      const result = await sql<{ id: string }>`
-        update tenants set ${sql.join(assignments)}
-          from (values ${sql.join(values)}) as change
-         where tenants.id = change.column1
-        returning tenants.id`.execute(db);
-      updated.push(...result.rows.map((r) => r.id));
-    }
+  for (const [key, group] of byColumns) {
+    const names = key.split(",").filter((name) => name !== "id") as (keyof TenantUpdate)[];
+    const rows = group.map((columns) => [columns.id, ...names.map((name) => columns[name])]);
+    updated.push(...(await updateFromValues(db, { table: "tenants", key: "id", columns: names, rows, casts: { consented_permission_set_version: "integer" } })));
   }
   return updated;
 }
