@@ -48,7 +48,10 @@ export async function issueAppToken(
     ver: "1.0",
   };
   if (options.roles.length > 0) claims.roles = [...options.roles];
-  return sign(ctx, claims);
+  const token = await sign(ctx, claims);
+  // The sandbox just signed it: checking that signature again on first use would prove nothing.
+  rememberValid(ctx, options.resource, token, claims as BearerClaims);
+  return token;
 }
 
 /** The v2 id_token of a signed-in user, with the app roles assigned to them. */
@@ -116,11 +119,15 @@ export function verifyBearer(ctx: EmulatorContext, authorization: string | undef
     return { ok: true, claims: known.claims };
   }
   const result = verifyUncached(ctx, token, resource);
-  if (result.ok) {
-    if (validated.size >= 20_000) validated.delete(validated.keys().next().value!);
-    validated.set(`${resource}:${token}`, { claims: result.claims, exp: result.claims.exp });
-  }
+  if (result.ok) rememberValid(ctx, resource, token, result.claims);
   return result;
+}
+
+/** Caches a valid token's claims for its resource (bounded: the oldest entry makes room). */
+function rememberValid(ctx: EmulatorContext, resource: ResourceKey, token: string, claims: BearerClaims): void {
+  const validated = ctx.state.validatedTokens;
+  if (validated.size >= 20_000) validated.delete(validated.keys().next().value!);
+  validated.set(`${resource}:${token}`, { claims, exp: claims.exp });
 }
 
 function verifyUncached(ctx: EmulatorContext, token: string, resource: ResourceKey): BearerCheck {

@@ -80,6 +80,17 @@ describe("Graph v1.0 in the sandbox", () => {
     expectGraphError(body, "InvalidAuthenticationToken");
   });
 
+  it("refuses a token it issued once its claims are altered, though the untouched token passes", async () => {
+    const token = await graphToken(TENANTS.northwind);
+    const [header, claims, signature] = token.split(".");
+    const altered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(claims!, "base64url").toString()), roles: ["Directory.ReadWrite.All"] })).toString("base64url");
+    const forged = await graph(null, "/v1.0/organization", { headers: { authorization: `Bearer ${header}.${altered}.${signature}` } });
+    expect(forged.status).toBe(401);
+    expect(forged.body.error.message).toMatch(/Invalid signature/);
+    const genuine = await graph(null, "/v1.0/organization", { headers: { authorization: `Bearer ${token}` } });
+    expect(genuine.status).toBe(200);
+  });
+
   it("refuses an Exchange token at Graph (wrong audience)", async () => {
     const exchange = await msal.acquireTokenByClientCredential({ scopes: ["https://outlook.office365.com/.default"], authority: `${emu.authorityHost}/${TENANTS.northwind}` });
     const { status, body } = await graph(null, "/v1.0/organization", { headers: { authorization: `Bearer ${exchange!.accessToken}` } });
