@@ -6,7 +6,7 @@ import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { IdentityError, toIdentityFailure } from "@/lib/identity/identity-error";
-import { getMsalClient } from "@/lib/identity/msal-client";
+import { getTenantMsalClient } from "@/lib/identity/msal-client";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
 
 
@@ -49,7 +49,8 @@ export async function acquireAppToken(tenantId: string, resource: TokenResource,
   const resourceUri = resource === "graph" ? config.cloud.graphResource : config.cloud.exchangeResource;
   let result;
   try {
-    result = await getMsalClient(tenantId).acquireTokenByClientCredential({
+    const client = await getTenantMsalClient(tenantId);
+    result = await client.acquireTokenByClientCredential({
       scopes: [`${resourceUri}/.default`],
       authority: `${config.cloud.authorityHost}/${tenantId.toLowerCase()}`,
       skipCache: options.fresh ?? false,

@@ -2,9 +2,13 @@ import "server-only";
 
 import { ConfidentialClientApplication, LogLevel, type Configuration } from "@azure/msal-node";
 
+import { z } from "zod";
+
 import { getConfig, type Config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
+import { IdentityError } from "@/lib/identity/identity-error";
 import { KeepAliveNetworkClient } from "@/lib/identity/network-client";
+import { httpRequest, parseJson } from "@/lib/net/http";
 
 /**
  * The msal-node configuration for this installation: authority on the configured
@@ -49,44 +53,96 @@ export function buildMsalConfiguration(config: Config): Configuration {
 /**
  * msal-node's in-memory token cache is scanned whole on every lookup and rewritten on
  * every save, so one client serving a thousand tenants spends its time in the cache
- * (measured with npm run bench:probes). Tenants are therefore spread over a fixed set of
- * clients, each with its own small cache; a tenant always lands on the same client, so
- * its tokens are still reused until shortly before they expire, and each client
- * discovers the authority's metadata once.
+ * (measured with npm run bench:probes). Each tenant therefore gets its own client, whose
+ * cache holds only that tenant's tokens (a client costs about 2 KB and 15 µs to build).
+ * The most recently used clients are kept; a tenant whose client was dropped simply
+ * asks for a new token.
  */
-export const MSAL_SHARDS = 64;
+export const MAX_TENANT_CLIENTS = 10_000;
 
-const globalForMsal = globalThis as unknown as { consentryMsal?: Map<number, ConfidentialClientApplication> };
-
-/**
- * The shard of a tenant. The string hash is mixed (MurmurHash3's finaliser) before it is
- * reduced, so IDs that differ only in their last digits still spread evenly: without it,
- * 1,100 sequential tenant IDs left 8 of the 64 shards empty and put 41 tenants on one.
- */
-export function shardOf(key: string): number {
-  let hash = 0;
-  for (let i = 0; i < key.length; i++) hash = (Math.imul(hash, 31) + key.charCodeAt(i)) >>> 0;
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return (hash >>> 0) % MSAL_SHARDS;
+interface MsalClients {
+  /** The client for partner sign-in (authority organizations, metadata discovered by msal-node). */
+  signIn?: ConfidentialClientApplication;
+  /** Per-tenant clients, least recently used first. */
+  tenants: Map<string, ConfidentialClientApplication>;
+  /** The authority's OpenID metadata per authority host, read once and given to every tenant client. */
+  metadata: Map<string, Promise<string>>;
 }
 
-/** The ConfidentialClientApplication that serves a tenant (kept across dev hot reloads). */
-export function getMsalClient(tenantId = "organizations"): ConfidentialClientApplication {
-  const clients = (globalForMsal.consentryMsal ??= new Map());
-  const shard = shardOf(tenantId.toLowerCase());
-  let client = clients.get(shard);
-  if (!client) {
-    client = new ConfidentialClientApplication(buildMsalConfiguration(getConfig()));
-    clients.set(shard, client);
+const globalForMsal = globalThis as unknown as { consentryMsal?: MsalClients };
+const clients = (): MsalClients => (globalForMsal.consentryMsal ??= { tenants: new Map(), metadata: new Map() });
+
+/** The ConfidentialClientApplication for partner sign-in (kept across dev hot reloads). */
+export function getMsalClient(): ConfidentialClientApplication {
+  const all = clients();
+  return (all.signIn ??= new ConfidentialClientApplication(buildMsalConfiguration(getConfig())));
+}
+
+/**
+ * The ConfidentialClientApplication that serves one tenant's app-only tokens. It is given
+ * the authority's metadata read once for the cloud, so a new tenant costs a token request
+ * and no discovery request; msal-node still puts the tenant in the token endpoint.
+ */
+export async function getTenantMsalClient(tenantId: string): Promise<ConfidentialClientApplication> {
+  const { tenants } = clients();
+  const key = tenantId.toLowerCase();
+  const existing = tenants.get(key);
+  if (existing) {
+    tenants.delete(key);
+    tenants.set(key, existing);
+    return existing;
   }
+  const config = getConfig();
+  const base = buildMsalConfiguration(config);
+  const authorityMetadata = await readAuthorityMetadata(config.cloud.authorityHost);
+  // Another request for this tenant may have built its client while the metadata was read.
+  const raced = tenants.get(key);
+  if (raced) return raced;
+  const client = new ConfidentialClientApplication({ ...base, auth: { ...base.auth, authorityMetadata } });
+  tenants.set(key, client);
+  if (tenants.size > MAX_TENANT_CLIENTS) tenants.delete(tenants.keys().next().value!);
   return client;
 }
 
-/** Drops the cached clients (tests that point the portal at another emulator). */
+/** The tenant clients kept, least recently used first (for tests). */
+export function tenantClientKeys(): string[] {
+  return [...clients().tenants.keys()];
+}
+
+const metadataSchema = z.object({ token_endpoint: z.string().url(), authorization_endpoint: z.string().url(), issuer: z.string() });
+
+/**
+ * The v2.0 OpenID configuration of `${authorityHost}/organizations`, as msal-node would
+ * discover it, kept per host once read. A failed read is not kept: the next token asks again.
+ * An answer that is not the metadata becomes msal-node's own endpoints_resolution_error.
+ */
+function readAuthorityMetadata(authorityHost: string): Promise<string> {
+  const { metadata } = clients();
+  let pending = metadata.get(authorityHost);
+  if (!pending) {
+    const url = `${authorityHost}/organizations/v2.0/.well-known/openid-configuration`;
+    pending = httpRequest({ method: "GET", url, headers: {}, timeoutMs: METADATA_TIMEOUT_MS }).then((answer) => {
+      const parsed = answer.status === 200 ? metadataSchema.safeParse(parseJson(answer.text)) : null;
+      if (!parsed?.success) {
+        throw new IdentityError({
+          error: "endpoints_resolution_error",
+          aadsts: null,
+          description: `The identity platform's OpenID metadata at ${url} could not be read (HTTP ${answer.status}${parsed ? ", not the metadata document" : ""}).`,
+          traceId: null,
+          correlationId: null,
+        });
+      }
+      return answer.text;
+    });
+    metadata.set(authorityHost, pending);
+    pending.catch(() => metadata.delete(authorityHost));
+  }
+  return pending;
+}
+
+const METADATA_TIMEOUT_MS = 30_000;
+
+/** Drops the cached clients and metadata (tests that point the portal at another emulator). */
 export function resetMsalClientForTests(): void {
   delete globalForMsal.consentryMsal;
 }
