@@ -75,18 +75,18 @@ export function ensureBulkWorker(db: Db, bulkRunId: string, options: BulkWorkerO
 /** Results wait at most this long, or until this many are ready, before they are recorded together. */
 const GROUP_COMMIT_MS = 25;
 
-/**
- * Records finished tenants in groups: one transaction stores their runs and marks their
- * items done, so a bulk run costs a commit per group, not several per tenant. A tenant
- * whose result is not yet recorded stays leased; after a crash it is probed again, and
- * a recorded tenant never is.
- */
 /** A tenant done probing: its run to store (none if probing broke) and how its item ends. */
 interface Finished {
   run: NewProbeRun | null;
   outcome: BulkItemOutcome;
 }
 
+/**
+ * Records finished tenants in groups: one transaction stores their runs and marks their
+ * items done, so a bulk run costs a commit per group, not several per tenant. A tenant
+ * whose result is not yet recorded stays leased; after a crash it is probed again, and
+ * a recorded tenant never is.
+ */
 class BulkRecorder {
   private pending: Finished[] = [];
   private timer: NodeJS.Timeout | null = null;
