@@ -95,8 +95,8 @@ export class TokenSigner {
     });
     const fail = () => {
       if (this.worker === worker) this.worker = null;
-      for (const waiting of this.pending.values()) waiting.resolve(this.fallback(waiting.input));
-      this.pending.clear();
+      // No signature from the worker: each pending sign is answered by the fallback.
+      for (const id of [...this.pending.keys()]) this.settle(id, undefined);
     };
     worker.on("error", fail);
     worker.on("exit", fail);

@@ -28,4 +28,15 @@ describe("emulator token signer (worker thread)", () => {
     expect(valid("after", await signer.sign("after"))).toBe(true);
     await signer.close();
   });
+
+  it("answers signs already sent to a worker that exits before replying", async () => {
+    let fallbacks = 0;
+    const signer = new TokenSigner(privateKey, (input) => (fallbacks++, rs256Signature(input, privateKey)));
+    const pending = Array.from({ length: 200 }, (_, i) => signer.sign(`sent-${i}`));
+    await new Promise((resolve) => setImmediate(resolve)); // the batch has gone to the worker
+    await signer.close(); // terminates the worker with the batch unanswered
+    const signatures = await Promise.all(pending);
+    signatures.forEach((s, i) => expect(valid(`sent-${i}`, s)).toBe(true));
+    expect(fallbacks).toBeGreaterThan(0);
+  });
 });
