@@ -145,8 +145,8 @@ for (let i = 0; i < N + WARMUP; i++) {
 const probes = probesFor(getConfig().appPermissions);
 const probesPerTenant = probes.length + 2; // plus the Graph and Exchange token checks
 
-// Warm-up: msal-node discovers the authority once per host, and a bulk run over tenants that
-// are not measured compiles the hot code in both processes.
+// Warm-up: the portal reads the cloud's OpenID metadata once, and a bulk run over tenants
+// that are not measured compiles the hot code in both processes.
 await acquireAppToken(tenantId(WARMUP > 0 ? N : 0), "graph");
 if (WARMUP > 0) {
   const warm = await createBulkRun(db, "bench-warmup", Array.from({ length: WARMUP }, (_, i) => tenantId(N + i)));
@@ -180,12 +180,12 @@ async function naiveSample(): Promise<number> {
   return ((performance.now() - started) / 1000 / SAMPLE) * N;
 }
 
-async function emulatorUsage(): Promise<{ cpuMs: number; eventLoop: { idle: number; active: number } }> {
+async function emulatorState(): Promise<{ cpuMs: number; eventLoop: { idle: number; active: number }; requests: Record<string, number> }> {
   return (await fetch(`${ready.authorityHost}/_emulator/state`)).json();
 }
 
 async function phase(name: string) {
-  const emu0 = process.env.BENCH_DEBUG ? await emulatorUsage() : null;
+  const emu0 = process.env.BENCH_DEBUG ? await emulatorState() : null;
   const cpu0 = process.cpuUsage();
   const loop0 = performance.eventLoopUtilization();
   const run = await createBulkRun(db, "bench", Array.from({ length: N }, (_, i) => tenantId(i)));
@@ -195,7 +195,7 @@ async function phase(name: string) {
   if (process.env.BENCH_DEBUG) {
     const cpu = process.cpuUsage(cpu0);
     const loop = performance.eventLoopUtilization(loop0);
-    const emu = await emulatorUsage();
+    const emu = await emulatorState();
     const emuLoop = (emu.eventLoop.active - emu0!.eventLoop.active) / (emu.eventLoop.active + emu.eventLoop.idle - emu0!.eventLoop.active - emu0!.eventLoop.idle);
     const latencies = await db
       .selectFrom("probe_results")
@@ -229,7 +229,7 @@ const normal = await phase("normal");
 const line = (label: string, r: { wall: number; failedProbes: number }) =>
   `${label.padEnd(22)} tenants=${N} probes=${N * probesPerTenant} wall=${r.wall.toFixed(2)}s limit=${limit.toFixed(2)}s naive=${naive.toFixed(1)}s wall/limit=${overLimit(r.wall) ?? "n/a (no latency)"} naive/wall=${(naive / r.wall).toFixed(0)} failed=${r.failedProbes} peakRSS=${rss()}MB`;
 console.log(line("no faults", normal));
-if (process.env.BENCH_DEBUG) console.log(JSON.stringify((await (await fetch(`${ready.authorityHost}/_emulator/state`)).json()).requests));
+if (process.env.BENCH_DEBUG) console.log(JSON.stringify((await emulatorState()).requests));
 
 await fetch(`${ready.authorityHost}/_emulator/faults`, {
   method: "PUT",
