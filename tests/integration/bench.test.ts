@@ -30,11 +30,16 @@ describe("npm run bench:probes", () => {
     const result = await bench(["--tenants", "12", "--latency", "5", "--concurrency", "4", "--sample", "1", "--warmup", "0"]);
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trim().split("\n");
-    expect(lines.find((l) => l.startsWith("no faults"))).toMatch(/tenants=12 probes=120 wall=[\d.]+s limit=[\d.]+s naive=[\d.]+s wall\/limit=[\d.]+ naive\/wall=\d+ failed=0 peakRSS=\d+MB/);
+    expect(lines.find((l) => l.startsWith("no faults"))).toMatch(/tenants=12 probes=120 wall=[\d.]+s limit=[\d.]+s naive=[\d.]+s wall\/limit=[\d.]+ naive\/wall=\d+ failed=0 slowestTenant=[\d.]+s peakRSS=\d+MB/);
     expect(lines.find((l) => l.startsWith("10% Graph 429"))).toMatch(/failed=0/);
     const figures = JSON.parse(lines.at(-1)!);
     expect(figures).toMatchObject({ tenants: 12, probesPerTenant: 10, latencyMs: 5, concurrency: 4, warmupTenants: 0, normal: { failedProbes: 0 }, throttled: { failedProbes: 0 } });
     expect(figures.peakRssMB).toBeGreaterThan(0);
+    // The slowest tenant took some time, and no longer than its whole phase.
+    for (const phase of [figures.normal, figures.throttled]) {
+      expect(phase.slowestTenantSeconds).toBeGreaterThan(0);
+      expect(phase.slowestTenantSeconds).toBeLessThanOrEqual(phase.wallSeconds);
+    }
   }, 100_000);
 
   it("refuses a bad option with the usage line", async () => {
