@@ -231,7 +231,8 @@ const overLimit = (wall: number) => (limit > 0 ? Number((wall / limit).toFixed(2
 const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 const normal = await phase("normal");
-const line = (label: string, r: { wall: number; failedProbes: number; slowest: number }) =>
+type Phase = Awaited<ReturnType<typeof phase>>;
+const line = (label: string, r: Phase) =>
   `${label.padEnd(22)} tenants=${N} probes=${N * probesPerTenant} wall=${r.wall.toFixed(2)}s limit=${limit.toFixed(2)}s naive=${naive.toFixed(1)}s wall/limit=${overLimit(r.wall) ?? "n/a (no latency)"} naive/wall=${(naive / r.wall).toFixed(0)} failed=${r.failedProbes} slowestTenant=${r.slowest.toFixed(2)}s peakRSS=${rss()}MB`;
 console.log(line("no faults", normal));
 if (process.env.BENCH_DEBUG) console.log(JSON.stringify((await emulatorState()).requests));
@@ -244,6 +245,13 @@ await fetch(`${ready.authorityHost}/_emulator/faults`, {
 const throttled = await phase("429");
 console.log(line("10% Graph 429 (1 s)", throttled));
 
+const figures = (r: Phase) => ({
+  wallSeconds: Number(r.wall.toFixed(3)),
+  wallOverLimit: overLimit(r.wall),
+  naiveOverWall: Number((naive / r.wall).toFixed(1)),
+  failedProbes: r.failedProbes,
+  slowestTenantSeconds: r.slowest,
+});
 console.log(
   JSON.stringify({
     tenants: N,
@@ -254,8 +262,8 @@ console.log(
     naiveSeconds: Number(naive.toFixed(2)),
     naiveSampleTenants: SAMPLE,
     warmupTenants: WARMUP,
-    normal: { wallSeconds: Number(normal.wall.toFixed(3)), wallOverLimit: overLimit(normal.wall), naiveOverWall: Number((naive / normal.wall).toFixed(1)), failedProbes: normal.failedProbes, slowestTenantSeconds: normal.slowest },
-    throttled: { wallSeconds: Number(throttled.wall.toFixed(3)), wallOverLimit: overLimit(throttled.wall), naiveOverWall: Number((naive / throttled.wall).toFixed(1)), failedProbes: throttled.failedProbes, slowestTenantSeconds: throttled.slowest },
+    normal: figures(normal),
+    throttled: figures(throttled),
     peakRssMB: rss(),
   }),
 );
