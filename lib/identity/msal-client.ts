@@ -109,6 +109,9 @@ export function tenantClientKeys(): string[] {
   return [...clients().tenants.keys()];
 }
 
+/** How long the OpenID metadata read may take before the token request fails. */
+const METADATA_TIMEOUT_MS = 30_000;
+
 const metadataSchema = z.object({ token_endpoint: z.string().url(), authorization_endpoint: z.string().url(), issuer: z.string() });
 
 /**
@@ -139,8 +142,6 @@ function readAuthorityMetadata(authorityHost: string): Promise<string> {
   }
   return pending;
 }
-
-const METADATA_TIMEOUT_MS = 30_000;
 
 /** Drops the cached clients and metadata (tests that point the portal at another emulator). */
 export function resetMsalClientForTests(): void {
