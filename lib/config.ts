@@ -1,6 +1,7 @@
 import "server-only";
 
 import { createHash, createPrivateKey, randomBytes, X509Certificate, type KeyObject } from "node:crypto";
+import { isIP } from "node:net";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -123,6 +124,13 @@ export interface Config {
   partnerTenantId: string;
   inviteTtlDays: number;
   dataDir: string;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` is believed (IP addresses or CIDR ranges).
+   * Empty: the socket's address is the client's, and the header is ignored.
+   */
+  trustedProxies: string[];
+  /** A partner session ends after this many minutes without a request (besides its 8-hour lifetime). */
+  sessionIdleMinutes: number;
 }
 
 export interface ConfigProblem {
@@ -216,6 +224,17 @@ function originSchema(opts: { httpsOnly: boolean; loopbackOnly: boolean }) {
     }
     return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
   });
+}
+
+/** An IPv4/IPv6 address, or one with a /prefix length that fits its family. */
+export function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split("/");
+  if (rest.length || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 function intSchema(min: number, max: number) {
@@ -488,6 +507,22 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
   const consentVerifyTimeoutSeconds =
     c.parse("CONSENT_VERIFY_TIMEOUT_SECONDS", read(env, "CONSENT_VERIFY_TIMEOUT_SECONDS"), intSchema(5, 900).default(120), "120") ?? 120;
 
+  const trustedProxies =
+    c.parse(
+      "TRUSTED_PROXIES",
+      read(env, "TRUSTED_PROXIES"),
+      z
+        .string()
+        .transform((v) => [...new Set(v.split(",").map((p) => p.trim().toLowerCase()).filter(Boolean))])
+        .superRefine((list, ctx) => {
+          const bad = list.filter((entry) => !isAddressOrCidr(entry));
+          if (bad.length) ctx.addIssue({ code: "custom", message: `must list IP addresses or CIDR ranges; not understood: ${bad.join(", ")}.` });
+        })
+        .default([]),
+      "10.0.0.0/8,127.0.0.1",
+    ) ?? [];
+  const sessionIdleMinutes = c.parse("SESSION_IDLE_MINUTES", read(env, "SESSION_IDLE_MINUTES"), intSchema(5, 480).default(30), "30") ?? 30;
+
   if (c.problems.length > 0) throw new ConfigError(c.problems);
 
   return {
@@ -508,6 +543,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     partnerTenantId,
     inviteTtlDays,
     dataDir,
+    trustedProxies,
+    sessionIdleMinutes,
   };
 }
 

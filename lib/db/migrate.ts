@@ -5,6 +5,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { AppError } from "@/lib/errors";
 import * as m0001 from "@/lib/db/migrations/0001-initial";
 import * as m0002 from "@/lib/db/migrations/0002-consent-attempts";
+import * as m0003 from "@/lib/db/migrations/0003-consent-binding";
 import type { Database } from "@/lib/db/schema";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against the schema as it was, not today's types */
@@ -18,6 +19,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", up: m0001.up },
   { version: 2, name: "consent-attempts", up: m0002.up },
+  { version: 3, name: "consent-binding", up: m0003.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -53,7 +53,10 @@ export interface TenantsTable {
   /** JSON array of role values seen in the last app-only token. */
   roles: ColumnType<JsonText, JsonText | undefined, JsonText>;
   test_mailbox: string | null;
+  /** Display name of the user whose bound sign-in confirmed the last consent. */
   consented_by: string | null;
+  consented_by_oid: string | null;
+  consented_by_upn: string | null;
   consented_at: Timestamp | null;
   verified_at: Timestamp | null;
   last_probe_run_id: string | null;
@@ -162,6 +165,18 @@ export interface ConsentAttemptsTable {
   finished_at: Timestamp | null;
   ip: string | null;
   user_agent: string | null;
+  /** Who signed in, in the consenting browser, with an id_token of the claimed tenant. */
+  signed_in_oid: string | null;
+  signed_in_name: string | null;
+  signed_in_upn: string | null;
+}
+
+/** Settings an admin changes at run time, by key (e.g. `partner_session_version`). */
+export interface PortalSettingsTable {
+  key: string;
+  value: string;
+  updated_at: Timestamp;
+  updated_by: string | null;
 }
 
 export interface MigrationsTable {
@@ -182,6 +197,7 @@ export interface Database {
   probe_runs: ProbeRunsTable;
   probe_results: ProbeResultsTable;
   audit_log: AuditLogTable;
+  portal_settings: PortalSettingsTable;
 }
 
 export type PermissionSetRow = Selectable<PermissionSetsTable>;
