@@ -10,4 +10,7 @@ export async function register(): Promise<void> {
   // Bulk re-tests that were running when the server stopped continue where they stopped.
   const { resumeBulkRuns } = await import("@/lib/probes/bulk");
   await resumeBulkRuns(database.db);
+  // So do consents that were being proven with a token (their deadlines still apply).
+  const { resumeConsentVerifications } = await import("@/lib/consent/verify");
+  await resumeConsentVerifications(database.db);
 }

@@ -1,17 +1,15 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 
 import { PublicCard, ProblemView } from "@/app/ui/problem-view";
 import { ConsentView } from "@/app/consent/consent-view";
 import { getConfig } from "@/lib/config";
 import { getConsentPageView } from "@/lib/consent/views";
-import { requestOrigin } from "@/lib/session/partner-session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Connect your Microsoft 365" };
 
 // GET /consent — open onboarding ("Connect your Microsoft 365"), when OPEN_ONBOARDING is on.
 export default async function OpenConsentPage() {
-  const view = await getConsentPageView(null, requestOrigin(await headers()));
+  const view = await getConsentPageView(null);
   return <PublicCard>{view.kind === "ok" ? <ConsentView view={view} pageUrl={`${getConfig().publicBaseUrl}/consent`} /> : <ProblemView problem={view.problem} />}</PublicCard>;
 }

@@ -1,22 +1,25 @@
-import { NextResponse, type NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 
-import { renderProblemPage } from "@/lib/consent/problem-page";
+import { consentProblem, consentRedirect } from "@/lib/consent/consent-responses";
 import { startConsent } from "@/lib/consent/start-consent";
 import { getDb } from "@/lib/db/database";
 import { toErrorResponse } from "@/lib/errors";
 import { requestOrigin } from "@/lib/session/partner-session";
 
-/** Shared by /consent/<code>/start and /consent/start: seal a state, go to Microsoft. */
+/** Shared by POST /consent/<code>/start and POST /consent/start: seal a state, go to Microsoft. */
 export async function handleStart(request: NextRequest, code: string | null): Promise<Response> {
   try {
     const outcome = await startConsent(await getDb(), code, requestOrigin(request.headers));
-    if (outcome.kind === "problem") return renderProblemPage(outcome.problem);
-    const response = NextResponse.redirect(outcome.url, 303);
-    response.cookies.set(outcome.cookie.name, outcome.cookie.value, outcome.cookie.options);
-    response.headers.set("cache-control", "no-store");
-    response.headers.set("referrer-policy", "no-referrer");
-    return response;
+    return outcome.kind === "problem" ? consentProblem(outcome.problem, null, []) : consentRedirect(outcome.url, [outcome.cookie]);
   } catch (error) {
     return toErrorResponse(error);
   }
+}
+
+/**
+ * A GET of a start URL (a prefetch, a crawler, a pasted link) starts nothing and
+ * writes nothing: it leads to the consent page, whose button posts.
+ */
+export function redirectToConsentPage(request: NextRequest, path: string): Response {
+  return new Response(null, { status: 303, headers: { location: new URL(path, request.nextUrl.origin).pathname, "cache-control": "no-store" } });
 }

@@ -2,19 +2,32 @@ import "server-only";
 
 import { z } from "zod";
 
-import { getConfig } from "@/lib/config";
-import { hashState, readConsentCookie, sealUsedMarker, statesEqual, STATE_LIFETIME_SECONDS } from "@/lib/consent/consent-cookie";
+import { hashState, readConsentCookie, sealSignInStep, sealUsedMarker, statesEqual, STATE_LIFETIME_SECONDS, type SealedCookie } from "@/lib/consent/consent-cookie";
 import { problem, type Problem } from "@/lib/consent/problems";
 import type { Db } from "@/lib/db/database";
-import { appendAudit } from "@/lib/db/repositories/audit";
-import { insertConsentAttempt } from "@/lib/db/repositories/consent-attempts";
 import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
 import { getInvite, markInviteFailed } from "@/lib/db/repositories/invites";
+import type { OidcFlow, SignInPrompt } from "@/lib/identity/sign-in";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
 import type { Meta } from "@/lib/invites/invites";
 
 const MAX_QUERY_LENGTH = 8192;
 const MAX_PARAMS = 16;
+
+/** The query as an object when it is bounded and repeats no key; null otherwise. */
+export function parseBoundedQuery(search: string): Record<string, string> | null {
+  const raw = search.startsWith("?") ? search.slice(1) : search;
+  if (raw.length > MAX_QUERY_LENGTH) return null;
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(raw);
+  } catch {
+    return null;
+  }
+  const keys = [...params.keys()];
+  if (keys.length > MAX_PARAMS || new Set(keys).size !== keys.length) return null;
+  return Object.fromEntries(params);
+}
 
 /**
  * What Microsoft may send back. Values are bounded; the tenant is only accepted as a
@@ -32,22 +45,20 @@ const callbackSchema = z.object({
   error_uri: z.string().max(2048).optional(),
 });
 
-type UsedCookie = Awaited<ReturnType<typeof sealUsedMarker>>;
-
 export type CallbackOutcome =
-  | { kind: "verifying"; attemptId: string; cookie: UsedCookie }
-  | { kind: "problem"; problem: Problem; cookie: UsedCookie | null; inviteId: string | null };
+  | { kind: "sign-in"; url: string; cookie: SealedCookie }
+  | { kind: "problem"; problem: Problem; cookie: SealedCookie | null; inviteId: string | null; retryPath: string | null };
 
 export interface CallbackDeps {
   /** Resolves a domain hint to its tenant GUID through the tenant's OpenID metadata. */
   resolveTenantId(hint: string): Promise<string | null>;
-  /** Starts proving the consent with a token (in the background). */
-  startVerification(attemptId: string): void;
+  /** Builds the sign-in at the tenant's own authority that must prove a user of it. */
+  buildSignIn(tenantId: string, prompt: SignInPrompt): Promise<{ url: string; flow: OidcFlow }>;
   now?(): number;
 }
 
 /** Splits what the identity platform echoed into what a person can quote to support. */
-function errorDetails(description: string | undefined, error: string | undefined, subcode: string | undefined) {
+export function errorDetails(description: string | undefined, error: string | undefined, subcode: string | undefined) {
   const text = description ?? "";
   const aadsts = /AADSTS(\d{4,8})/.exec(text)?.[1];
   const details: { label: string; value: string }[] = [];
@@ -65,67 +76,70 @@ function errorDetails(description: string | undefined, error: string | undefined
 
 /**
  * GET /consent/callback, as a function of its query and the browser's consent cookie.
- * The returned tenant is a claim: nothing but an unverified consent event is recorded
- * until a token proves it. State checks follow Auth.js: missing, unexpected, expired and
- * reused are told apart, and a state is used once.
+ * State checks follow Auth.js: missing, unexpected, expired and reused are told apart,
+ * and a state is used once. The returned tenant is a claim — a token for it proves only
+ * that someone consented there at some time — so a success leads to a sign-in at that
+ * tenant's own authority in this browser (lib/consent/sign-in-callback.ts), and nothing
+ * but an unverified consent event is recorded here.
  */
 export async function handleConsentCallback(db: Db, input: { search: string; cookieValue: string | undefined; meta: Meta }, deps: CallbackDeps): Promise<CallbackOutcome> {
   const now = deps.now?.() ?? Date.now();
-  const fail = (p: Problem, cookie: UsedCookie | null = null, inviteId: string | null = null): CallbackOutcome => ({ kind: "problem", problem: p, cookie, inviteId });
+  let retryPath: string | null = null;
+  let inviteId: string | null = null;
+  const fail = (p: Problem, cookie: SealedCookie | null = null): CallbackOutcome => ({ kind: "problem", problem: p, cookie, inviteId, retryPath });
 
   // 1. The query itself: bounded, no repeated keys, known shapes.
-  const search = input.search.startsWith("?") ? input.search.slice(1) : input.search;
-  if (search.length > MAX_QUERY_LENGTH) return fail(problem("malformed_callback"));
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(search);
-  } catch {
-    return fail(problem("malformed_callback"));
-  }
-  const keys = [...params.keys()];
-  if (keys.length > MAX_PARAMS || new Set(keys).size !== keys.length) return fail(problem("malformed_callback"));
-  const parsed = callbackSchema.safeParse(Object.fromEntries(params));
+  const params = parseBoundedQuery(input.search);
+  if (!params) return fail(problem("malformed_callback"));
+  const parsed = callbackSchema.safeParse(params);
   if (!parsed.success) return fail(problem("malformed_callback"));
   const q = parsed.data;
 
   // 2. The state, against the sealed cookie of this browser.
   if (!q.state) return fail(problem("state_missing"));
   const cookie = await readConsentCookie(input.cookieValue);
-  if (cookie.kind === "used") return fail(problem(cookie.usedStateHash === hashState(q.state) ? "state_reused" : "no_consent_in_progress"));
   if (cookie.kind === "none") return fail(problem("no_consent_in_progress"));
+  if (cookie.kind !== "flow") {
+    retryPath = cookie.kind === "used" ? cookie.consentPath : cookie.step.consentPath;
+    const spent = cookie.kind === "used" ? cookie.usedStateHash : cookie.step.consentStateHash;
+    return fail(problem(spent === hashState(q.state) ? "state_reused" : "no_consent_in_progress"));
+  }
   const flow = cookie.flow;
+  retryPath = flow.consentPath;
   if (!statesEqual(flow.state, q.state)) return fail(problem("state_unexpected"));
-  if (now - flow.issuedAt > STATE_LIFETIME_SECONDS * 1000) return fail(problem("state_expired"), await sealUsedMarker(q.state), flow.inviteId);
+  const used = await sealUsedMarker(hashState(q.state), flow.consentPath);
+  if (now - flow.issuedAt > STATE_LIFETIME_SECONDS * 1000) return fail(problem("state_expired"), used);
 
   // From here the state is genuine and is spent, whatever happens next.
-  const used = await sealUsedMarker(q.state);
   const invite = flow.inviteId ? await getInvite(db, flow.inviteId) : null;
-  const inviteId = invite?.id ?? null;
+  inviteId = invite?.id ?? null;
+  if (invite && (invite.state === "expired" || invite.state === "revoked")) retryPath = null;
   const base = { inviteId, ip: input.meta.ip, userAgent: input.meta.userAgent };
 
   // 3. Microsoft said no.
   if (q.error) {
     const info = errorDetails(q.error_description, q.error, q.error_subcode);
     const kind = q.error_subcode === "cancel" ? "cancelled" : info.aadsts === 65004 ? "declined" : info.aadsts === 90094 || info.aadsts === 90095 ? "admin_required" : "consent_error";
-    await recordConsentEvent(db, {
-      ...base,
-      kind: "failed",
-      verified: false,
-      errorCode: info.aadsts ? `AADSTS${info.aadsts}` : q.error,
-      errorDescription: q.error_description ?? null,
-      traceId: info.trace,
-      correlationId: info.correlation,
-      details: { reason: kind, subcode: q.error_subcode ?? null },
+    await db.transaction().execute(async (trx) => {
+      await recordConsentEvent(trx, {
+        ...base,
+        kind: "failed",
+        verified: false,
+        errorCode: info.aadsts ? `AADSTS${info.aadsts}` : q.error,
+        errorDescription: q.error_description ?? null,
+        traceId: info.trace,
+        correlationId: info.correlation,
+        details: { reason: kind, subcode: q.error_subcode ?? null },
+      });
+      if (inviteId) await markInviteFailed(trx, inviteId, `${kind}: ${info.aadsts ? `AADSTS${info.aadsts}` : q.error}`);
     });
-    if (inviteId) await markInviteFailed(db, inviteId, `${kind}: ${info.aadsts ? `AADSTS${info.aadsts}` : q.error}`);
-    await appendAudit(db, { actor: "admin:unknown", action: "consent.failed", target: inviteId, details: { reason: kind, error: q.error, aadsts: info.aadsts }, ip: input.meta.ip, userAgent: input.meta.userAgent });
-    return fail(problem(kind, kind === "consent_error" ? info.details : undefined), used, inviteId);
+    return fail(problem(kind, kind === "consent_error" ? info.details : undefined), used);
   }
 
   // 4. A success claim: the tenant must be a GUID, and the invited tenant if the invite named one.
   if (!q.tenant || !isTenantGuid(q.tenant) || q.admin_consent?.toLowerCase() !== "true") {
     await recordConsentEvent(db, { ...base, kind: "callback", verified: false, errorCode: "invalid_tenant", details: { tenantClaimValid: false } });
-    return fail(problem("invalid_tenant"), used, inviteId);
+    return fail(problem("invalid_tenant"), used);
   }
   const claimed = q.tenant.toLowerCase();
   if (invite?.tenantHint) {
@@ -137,18 +151,13 @@ export async function handleConsentCallback(db: Db, input: { search: string; coo
     }
     if (expected !== claimed) {
       await recordConsentEvent(db, { ...base, tenantId: claimed, kind: "failed", verified: false, errorCode: "tenant_mismatch", details: { expected: invite.tenantHint, expectedTenantId: expected, actual: claimed } });
-      await markInviteFailed(db, invite.id, `tenant_mismatch: consent came from ${claimed}, invite names ${invite.tenantHint}`);
-      await appendAudit(db, { actor: `admin:${claimed}`, action: "consent.failed", target: inviteId, details: { reason: "tenant_mismatch", expected: invite.tenantHint, actual: claimed }, ip: input.meta.ip, userAgent: input.meta.userAgent });
-      return fail(problem("tenant_mismatch", [{ label: "Invited organization", value: invite.tenantHint }, { label: "Organization that answered", value: claimed }]), used, inviteId);
+      return fail(problem("tenant_mismatch", [{ label: "Invited organization", value: invite.tenantHint }, { label: "Organization that answered", value: claimed }]), used);
     }
   }
 
-  // 5. Record the claim and prove it in the background.
-  const deadline = new Date(now + getConfig().consentVerifyTimeoutSeconds * 1000);
-  const attempt = await insertConsentAttempt(db, { inviteId, stateHash: hashState(q.state), tenantClaim: claimed, deadline, ip: input.meta.ip, userAgent: input.meta.userAgent }, new Date(now));
-  if (!attempt) return fail(problem("state_reused"), used, inviteId);
-  await recordConsentEvent(db, { ...base, tenantId: claimed, kind: "callback", verified: false, details: { attemptId: attempt.id, scope: q.scope ?? null } });
-  await appendAudit(db, { actor: `admin:${claimed}`, action: "consent.callback", target: inviteId, details: { attemptId: attempt.id, tenantClaim: claimed }, ip: input.meta.ip, userAgent: input.meta.userAgent });
-  deps.startVerification(attempt.id);
-  return { kind: "verifying", attemptId: attempt.id, cookie: used };
+  // 5. Prove the claim: a user of that tenant signs in, in this browser, silently if Microsoft still has the admin's session.
+  const { url, flow: signIn } = await deps.buildSignIn(claimed, "none");
+  await recordConsentEvent(db, { ...base, tenantId: claimed, kind: "callback", verified: false, details: { scope: q.scope ?? null, awaiting: "sign-in" } });
+  const step = { consentStateHash: hashState(q.state), inviteId, consentPath: flow.consentPath, tenantClaim: claimed, scope: q.scope ?? null, prompt: "none" as const, signIn };
+  return { kind: "sign-in", url, cookie: await sealSignInStep(step) };
 }

@@ -1,9 +1,8 @@
 import "server-only";
 
 import type { Db } from "@/lib/db/database";
-import { appendAudit } from "@/lib/db/repositories/audit";
-import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
-import { getTenant, upsertTenant, type Tenant } from "@/lib/db/repositories/tenants";
+import { recordConsentOutcome } from "@/lib/consent/record-outcome";
+import { getTenant, type Tenant } from "@/lib/db/repositories/tenants";
 import { AppError } from "@/lib/errors";
 import { readOrganization } from "@/lib/graph/organization";
 import { acquireAppToken } from "@/lib/identity/app-token";
@@ -14,7 +13,8 @@ import { canReadOrganization } from "@/lib/permissions/catalog";
 /**
  * Adds a tenant whose admin consented before Consentry was used (another tool, a raw
  * admin-consent link). As with a callback, nothing is recorded on the partner's word:
- * the consent is proven with an app-only token for the tenant first.
+ * the consent is proven with an app-only token for the tenant first, and recorded by the
+ * same function as a consent through the portal.
  */
 export async function importConsentedTenant(db: Db, actor: string, tenantId: string, meta: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null }): Promise<Tenant> {
   const id = tenantId.trim().toLowerCase();
@@ -29,16 +29,15 @@ export async function importConsentedTenant(db: Db, actor: string, tenantId: str
   if (token.claims.tid !== id) throw new AppError("tid_mismatch", `The token was issued for ${token.claims.tid}, not ${id}.`, { status: 422 });
   const roles = [...token.claims.roles].sort();
   const org = canReadOrganization(roles) ? await readOrganization(token.accessToken) : null;
-  const existing = await getTenant(db, id);
-  const at = new Date().toISOString();
-  const tenant = await upsertTenant(db, id, {
-    status: roles.length ? "consented" : "failed",
-    roles,
-    verifiedAt: at,
-    ...(existing?.consentedAt ? {} : { consentedAt: at }),
-    ...(org?.ok ? { displayName: org.data.displayName, initialDomain: org.data.initialDomain, defaultDomain: org.data.defaultDomain } : {}),
+  await recordConsentOutcome(db, {
+    tenantId: id,
+    attempt: null,
+    result: { kind: "verified", roles, organization: org?.ok ? org.data : null, permissionSetVersion: null, consentedBy: null, fallbackName: null },
+    actor,
+    action: "tenant.imported",
+    meta,
   });
-  await recordConsentEvent(db, { tenantId: id, kind: "verified", verified: true, details: { imported: true, roles }, ...meta });
-  await appendAudit(db, { actor, action: "tenant.imported", target: id, details: { roles }, ...meta });
+  const tenant = await getTenant(db, id);
+  if (!tenant) throw new AppError("tenant_not_saved", `Tenant ${id} was not saved.`, { status: 500 });
   return tenant;
 }

@@ -20,7 +20,11 @@ export type ProblemKind =
   | "admin_required"
   | "consent_error"
   | "not_partner"
-  | "sign_in_failed";
+  | "sign_in_failed"
+  | "consent_sign_in_failed"
+  | "sign_in_tenant_mismatch"
+  | "verifications_busy"
+  | "result_not_here";
 
 export interface Problem {
   kind: ProblemKind;
@@ -137,6 +141,33 @@ const TEXT: Record<ProblemKind, Omit<Problem, "kind" | "details">> = {
     title: "This dashboard is for partner staff",
     explanation: "You signed in with an account from another organization. Only users of the partner's own tenant can use the dashboard.",
     next: "Sign out and sign in with your work account at the partner, or, if you are a customer, use the invite link you were sent.",
+  },
+  consent_sign_in_failed: {
+    status: 400,
+    title: "We could not confirm who accepted",
+    explanation:
+      "Microsoft recorded your consent, but the sign-in that confirms it was made in this browser did not complete. Until it does, nothing is connected.",
+    next: "Start again from your invite link and sign in when Microsoft asks. If it keeps failing, send the codes below to your service provider.",
+  },
+  sign_in_tenant_mismatch: {
+    status: 403,
+    title: "You signed in to a different organization",
+    explanation:
+      "The consent came back for one organization, but the account you signed in with belongs to another, so the consent cannot be confirmed as yours. Nothing was connected.",
+    next: "Start again from your invite link and, when Microsoft asks, choose an account of the organization you are connecting: one of its administrators, or a guest or partner (GDAP) account with an administrator role there.",
+  },
+  verifications_busy: {
+    status: 429,
+    title: "This invite is already being confirmed",
+    explanation: "Several consents for this invite are being confirmed with Microsoft right now.",
+    next: "Wait a minute for them to finish, then open your invite link again if it is still needed.",
+  },
+  result_not_here: {
+    status: 404,
+    title: "There is no consent result to show here",
+    explanation:
+      "A consent result is shown only in the browser where the consent was given and confirmed by signing in. This address may belong to another browser, or the result has expired.",
+    next: "If you are connecting your organization, open your invite link and start from there. Your service provider sees every result on their dashboard.",
   },
   sign_in_failed: {
     status: 400,

@@ -4,24 +4,26 @@ import { randomBytes } from "node:crypto";
 
 import { getConfig } from "@/lib/config";
 import { buildAdminConsentUrl } from "@/lib/consent/admin-consent-url";
-import { sealConsentFlow } from "@/lib/consent/consent-cookie";
+import { sealConsentFlow, type SealedCookie } from "@/lib/consent/consent-cookie";
 import { problem, type Problem } from "@/lib/consent/problems";
 import type { Db } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
 import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
+import { markInviteOpened } from "@/lib/db/repositories/invites";
 import { findInviteByCode, type Meta } from "@/lib/invites/invites";
 import { findPermission } from "@/lib/permissions/catalog";
 
-export type StartOutcome = { kind: "redirect"; url: string; cookie: Awaited<ReturnType<typeof sealConsentFlow>> } | { kind: "problem"; problem: Problem };
+export type StartOutcome = { kind: "redirect"; url: string; cookie: SealedCookie } | { kind: "problem"; problem: Problem };
 
 export function consentRedirectUri(): string {
   return `${getConfig().publicBaseUrl}/consent/callback`;
 }
 
 /**
- * Starts an admin consent for an invite (or, with open onboarding, for any tenant):
- * a fresh 192-bit state sealed with the invite into a short-lived cookie, and the
- * identity platform's admin-consent URL to redirect to.
+ * POST /consent/<code>/start: starts an admin consent for an invite (or, with open
+ * onboarding, for any tenant): a fresh 192-bit state sealed with the invite into a
+ * short-lived cookie, and the identity platform's admin-consent URL to redirect to.
+ * The first start also marks the invite opened (the consent page itself, a GET, writes nothing).
  */
 export async function startConsent(db: Db, code: string | null, meta: Meta): Promise<StartOutcome> {
   const config = getConfig();
@@ -48,7 +50,11 @@ export async function startConsent(db: Db, code: string | null, meta: Meta): Pro
     version: config.adminConsentVersion,
     resources,
   });
-  await recordConsentEvent(db, { inviteId, kind: "started", details: { tenantHint, version: config.adminConsentVersion }, ...meta });
-  await appendAudit(db, { actor: "admin:unknown", action: "consent.started", target: inviteId, details: { tenantHint }, ...meta });
-  return { kind: "redirect", url, cookie: await sealConsentFlow({ state, inviteId, issuedAt: Date.now() }) };
+  await db.transaction().execute(async (trx) => {
+    if (inviteId) await markInviteOpened(trx, inviteId);
+    await recordConsentEvent(trx, { inviteId, kind: "started", details: { tenantHint, version: config.adminConsentVersion }, ...meta });
+    await appendAudit(trx, { actor: "admin:unknown", action: "consent.started", target: inviteId, details: { tenantHint }, ...meta });
+  });
+  const consentPath = code === null ? "/consent" : `/consent/${code}`;
+  return { kind: "redirect", url, cookie: await sealConsentFlow({ state, inviteId, issuedAt: Date.now(), consentPath }) };
 }

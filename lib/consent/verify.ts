@@ -1,10 +1,8 @@
 import "server-only";
 
-import { appendAudit } from "@/lib/db/repositories/audit";
-import { finishConsentAttempt, getConsentAttempt, recordAttemptTry, type ConsentAttempt } from "@/lib/db/repositories/consent-attempts";
-import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
-import { getInvite, markInviteConsented, markInviteFailed } from "@/lib/db/repositories/invites";
-import { upsertTenant } from "@/lib/db/repositories/tenants";
+import { customerActor, recordConsentOutcome } from "@/lib/consent/record-outcome";
+import { getConsentAttempt, listVerifyingAttemptIds, recordAttemptTry, type ConsentAttempt } from "@/lib/db/repositories/consent-attempts";
+import { getInvite } from "@/lib/db/repositories/invites";
 import type { Db } from "@/lib/db/database";
 import { acquireAppToken, type AppToken } from "@/lib/identity/app-token";
 import { IdentityError } from "@/lib/identity/identity-error";
@@ -46,10 +44,11 @@ export function backoffMs(tryNumber: number): number {
 }
 
 /**
- * Proves a consent: an app-only token for the claimed tenant whose `tid` matches and
+ * Proves a bound consent: an app-only token for the tenant whose `tid` matches and
  * whose `roles` are present. While Microsoft replicates (AADSTS7000229, 700016, 65001,
  * or a token without roles) it retries with backoff until the attempt's deadline.
- * Only then is the tenant recorded as consented.
+ * Attempts exist only once a user of the tenant signed in in the consenting browser
+ * (see lib/consent/sign-in-callback.ts), so this never runs on a bare claim.
  */
 export async function verifyConsentAttempt(db: Db, attemptId: string, deps: VerifyDeps = liveVerifyDeps): Promise<ConsentAttempt | null> {
   let attempt = await getConsentAttempt(db, attemptId);
@@ -68,17 +67,14 @@ export async function verifyConsentAttempt(db: Db, attemptId: string, deps: Veri
       const failure = error instanceof IdentityError ? error.failure : null;
       const code = failure?.aadsts ? `AADSTS${failure.aadsts}` : (failure?.error ?? "token_error");
       const message = failure?.description ?? (error instanceof Error ? error.message : String(error));
-      if (!failure?.aadsts || !REPLICATION_CODES.has(failure.aadsts)) {
-        await recordAttemptTry(db, attemptId, { code, message });
-        return fail(db, attempt, code, message);
-      }
+      await recordAttemptTry(db, attemptId, { code, message });
+      if (!failure?.aadsts || !REPLICATION_CODES.has(failure.aadsts)) return fail(db, attempt, code, message, deps);
       lastIssue = { code, message };
-      await recordAttemptTry(db, attemptId, lastIssue);
     }
 
     if (token) {
       if (token.claims.tid !== tenantId) {
-        return fail(db, attempt, "tid_mismatch", `The token was issued for tenant ${token.claims.tid}, not ${tenantId}.`);
+        return fail(db, attempt, "tid_mismatch", `The token was issued for tenant ${token.claims.tid}, not ${tenantId}.`, deps);
       }
       if (token.claims.roles.length > 0) return succeed(db, attempt, token, deps);
       lastIssue = { code: "no_roles", message: "The token carries no permissions yet." };
@@ -89,7 +85,7 @@ export async function verifyConsentAttempt(db: Db, attemptId: string, deps: Veri
     if (deps.now() + wait > deadline) {
       // Out of time. A token without roles still proves the consent exists, so the tenant is recorded as failed, with why.
       if (token) return succeed(db, attempt, token, deps);
-      return fail(db, attempt, lastIssue.code, `${lastIssue.message} Microsoft had not finished the consent after ${Math.round((deadline - Date.parse(attempt.startedAt)) / 1000)} s.`);
+      return fail(db, attempt, lastIssue.code, `${lastIssue.message} Microsoft had not finished the consent after ${Math.round((deadline - Date.parse(attempt.startedAt)) / 1000)} s.`, deps);
     }
     await deps.sleep(wait);
     attempt = (await getConsentAttempt(db, attemptId)) ?? attempt;
@@ -100,61 +96,44 @@ export async function verifyConsentAttempt(db: Db, attemptId: string, deps: Veri
 async function succeed(db: Db, attempt: ConsentAttempt, token: AppToken, deps: VerifyDeps): Promise<ConsentAttempt | null> {
   const roles = [...token.claims.roles].sort();
   const invite = attempt.inviteId ? await getInvite(db, attempt.inviteId) : null;
-  const set = invite ? { version: invite.permissionSetVersion } : await currentPermissionSet(db);
-  const org = canReadOrganization(roles) ? await deps.readOrganization(token.accessToken).catch(() => null) : null;
-  const at = new Date(deps.now()).toISOString();
-  const withRoles = roles.length > 0;
-  await upsertTenant(db, attempt.tenantClaim, {
-    status: withRoles ? "consented" : "failed",
-    roles,
-    consentedPermissionSetVersion: set.version,
-    consentedAt: at,
-    verifiedAt: at,
-    ...(org ? { displayName: org.displayName, initialDomain: org.initialDomain, defaultDomain: org.defaultDomain } : {}),
-    ...(invite && !org ? { displayName: invite.customerName } : {}),
-  });
-  const finished = await finishConsentAttempt(db, attempt.id, withRoles ? { status: "verified", roles } : { status: "failed", roles, errorCode: "no_roles", error: "The consent exists but the app's token carries no permissions." });
-  if (!finished) return getConsentAttempt(db, attempt.id);
-  if (invite) {
-    if (withRoles) await markInviteConsented(db, invite.id, attempt.tenantClaim);
-    else await markInviteFailed(db, invite.id, "no_roles: consent exists but grants nothing");
-  }
-  await recordConsentEvent(db, {
-    inviteId: attempt.inviteId,
-    tenantId: attempt.tenantClaim,
-    kind: withRoles ? "verified" : "failed",
-    verified: true,
-    errorCode: withRoles ? null : "no_roles",
-    details: { attemptId: attempt.id, roles, organization: org?.displayName ?? null },
-  });
-  if (withRoles) deps.afterVerified?.(db, attempt.tenantClaim);
-  await appendAudit(db, {
-    actor: `admin:${attempt.tenantClaim}`,
-    action: withRoles ? "consent.verified" : "consent.failed",
-    target: attempt.tenantClaim,
-    details: { attemptId: attempt.id, inviteId: attempt.inviteId, roles, permissionSetVersion: set.version },
-  });
+  const version = invite ? invite.permissionSetVersion : (await currentPermissionSet(db)).version;
+  const organization = canReadOrganization(roles) ? await deps.readOrganization(token.accessToken).catch(() => null) : null;
+  const recorded = await recordConsentOutcome(
+    db,
+    {
+      tenantId: attempt.tenantClaim,
+      attempt: { id: attempt.id, inviteId: attempt.inviteId },
+      result: { kind: "verified", roles, organization, permissionSetVersion: version, consentedBy: attempt.signedIn, fallbackName: invite?.customerName ?? null },
+      actor: customerActor(attempt.signedIn),
+      action: roles.length ? "consent.verified" : "consent.failed",
+    },
+    new Date(deps.now()),
+  );
+  if (recorded && roles.length) deps.afterVerified?.(db, attempt.tenantClaim);
   return getConsentAttempt(db, attempt.id);
 }
 
-async function fail(db: Db, attempt: ConsentAttempt, code: string, message: string): Promise<ConsentAttempt | null> {
-  const finished = await finishConsentAttempt(db, attempt.id, { status: "failed", errorCode: code, error: message });
-  if (finished) {
-    if (attempt.inviteId) await markInviteFailed(db, attempt.inviteId, `${code}: ${message}`);
-    await recordConsentEvent(db, { inviteId: attempt.inviteId, tenantId: attempt.tenantClaim, kind: "failed", verified: false, errorCode: code, errorDescription: message, details: { attemptId: attempt.id } });
-    await appendAudit(db, { actor: "system", action: "consent.failed", target: attempt.tenantClaim, details: { attemptId: attempt.id, code, message } });
-  }
+async function fail(db: Db, attempt: ConsentAttempt, code: string, message: string, deps: VerifyDeps): Promise<ConsentAttempt | null> {
+  await recordConsentOutcome(
+    db,
+    { tenantId: attempt.tenantClaim, attempt: { id: attempt.id, inviteId: attempt.inviteId }, result: { kind: "failed", code, message }, actor: "system", action: "consent.failed" },
+    new Date(deps.now()),
+  );
   return getConsentAttempt(db, attempt.id);
 }
 
 const running = (globalThis as unknown as { consentryVerifications?: Map<string, Promise<unknown>> }).consentryVerifications ?? new Map<string, Promise<unknown>>();
 (globalThis as unknown as { consentryVerifications?: Map<string, Promise<unknown>> }).consentryVerifications = running;
 
+/** How many verifications of one invite may run at once; more wait for these to finish. */
+export const MAX_VERIFICATIONS_PER_INVITE = 3;
+
 /**
- * Runs verification for an attempt unless it already runs in this process. Called by
- * the callback and by every status read, so a restart resumes unfinished attempts.
+ * Runs verification for an attempt unless it already runs in this process (at most
+ * one in flight per attempt). Started by the bound sign-in's callback, and at start-up
+ * for attempts a stopped process left unfinished — never by a page or status read.
  */
-export function ensureVerification(db: Db, attemptId: string, deps: VerifyDeps = liveVerifyDeps): Promise<unknown> {
+export function startVerification(db: Db, attemptId: string, deps: VerifyDeps = liveVerifyDeps): Promise<unknown> {
   const existing = running.get(attemptId);
   if (existing) return existing;
   const task = verifyConsentAttempt(db, attemptId, deps)
@@ -162,4 +141,11 @@ export function ensureVerification(db: Db, attemptId: string, deps: VerifyDeps =
     .finally(() => running.delete(attemptId));
   running.set(attemptId, task);
   return task;
+}
+
+/** At start-up: continues every attempt still verifying (their deadlines still apply). */
+export async function resumeConsentVerifications(db: Db): Promise<number> {
+  const ids = await listVerifyingAttemptIds(db);
+  for (const id of ids) void startVerification(db, id);
+  return ids.length;
 }

@@ -9,8 +9,8 @@ import { listProbeRuns } from "@/lib/db/repositories/probe-runs";
 import { getInvite } from "@/lib/db/repositories/invites";
 import { getPermissionSet } from "@/lib/db/repositories/permission-sets";
 import { getTenant } from "@/lib/db/repositories/tenants";
-import { ensureVerification } from "@/lib/consent/verify";
-import { findInviteByCode, noteInviteOpened, type Meta } from "@/lib/invites/invites";
+import { isBoundToAttempt } from "@/lib/consent/bound-cookie";
+import { findInviteByCode } from "@/lib/invites/invites";
 import { findPermission, type PermissionInfo } from "@/lib/permissions/catalog";
 import { currentPermissionSet, describePermissions } from "@/lib/permissions/permission-set";
 import { getTenantProbesView, type ProbeLine } from "@/lib/probes/tenant-view";
@@ -27,8 +27,8 @@ export interface ConsentPageView {
   startPath: string;
 }
 
-/** The public consent page of an invite (or of open onboarding when `code` is null). */
-export async function getConsentPageView(code: string | null, meta: Meta): Promise<ConsentPageView | { kind: "problem"; problem: Problem }> {
+/** The public consent page of an invite (or of open onboarding when `code` is null). It only reads. */
+export async function getConsentPageView(code: string | null): Promise<ConsentPageView | { kind: "problem"; problem: Problem }> {
   const config = getConfig();
   const { db } = await getDatabase();
   if (code === null) {
@@ -38,7 +38,6 @@ export async function getConsentPageView(code: string | null, meta: Meta): Promi
   }
   const found = await findInviteByCode(db, code);
   if (found.kind !== "ok") return { kind: "problem", problem: problem(found.kind === "unknown" ? "invite_unknown" : found.kind === "expired" ? "invite_expired" : "invite_revoked") };
-  await noteInviteOpened(db, found.invite, meta);
   const set = (await getPermissionSet(db, found.invite.permissionSetVersion)) ?? (await currentPermissionSet(db));
   return {
     kind: "ok",
@@ -54,6 +53,8 @@ export async function getConsentPageView(code: string | null, meta: Meta): Promi
 
 export interface ConsentResultView {
   status: "verifying" | "verified" | "failed";
+  /** Who signed in, in this browser, and so confirmed the consent. */
+  signedIn: { name: string; upn: string };
   appName: string;
   partnerName: string;
   tenantId: string;
@@ -69,12 +70,16 @@ export interface ConsentResultView {
   checks: ProbeLine[] | null;
 }
 
-/** The admin's result page: verifying, then what was granted and what is missing. */
-export async function getConsentResultView(attemptId: string): Promise<ConsentResultView | null> {
+/**
+ * The admin's result page: verifying, then what was granted and what is missing.
+ * Only the browser whose sign-in bound the attempt sees it; for any other browser, and
+ * for an unknown attempt alike, null (so a guessed ID tells nothing, not even that it exists).
+ */
+export async function getConsentResultView(attemptId: string, boundCookieValue: string | undefined): Promise<ConsentResultView | null> {
+  if (!(await isBoundToAttempt(boundCookieValue, attemptId))) return null;
   const { db } = await getDatabase();
   const attempt = await getConsentAttempt(db, attemptId);
   if (!attempt) return null;
-  if (attempt.status === "verifying") void ensureVerification(db, attempt.id);
   const config = getConfig();
   const invite = attempt.inviteId ? await getInvite(db, attempt.inviteId) : null;
   const set = (invite ? await getPermissionSet(db, invite.permissionSetVersion) : null) ?? (await currentPermissionSet(db));
@@ -84,6 +89,7 @@ export async function getConsentResultView(attemptId: string): Promise<ConsentRe
   const checks = (await checksAfterConsent(db, attempt)) === "done" ? ((await getTenantProbesView(attempt.tenantClaim)).latest?.lines ?? null) : null;
   return {
     status: attempt.status,
+    signedIn: { name: attempt.signedIn.name, upn: attempt.signedIn.upn },
     appName: config.appDisplayName,
     partnerName: config.partnerDisplayName,
     tenantId: attempt.tenantClaim,
@@ -98,12 +104,12 @@ export async function getConsentResultView(attemptId: string): Promise<ConsentRe
   };
 }
 
-/** The status the result page polls for. */
-export async function getConsentAttemptStatus(attemptId: string): Promise<{ status: string; tries: number; checks: "pending" | "done" | "none" } | null> {
+/** The status the result page polls for; like the page, only for the bound browser. */
+export async function getConsentAttemptStatus(attemptId: string, boundCookieValue: string | undefined): Promise<{ status: string; tries: number; checks: "pending" | "done" | "none" } | null> {
+  if (!(await isBoundToAttempt(boundCookieValue, attemptId))) return null;
   const { db } = await getDatabase();
   const attempt = await getConsentAttempt(db, attemptId);
   if (!attempt) return null;
-  if (attempt.status === "verifying") void ensureVerification(db, attempt.id);
   return { status: attempt.status, tries: attempt.tries, checks: await checksAfterConsent(db, attempt) };
 }
 

@@ -8,16 +8,21 @@ import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { IdentityError, toIdentityFailure } from "@/lib/identity/identity-error";
 import { getMsalClient } from "@/lib/identity/msal-client";
+import { isTenantGuid } from "@/lib/identity/tenant-id";
 
 const SCOPES = ["openid", "profile"];
 
 /** What a sign-in must carry from the redirect to the callback (kept sealed in a cookie). */
-export interface SignInFlow {
+export interface OidcFlow {
   state: string;
   nonce: string;
   codeVerifier: string;
-  returnTo: string;
   issuedAt: number;
+}
+
+/** A partner sign-in also remembers where to go afterwards. */
+export interface SignInFlow extends OidcFlow {
+  returnTo: string;
 }
 
 export interface SignedInUser {
@@ -28,31 +33,48 @@ export interface SignedInUser {
   roles: string[];
 }
 
-function redirectUri(): string {
-  return `${getConfig().publicBaseUrl}/auth/callback`;
+/**
+ * Where a sign-in happens: `organizations` (anyone with a work account; the id_token's
+ * `tid` is their home tenant) or one tenant's GUID (its members and guests; `tid` is
+ * that tenant, which is what a GDAP technician consenting for a customer needs).
+ */
+export type SignInAuthority = "organizations" | { tenantId: string };
+
+/**
+ * `none` asks for a silent answer from the session the browser already holds at
+ * Microsoft (errors `login_required` / `interaction_required` when there is none);
+ * `select_account` always shows the account picker.
+ * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code
+ */
+export type SignInPrompt = "none" | "select_account";
+
+function authorityUrl(authority: SignInAuthority): string {
+  const host = getConfig().cloud.authorityHost;
+  if (authority === "organizations") return `${host}/organizations`;
+  // Only a GUID ever goes into the path: a tenant claim from a query string cannot steer the URL.
+  if (!isTenantGuid(authority.tenantId)) throw new AppError("invalid_tenant", "A sign-in authority must be a tenant GUID.", { status: 400 });
+  return `${host}/${authority.tenantId.toLowerCase()}`;
 }
 
-/** Starts the authorization-code flow with PKCE; returns the URL to send the browser to. */
-export async function beginSignIn(returnTo: string): Promise<{ url: string; flow: SignInFlow }> {
+/** Starts an OpenID Connect sign-in (authorization code + PKCE, nonce); returns the URL to send the browser to. */
+export async function buildSignInRequest(options: { authority: SignInAuthority; redirectUri: string; prompt: SignInPrompt }): Promise<{ url: string; flow: OidcFlow }> {
   const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
-  const flow: SignInFlow = {
+  const flow: OidcFlow = {
     state: randomBytes(24).toString("base64url"),
     nonce: randomBytes(24).toString("base64url"),
     codeVerifier: verifier,
-    returnTo,
     issuedAt: Date.now(),
   };
-  const config = getConfig();
   try {
     const url = await getMsalClient().getAuthCodeUrl({
       scopes: SCOPES,
-      redirectUri: redirectUri(),
+      redirectUri: options.redirectUri,
       codeChallenge: challenge,
       codeChallengeMethod: "S256",
       state: flow.state,
       nonce: flow.nonce,
-      prompt: "select_account",
-      authority: `${config.cloud.authorityHost}/organizations`,
+      prompt: options.prompt,
+      authority: authorityUrl(options.authority),
     });
     return { url, flow };
   } catch (error) {
@@ -62,15 +84,21 @@ export async function beginSignIn(returnTo: string): Promise<{ url: string; flow
 }
 
 const idClaimsSchema = z.object({
-  tid: z.string(),
-  oid: z.string(),
-  preferred_username: z.string().optional(),
-  name: z.string().optional(),
-  roles: z.array(z.string()).optional(),
+  tid: z.string().regex(/^[0-9a-f-]{36}$/i),
+  oid: z.string().min(1).max(100),
+  aud: z.string(),
+  preferred_username: z.string().max(300).optional(),
+  name: z.string().max(300).optional(),
+  roles: z.array(z.string().max(200)).max(100).optional(),
 });
 
-/** Redeems the code (PKCE verifier and nonce checked) and returns who signed in. */
-export async function completeSignIn(code: string, flow: SignInFlow): Promise<SignedInUser> {
+/**
+ * Redeems the code with its PKCE verifier and returns who signed in. msal-node checks
+ * the nonce only when it is passed in the payload (ResponseHandler.handleServerTokenResponse),
+ * so it always is. The id_token comes straight from the token endpoint over TLS, which
+ * OpenID Connect accepts instead of a signature check (Core 1.0 §3.1.3.7, step 6).
+ */
+export async function redeemSignInCode(code: string, flow: OidcFlow, options: { authority: SignInAuthority; redirectUri: string }): Promise<SignedInUser> {
   const config = getConfig();
   let result;
   try {
@@ -78,13 +106,12 @@ export async function completeSignIn(code: string, flow: SignInFlow): Promise<Si
       {
         code,
         scopes: SCOPES,
-        redirectUri: redirectUri(),
+        redirectUri: options.redirectUri,
         codeVerifier: flow.codeVerifier,
-        nonce: flow.nonce,
         state: flow.state,
-        authority: `${config.cloud.authorityHost}/organizations`,
+        authority: authorityUrl(options.authority),
       },
-      { code, state: flow.state },
+      { code, state: flow.state, nonce: flow.nonce },
     );
   } catch (error) {
     throw new IdentityError(toIdentityFailure(error), "The sign-in could not be completed.");
@@ -92,5 +119,22 @@ export async function completeSignIn(code: string, flow: SignInFlow): Promise<Si
   const parsed = idClaimsSchema.safeParse(result?.idTokenClaims ?? {});
   if (!parsed.success) throw new AppError("sign_in_invalid_token", "The identity platform's answer did not say who signed in.", { status: 502 });
   const c = parsed.data;
-  return { oid: c.oid, tenantId: c.tid.toLowerCase(), username: c.preferred_username ?? c.oid, name: c.name ?? c.preferred_username ?? "Partner user", roles: c.roles ?? [] };
+  if (c.aud.toLowerCase() !== config.clientId) {
+    throw new AppError("sign_in_invalid_token", "The identity platform's answer was issued to another application.", { status: 502, cause: { expected: config.clientId, actual: c.aud } });
+  }
+  return { oid: c.oid, tenantId: c.tid.toLowerCase(), username: c.preferred_username ?? c.oid, name: c.name ?? c.preferred_username ?? "Signed-in user", roles: c.roles ?? [] };
+}
+
+function partnerRedirectUri(): string {
+  return `${getConfig().publicBaseUrl}/auth/callback`;
+}
+
+/** Partner sign-in: any work account may try; the callback admits only PARTNER_TENANT_ID. */
+export async function beginSignIn(returnTo: string): Promise<{ url: string; flow: SignInFlow }> {
+  const { url, flow } = await buildSignInRequest({ authority: "organizations", redirectUri: partnerRedirectUri(), prompt: "select_account" });
+  return { url, flow: { ...flow, returnTo } };
+}
+
+export async function completeSignIn(code: string, flow: SignInFlow): Promise<SignedInUser> {
+  return redeemSignInCode(code, flow, { authority: "organizations", redirectUri: partnerRedirectUri() });
 }

@@ -5,8 +5,7 @@ import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
-import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
-import { findInviteByCodeHash, getInvite, insertInvite, listInvites, markInviteOpened, revokeInvite, type Invite } from "@/lib/db/repositories/invites";
+import { findInviteByCodeHash, getInvite, insertInvite, listInvites, revokeInvite, type Invite } from "@/lib/db/repositories/invites";
 import { generateInviteCode, hashInviteCode, isWellFormedInviteCode } from "@/lib/invites/invite-code";
 import { isTenantDomain, isTenantGuid } from "@/lib/identity/tenant-id";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
@@ -93,9 +92,3 @@ export async function findInviteByCode(db: Db, code: string): Promise<OpenedInvi
   return { kind: "ok", invite };
 }
 
-/** The consent page was opened: remember the first time (invite state "opened"). */
-export async function noteInviteOpened(db: Db, invite: Invite, meta: Meta): Promise<void> {
-  if (invite.openedAt) return;
-  await markInviteOpened(db, invite.id);
-  await recordConsentEvent(db, { inviteId: invite.id, kind: "opened", ...meta });
-}

@@ -1,11 +1,9 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 
 import { PublicCard, ProblemView } from "@/app/ui/problem-view";
 import { ConsentView } from "@/app/consent/consent-view";
 import { getConfig } from "@/lib/config";
 import { getConsentPageView } from "@/lib/consent/views";
-import { requestOrigin } from "@/lib/session/partner-session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Grant consent", robots: { index: false, follow: false } };
@@ -13,6 +11,6 @@ export const metadata: Metadata = { title: "Grant consent", robots: { index: fal
 // GET /consent/<code> — the invite's public consent page.
 export default async function ConsentPage({ params }: { params: Promise<{ code: string }> }) {
   const { code } = await params;
-  const view = await getConsentPageView(code, requestOrigin(await headers()));
+  const view = await getConsentPageView(code);
   return <PublicCard>{view.kind === "ok" ? <ConsentView view={view} pageUrl={`${getConfig().publicBaseUrl}/consent/${code}`} /> : <ProblemView problem={view.problem} />}</PublicCard>;
 }

@@ -1,14 +1,15 @@
 import type { NextRequest } from "next/server";
 
-import { handleStart } from "@/app/consent/start-route";
+import { handleStart, redirectToConsentPage } from "@/app/consent/start-route";
 
 export const dynamic = "force-dynamic";
 
-// POST|GET /consent/start — open onboarding's start, without an invite.
+// POST /consent/start — open onboarding's start, without an invite.
 export async function POST(request: NextRequest) {
   return handleStart(request, null);
 }
 
+// GET /consent/start — writes nothing; back to the open consent page.
 export async function GET(request: NextRequest) {
-  return handleStart(request, null);
+  return redirectToConsentPage(request, "/consent");
 }

@@ -19,6 +19,14 @@ export interface ConsentAttempt {
   startedAt: string;
   deadlineAt: string;
   finishedAt: string | null;
+  /** The user whose sign-in in the consenting browser bound this attempt to its tenant. */
+  signedIn: SignedInCustomer;
+}
+
+export interface SignedInCustomer {
+  oid: string;
+  name: string;
+  upn: string;
 }
 
 function toAttempt(row: ConsentAttemptRow): ConsentAttempt {
@@ -34,6 +42,7 @@ function toAttempt(row: ConsentAttemptRow): ConsentAttempt {
     startedAt: row.started_at,
     deadlineAt: row.deadline_at,
     finishedAt: row.finished_at,
+    signedIn: { oid: row.signed_in_oid ?? "", name: row.signed_in_name ?? "", upn: row.signed_in_upn ?? "" },
   };
 }
 
@@ -43,7 +52,7 @@ function toAttempt(row: ConsentAttemptRow): ConsentAttempt {
  */
 export async function insertConsentAttempt(
   db: Db,
-  input: { inviteId: string | null; stateHash: string; tenantClaim: string; deadline: Date; ip: string | null; userAgent: string | null },
+  input: { inviteId: string | null; stateHash: string; tenantClaim: string; deadline: Date; signedIn: SignedInCustomer; ip: string | null; userAgent: string | null },
   now: Date = new Date(),
 ): Promise<ConsentAttempt | null> {
   const row: ConsentAttemptRow = {
@@ -61,6 +70,9 @@ export async function insertConsentAttempt(
     finished_at: null,
     ip: input.ip?.slice(0, 100) ?? null,
     user_agent: input.userAgent?.slice(0, 300) ?? null,
+    signed_in_oid: input.signedIn.oid,
+    signed_in_name: input.signedIn.name.slice(0, 200),
+    signed_in_upn: input.signedIn.upn.slice(0, 300),
   };
   const result = await db
     .insertInto("consent_attempts")
@@ -104,4 +116,21 @@ export async function finishConsentAttempt(
     .where("status", "=", "verifying")
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/** Attempts still proving their consent (resumed at start-up). */
+export async function listVerifyingAttemptIds(db: Db, limit = 1000): Promise<string[]> {
+  const rows = await db.selectFrom("consent_attempts").select("id").where("status", "=", "verifying").orderBy("started_at").limit(limit).execute();
+  return rows.map((r) => r.id);
+}
+
+/** How many attempts of an invite are proving their consent right now. */
+export async function countVerifyingAttempts(db: Db, inviteId: string): Promise<number> {
+  const row = await db
+    .selectFrom("consent_attempts")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("invite_id", "=", inviteId)
+    .where("status", "=", "verifying")
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -16,7 +16,8 @@ export interface Tenant {
   consentedPermissionSetVersion: number | null;
   roles: string[];
   testMailbox: string | null;
-  consentedBy: string | null;
+  /** Who confirmed the last consent by signing in, in the consenting browser. */
+  consentedBy: { name: string; upn: string | null; oid: string | null } | null;
   consentedAt: string | null;
   verifiedAt: string | null;
   lastProbeRunId: string | null;
@@ -36,7 +37,7 @@ function toTenant(row: TenantRow): Tenant {
     consentedPermissionSetVersion: row.consented_permission_set_version,
     roles: fromJson(row.roles, ROLES, "tenants.roles") ?? [],
     testMailbox: row.test_mailbox,
-    consentedBy: row.consented_by,
+    consentedBy: row.consented_by ? { name: row.consented_by, upn: row.consented_by_upn, oid: row.consented_by_oid } : null,
     consentedAt: row.consented_at,
     verifiedAt: row.verified_at,
     lastProbeRunId: row.last_probe_run_id,
@@ -53,7 +54,7 @@ export interface TenantChanges {
   consentedPermissionSetVersion?: number | null;
   roles?: string[];
   testMailbox?: string | null;
-  consentedBy?: string | null;
+  consentedBy?: { name: string; upn: string | null; oid: string | null } | null;
   consentedAt?: string | null;
   verifiedAt?: string | null;
   lastProbeRunId?: string | null;
@@ -68,7 +69,11 @@ function toColumns(changes: TenantChanges): TenantUpdate {
   if (changes.consentedPermissionSetVersion !== undefined) columns.consented_permission_set_version = changes.consentedPermissionSetVersion;
   if (changes.roles !== undefined) columns.roles = JSON.stringify([...changes.roles].sort());
   if (changes.testMailbox !== undefined) columns.test_mailbox = changes.testMailbox;
-  if (changes.consentedBy !== undefined) columns.consented_by = changes.consentedBy;
+  if (changes.consentedBy !== undefined) {
+    columns.consented_by = changes.consentedBy?.name ?? null;
+    columns.consented_by_upn = changes.consentedBy?.upn ?? null;
+    columns.consented_by_oid = changes.consentedBy?.oid ?? null;
+  }
   if (changes.consentedAt !== undefined) columns.consented_at = changes.consentedAt;
   if (changes.verifiedAt !== undefined) columns.verified_at = changes.verifiedAt;
   if (changes.lastProbeRunId !== undefined) columns.last_probe_run_id = changes.lastProbeRunId;

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { handleConsentCallback, type CallbackDeps } from "@/lib/consent/callback";
-import { sealConsentFlow, sealUsedMarker } from "@/lib/consent/consent-cookie";
+import { hashState, readConsentCookie, sealConsentFlow, sealUsedMarker } from "@/lib/consent/consent-cookie";
 import { renderProblemHtml } from "@/lib/consent/problem-page";
 import { insertInvite } from "@/lib/db/repositories/invites";
 import { listConsentEvents } from "@/lib/db/repositories/consent-events";
@@ -16,10 +16,14 @@ const WOODGROVE = "5c9e1f4a-7b6d-4c8e-8f0a-4d5e6f7a8b04";
 const meta = { ip: "203.0.113.9", userAgent: "test" };
 
 let database: TestDatabase;
+/** The sign-ins the callback asked for: tenant and prompt. */
 let started: string[] = [];
 const deps: CallbackDeps = {
   resolveTenantId: async (hint) => (hint === "woodgrove.example" ? WOODGROVE : hint === "fabrikam.example" ? FABRIKAM : null),
-  startVerification: (id) => void started.push(id),
+  buildSignIn: async (tenantId, prompt) => {
+    started.push(`${tenantId} ${prompt}`);
+    return { url: `https://login.test/${tenantId}/oauth2/v2.0/authorize?prompt=${prompt}`, flow: { state: "sign-in-state", nonce: "n", codeVerifier: "v", issuedAt: Date.now() } };
+  },
 };
 
 beforeAll(async () => {
@@ -39,7 +43,7 @@ async function invite(tenantHint: string | null = null) {
 }
 
 async function cookieFor(state: string, inviteId: string | null, issuedAt = Date.now()) {
-  return (await sealConsentFlow({ state, inviteId, issuedAt })).value;
+  return (await sealConsentFlow({ state, inviteId, issuedAt, consentPath: "/consent" })).value;
 }
 
 async function callback(query: string, cookieValue?: string) {
@@ -53,15 +57,20 @@ async function counts() {
 }
 
 describe("the consent callback", () => {
-  it("starts verification for a matching state and records only an unverified claim", async () => {
+  it("sends a matching state on to a silent sign-in at the claimed tenant and records only an unverified claim", async () => {
     const inv = await invite("fabrikam.example");
     const outcome = await callback(`admin_consent=True&tenant=${FABRIKAM}&state=abc123`, await cookieFor("abc123", inv.id));
-    expect(outcome.kind).toBe("verifying");
-    expect(started).toHaveLength(1);
-    expect(outcome.cookie).not.toBeNull();
+    expect(outcome.kind).toBe("sign-in");
+    if (outcome.kind !== "sign-in") return;
+    expect(started).toEqual([`${FABRIKAM} none`]);
+    expect(outcome.url).toBe(`https://login.test/${FABRIKAM}/oauth2/v2.0/authorize?prompt=none`);
+    expect(await readConsentCookie(outcome.cookie.value)).toMatchObject({
+      kind: "signing-in",
+      step: { consentStateHash: hashState("abc123"), inviteId: inv.id, tenantClaim: FABRIKAM, prompt: "none", signIn: { state: "sign-in-state" } },
+    });
     const events = await listConsentEvents(database.db, { inviteId: inv.id });
     expect(events.map((e) => [e.kind, e.verified])).toEqual([["callback", false]]);
-    expect((await counts()).tenants).toBe(0);
+    expect(await counts()).toEqual({ tenants: 0, attempts: 0 });
   });
 
   it("refuses the forged callback of the README's curl example and records nothing", async () => {
@@ -108,17 +117,15 @@ describe("the consent callback", () => {
     expect(await callback(`admin_consent=True&state=s3&tenant=${FABRIKAM}`, "garbage-cookie")).toMatchObject({ problem: { kind: "no_consent_in_progress" } });
   });
 
-  it("refuses a replay after success, by cookie and by the stored state", async () => {
+  it("refuses a replay in the same browser, and offers to try again from the consent page", async () => {
     const inv = await invite();
     const cookie = await cookieFor("once", inv.id);
     const first = await callback(`admin_consent=True&state=once&tenant=${FABRIKAM}`, cookie);
-    expect(first.kind).toBe("verifying");
-    // The browser now holds the used marker: reloading the callback says so.
-    expect(await callback(`admin_consent=True&state=once&tenant=${FABRIKAM}`, first.cookie!.value)).toMatchObject({ problem: { kind: "state_reused", status: 409 } });
-    // A copy of the original cookie replayed elsewhere is refused by the stored state hash.
-    expect(await callback(`admin_consent=True&state=once&tenant=${FABRIKAM}`, cookie)).toMatchObject({ problem: { kind: "state_reused" } });
+    expect(first.kind).toBe("sign-in");
+    // The browser now holds the sign-in step, which remembers the spent state: reloading the callback says so.
+    expect(await callback(`admin_consent=True&state=once&tenant=${FABRIKAM}`, first.cookie!.value)).toMatchObject({ problem: { kind: "state_reused", status: 409 }, retryPath: "/consent" });
     expect(started).toHaveLength(1);
-    const used = (await sealUsedMarker("other")).value;
+    const used = (await sealUsedMarker(hashState("other"), null)).value;
     expect(await callback(`admin_consent=True&state=once&tenant=${FABRIKAM}`, used)).toMatchObject({ problem: { kind: "no_consent_in_progress" } });
   });
 
@@ -128,11 +135,10 @@ describe("the consent callback", () => {
     const cookieA = await cookieFor("state-a", a.id);
     // B's state with A's cookie: unexpected.
     expect(await callback(`admin_consent=True&state=state-b&tenant=${FABRIKAM}`, cookieA)).toMatchObject({ problem: { kind: "state_unexpected" } });
-    // A's state completes A, never B.
+    // A's state continues A, never B.
     const outcome = await callback(`admin_consent=True&state=state-a&tenant=${FABRIKAM}`, cookieA);
-    expect(outcome.kind).toBe("verifying");
-    const attempt = await database.db.selectFrom("consent_attempts").select("invite_id").where("id", "=", outcome.kind === "verifying" ? outcome.attemptId : "").executeTakeFirstOrThrow();
-    expect(attempt.invite_id).toBe(a.id);
+    expect(outcome.kind).toBe("sign-in");
+    expect(outcome.kind === "sign-in" && (await readConsentCookie(outcome.cookie.value))).toMatchObject({ kind: "signing-in", step: { inviteId: a.id } });
     expect(await listConsentEvents(database.db, { inviteId: b.id })).toEqual([]);
   });
 
@@ -161,7 +167,7 @@ describe("fuzzing the consent callback", () => {
   const query = fc.array(param, { maxLength: 20 }).map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&"));
   const rawQuery = fc.oneof(query, fc.string({ maxLength: 300 }), fc.constant("%"), fc.constant("a=%E0%A4%A"));
 
-  it("never fails with a 5xx, never records a tenant, never echoes unescaped markup (2,000 cases)", async () => {
+  it("never fails with a 5xx, never records a tenant or attempt, never echoes unescaped markup (2,000 cases)", async () => {
     const before = await counts();
     const validCookie = await cookieFor("s-valid", null);
     await fc.assert(
@@ -181,14 +187,14 @@ describe("fuzzing the consent callback", () => {
     expect(started).toEqual([]);
   });
 
-  it("with a genuine state, only a GUID tenant ever reaches verification (500 cases)", async () => {
+  it("with a genuine state, only a GUID tenant ever reaches the sign-in (500 cases)", async () => {
     await fc.assert(
       fc.asyncProperty(tenantLike, fc.boolean(), async (tenant, withError) => {
         started = [];
         const state = `st-${Math.random().toString(36).slice(2)}`;
         const q = new URLSearchParams({ state, tenant, admin_consent: "True", ...(withError ? { error: "access_denied", error_description: `AADSTS65004: <b>${tenant}</b>` } : {}) });
         const outcome = await handleConsentCallback(database.db, { search: `?${q}`, cookieValue: await cookieFor(state, null), meta }, deps);
-        if (outcome.kind === "verifying") {
+        if (outcome.kind === "sign-in") {
           expect(tenant).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
           expect(withError).toBe(false);
         } else {
@@ -198,6 +204,6 @@ describe("fuzzing the consent callback", () => {
       }),
       { numRuns: 500 },
     );
-    expect((await counts()).tenants).toBe(0);
+    expect(await counts()).toEqual({ tenants: 0, attempts: 0 });
   });
 });

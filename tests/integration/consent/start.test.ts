@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
 import { readConsentCookie } from "@/lib/consent/consent-cookie";
 import { startConsent } from "@/lib/consent/start-consent";
-import { insertInvite, revokeInvite } from "@/lib/db/repositories/invites";
+import { getInvite, insertInvite, revokeInvite } from "@/lib/db/repositories/invites";
 import { listConsentEvents } from "@/lib/db/repositories/consent-events";
 import { generateInviteCode, hashInviteCode } from "@/lib/invites/invite-code";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
@@ -44,8 +44,10 @@ describe("starting a consent", () => {
     expect(outcome.cookie.options).toMatchObject({ httpOnly: true, sameSite: "lax", secure: false, path: "/consent" });
     expect(outcome.cookie.options.maxAge).toBeLessThanOrEqual(20 * 60);
     const cookie = await readConsentCookie(outcome.cookie.value);
-    expect(cookie).toMatchObject({ kind: "flow", flow: { state, inviteId: invite.id } });
+    expect(cookie).toMatchObject({ kind: "flow", flow: { state, inviteId: invite.id, consentPath: `/consent/${code}` } });
     expect((await listConsentEvents(database.db, { inviteId: invite.id }))[0]?.kind).toBe("started");
+    // Starting (a POST) is what marks the invite opened; the consent page's GET writes nothing.
+    expect((await getInvite(database.db, invite.id))?.state).toBe("opened");
     // A second start gets a different state.
     const again = await startConsent(database.db, code, meta);
     expect(again.kind === "redirect" && new URL(again.url).searchParams.get("state")).not.toBe(state);

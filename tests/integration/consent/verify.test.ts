@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { listAudit } from "@/lib/db/repositories/audit";
 import { insertConsentAttempt } from "@/lib/db/repositories/consent-attempts";
 import { listConsentEvents } from "@/lib/db/repositories/consent-events";
 import { getInvite, insertInvite } from "@/lib/db/repositories/invites";
@@ -13,6 +14,7 @@ import { createTestDatabase, ENGINES, type TestDatabase } from "../../support/da
 import { configurePortalEnv } from "../../support/portal-env";
 
 const TENANT = "2f6b8c1d-4e3a-4f5b-9c7d-1a2b3c4d5e01";
+const MEGAN = { oid: "0b1c2d3e-0000-4000-8000-000000000001", name: "Megan Admin", upn: "megan@fabrikam.example" };
 
 function token(roles: string[], tid = TENANT): AppToken {
   return { accessToken: "t", claims: { tid, roles, appid: "app", oid: "sp", idtyp: "app", appidacr: "2" }, expiresOn: null };
@@ -58,7 +60,7 @@ describe.each(ENGINES)("verifying a consent on %s", (engine) => {
     const inv = withInvite
       ? await insertInvite(database.db, { codeHash: hashInviteCode(generateInviteCode()), customerName: "Fabrikam", tenantHint: null, permissionSetVersion: 1, createdBy: "alice", ttlDays: 14 })
       : null;
-    const a = await insertConsentAttempt(database.db, { inviteId: inv?.id ?? null, stateHash: Math.random().toString(36), tenantClaim: TENANT, deadline: new Date(start + timeoutSeconds * 1000), ip: null, userAgent: null }, new Date(start));
+    const a = await insertConsentAttempt(database.db, { inviteId: inv?.id ?? null, stateHash: Math.random().toString(36), tenantClaim: TENANT, deadline: new Date(start + timeoutSeconds * 1000), signedIn: MEGAN, ip: null, userAgent: null }, new Date(start));
     return { attempt: a!, invite: inv };
   }
 
@@ -73,6 +75,26 @@ describe.each(ENGINES)("verifying a consent on %s", (engine) => {
     expect((await getInvite(database.db, invite!.id))?.state).toBe("consented");
     const events = await listConsentEvents(database.db, { tenantId: TENANT });
     expect(events[0]).toMatchObject({ kind: "verified", verified: true });
+  });
+
+  it("records who signed in as who consented, on the tenant and in the audit log", async () => {
+    const { deps, start } = scripted([token(["Mail.Read"])]);
+    const { attempt: a } = await attempt(start);
+    await verifyConsentAttempt(database.db, a.id, deps);
+    expect((await getTenant(database.db, TENANT))?.consentedBy).toEqual(MEGAN);
+    const entry = (await listAudit(database.db, { action: "consent.verified" })).find((e) => e.details?.attemptId === a.id);
+    expect(entry).toMatchObject({ actor: "admin:megan@fabrikam.example", target: TENANT, details: { attemptId: a.id, consentedBy: MEGAN } });
+  });
+
+  it("records a failure on the attempt, the invite, an event and the audit log, and leaves the tenant alone", async () => {
+    const { deps, start } = scripted([aadsts(7000215)]);
+    const before = await getTenant(database.db, TENANT);
+    const { attempt: a, invite } = await attempt(start);
+    await verifyConsentAttempt(database.db, a.id, deps);
+    expect(await getTenant(database.db, TENANT)).toEqual(before);
+    expect((await getInvite(database.db, invite!.id))?.lastError).toMatch(/^AADSTS7000215/);
+    const entry = (await listAudit(database.db, { action: "consent.failed" })).find((e) => e.details?.attemptId === a.id);
+    expect(entry).toMatchObject({ target: TENANT, details: { attemptId: a.id, code: "AADSTS7000215" } });
   });
 
   it("stops at the deadline and says Microsoft had not finished", async () => {

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 
 import { LiveStatus } from "@/app/consent/result/[attemptId]/live-status";
 import { ProbeResults } from "@/app/ui/probe-results";
 import { PublicCard, ProblemView } from "@/app/ui/problem-view";
+import { BOUND_COOKIE } from "@/lib/consent/bound-cookie";
 import { problem } from "@/lib/consent/problems";
 import { getConsentResultView, type ConsentResultView } from "@/lib/consent/views";
 import { RESOURCE_LABELS, type PermissionInfo } from "@/lib/permissions/catalog";
@@ -84,6 +86,9 @@ function Verified({ view }: { view: ConsentResultView }) {
         ) : null}
         . {view.partnerName} sees the same result.
       </p>
+      <p className="mt-2 text-sm text-slate-600" data-testid="signed-in-as">
+        Confirmed by your sign-in as {view.signedIn.name} (<span className="font-mono">{view.signedIn.upn}</span>).
+      </p>
       <h2 className="mt-6 text-lg font-semibold">What {view.appName} can now do</h2>
       <PermissionList items={view.granted} testId="granted" />
       {view.missing.length ? (
@@ -135,11 +140,11 @@ function Failed({ view }: { view: ConsentResultView }) {
 // GET /consent/result/<attemptId> — the admin's result: waiting, then verified or failed.
 export default async function ConsentResultPage({ params }: { params: Promise<{ attemptId: string }> }) {
   const { attemptId } = await params;
-  const view = await getConsentResultView(attemptId);
+  const view = await getConsentResultView(attemptId, (await cookies()).get(BOUND_COOKIE)?.value);
   return (
     <PublicCard>
       {!view ? (
-        <ProblemView problem={{ ...problem("no_consent_in_progress"), title: "There is no consent result here", explanation: "This address does not belong to a consent." }} />
+        <ProblemView problem={problem("result_not_here")} />
       ) : view.status === "verifying" ? (
         <Verifying view={view} attemptId={attemptId} />
       ) : view.status === "verified" ? (

@@ -1,0 +1,36 @@
+import type { NextRequest } from "next/server";
+
+import { BOUND_COOKIE } from "@/lib/consent/bound-cookie";
+import { CONSENT_COOKIE } from "@/lib/consent/consent-cookie";
+import { consentProblem, consentRedirect } from "@/lib/consent/consent-responses";
+import { signInCallbackDeps } from "@/lib/consent/customer-sign-in";
+import { problem } from "@/lib/consent/problems";
+import { handleSignInCallback } from "@/lib/consent/sign-in-callback";
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/database";
+import { requestOrigin } from "@/lib/session/partner-session";
+
+export const dynamic = "force-dynamic";
+
+// GET /consent/signin/callback — Microsoft redirects here after the customer's sign-in that binds a consent.
+export async function GET(request: NextRequest) {
+  try {
+    const db = await getDb();
+    const outcome = await handleSignInCallback(
+      db,
+      {
+        search: request.nextUrl.search,
+        cookieValue: request.cookies.get(CONSENT_COOKIE)?.value,
+        boundCookieValue: request.cookies.get(BOUND_COOKIE)?.value,
+        meta: requestOrigin(request.headers),
+      },
+      signInCallbackDeps(db),
+    );
+    if (outcome.kind === "bound") return consentRedirect(`${getConfig().publicBaseUrl}/consent/result/${outcome.attemptId}`, outcome.cookies);
+    if (outcome.kind === "sign-in") return consentRedirect(outcome.url, [outcome.cookie]);
+    return consentProblem(outcome.problem, outcome.retryPath, outcome.cookie ? [outcome.cookie] : []);
+  } catch (error) {
+    console.error("[consent] sign-in callback failed:", error instanceof Error ? error.message : error);
+    return consentProblem({ ...problem("consent_sign_in_failed"), status: 500, title: "Something went wrong on our side", explanation: "The sign-in could not be processed. It has been logged." }, null, []);
+  }
+}

@@ -1,0 +1,153 @@
+import "server-only";
+
+import type { Db } from "@/lib/db/database";
+import { appendAudit } from "@/lib/db/repositories/audit";
+import { finishConsentAttempt, insertConsentAttempt, type ConsentAttempt, type SignedInCustomer } from "@/lib/db/repositories/consent-attempts";
+import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
+import { markInviteConsented, markInviteFailed } from "@/lib/db/repositories/invites";
+import { getTenant, upsertTenant } from "@/lib/db/repositories/tenants";
+import type { OrganizationProfile } from "@/lib/graph/organization";
+
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** How the audit log names a customer's user who confirmed a consent by signing in. */
+export function customerActor(user: Pick<SignedInCustomer, "upn" | "oid">): string {
+  return `admin:${user.upn || user.oid}`;
+}
+
+/**
+ * A consent callback whose tenant was proven by a sign-in in the same browser: the
+ * attempt (keyed by the spent state, so one consent binds once), its event and its audit
+ * entry, in one transaction. Returns null when that state already bound an attempt.
+ */
+export async function recordBoundConsent(
+  db: Db,
+  input: { consentStateHash: string; inviteId: string | null; tenantId: string; signedIn: SignedInCustomer; deadline: Date; scope: string | null; meta: RequestMeta },
+  now: Date = new Date(),
+): Promise<ConsentAttempt | null> {
+  return db.transaction().execute(async (trx) => {
+    const attempt = await insertConsentAttempt(
+      trx,
+      { inviteId: input.inviteId, stateHash: input.consentStateHash, tenantClaim: input.tenantId, deadline: input.deadline, signedIn: input.signedIn, ...input.meta },
+      now,
+    );
+    if (!attempt) return null;
+    const who = { name: input.signedIn.name, upn: input.signedIn.upn, oid: input.signedIn.oid };
+    await recordConsentEvent(trx, { inviteId: input.inviteId, tenantId: input.tenantId, kind: "callback", verified: false, details: { attemptId: attempt.id, signedIn: who, scope: input.scope }, ...input.meta }, now);
+    await appendAudit(trx, { actor: customerActor(input.signedIn), action: "consent.signed_in", target: input.tenantId, details: { attemptId: attempt.id, inviteId: input.inviteId, signedIn: who }, ...input.meta }, now);
+    return attempt;
+  });
+}
+
+export type ConsentResult =
+  | {
+      kind: "verified";
+      /** Roles in the verifying token; none means the consent exists but grants nothing. */
+      roles: string[];
+      organization: OrganizationProfile | null;
+      permissionSetVersion: number | null;
+      /** Who confirmed it by signing in; null for an import, which keeps the earlier record. */
+      consentedBy: SignedInCustomer | null;
+      /** Display name to use when Graph could not say (the invite's customer name). */
+      fallbackName: string | null;
+    }
+  | { kind: "failed"; code: string; message: string };
+
+export interface ConsentOutcome {
+  tenantId: string;
+  /** The attempt this closes; null when a partner imports a tenant that consented before. */
+  attempt: { id: string; inviteId: string | null } | null;
+  result: ConsentResult;
+  actor: string;
+  /** Audit action: consent.verified / consent.failed, tenant.imported. */
+  action: string;
+  meta?: RequestMeta;
+}
+
+/**
+ * Records how a consent ended — the attempt, the tenant, the invite, the consent event
+ * and the audit entry — in one transaction, so no reader ever sees half of it. A
+ * closed attempt is not closed again (first result wins): returns false then.
+ */
+export async function recordConsentOutcome(db: Db, outcome: ConsentOutcome, now: Date = new Date()): Promise<boolean> {
+  const { tenantId, attempt, result } = outcome;
+  const at = now.toISOString();
+  const meta = outcome.meta ?? { ip: null, userAgent: null };
+  return db.transaction().execute(async (trx) => {
+    const granted = result.kind === "verified" && result.roles.length > 0;
+    if (attempt) {
+      const closed = await finishConsentAttempt(
+        trx,
+        attempt.id,
+        result.kind === "failed"
+          ? { status: "failed", errorCode: result.code, error: result.message }
+          : granted
+            ? { status: "verified", roles: result.roles }
+            : { status: "failed", roles: result.roles, errorCode: "no_roles", error: "The consent exists but the app's token carries no permissions." },
+        now,
+      );
+      if (!closed) return false;
+    }
+    if (result.kind === "verified") {
+      const org = result.organization;
+      const existing = attempt ? null : await getTenant(trx, tenantId);
+      await upsertTenant(
+        trx,
+        tenantId,
+        {
+          status: granted ? "consented" : "failed",
+          roles: result.roles,
+          verifiedAt: at,
+          ...(result.permissionSetVersion !== null ? { consentedPermissionSetVersion: result.permissionSetVersion } : {}),
+          ...(attempt || !existing?.consentedAt ? { consentedAt: at } : {}),
+          ...(result.consentedBy ? { consentedBy: { name: result.consentedBy.name, upn: result.consentedBy.upn, oid: result.consentedBy.oid } } : {}),
+          ...(org
+            ? { displayName: org.displayName, initialDomain: org.initialDomain, defaultDomain: org.defaultDomain }
+            : result.fallbackName
+              ? { displayName: result.fallbackName }
+              : {}),
+        },
+        now,
+      );
+    }
+    if (attempt?.inviteId) {
+      if (granted) await markInviteConsented(trx, attempt.inviteId, tenantId, now);
+      else await markInviteFailed(trx, attempt.inviteId, result.kind === "failed" ? `${result.code}: ${result.message}` : "no_roles: consent exists but grants nothing", now);
+    }
+    const roles = result.kind === "verified" ? result.roles : [];
+    const consentedBy = result.kind === "verified" && result.consentedBy ? { name: result.consentedBy.name, upn: result.consentedBy.upn, oid: result.consentedBy.oid } : null;
+    await recordConsentEvent(
+      trx,
+      {
+        inviteId: attempt?.inviteId ?? null,
+        tenantId,
+        kind: granted ? "verified" : "failed",
+        // A token for the tenant was obtained: the consent itself is proven even when it grants nothing.
+        verified: result.kind === "verified",
+        errorCode: result.kind === "failed" ? result.code : granted ? null : "no_roles",
+        errorDescription: result.kind === "failed" ? result.message : null,
+        details: { attemptId: attempt?.id ?? null, imported: attempt === null, roles, organization: result.kind === "verified" ? (result.organization?.displayName ?? null) : null, consentedBy },
+        ...meta,
+      },
+      now,
+    );
+    await appendAudit(
+      trx,
+      {
+        actor: outcome.actor,
+        action: outcome.action,
+        target: tenantId,
+        details:
+          result.kind === "failed"
+            ? { attemptId: attempt?.id ?? null, inviteId: attempt?.inviteId ?? null, code: result.code, message: result.message }
+            : { attemptId: attempt?.id ?? null, inviteId: attempt?.inviteId ?? null, roles, permissionSetVersion: result.permissionSetVersion, consentedBy },
+        ...meta,
+      },
+      now,
+    );
+    return true;
+  });
+}

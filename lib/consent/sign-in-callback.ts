@@ -1,0 +1,138 @@
+import "server-only";
+
+import { z } from "zod";
+
+import { getConfig } from "@/lib/config";
+import { sealBinding } from "@/lib/consent/bound-cookie";
+import { errorDetails, parseBoundedQuery } from "@/lib/consent/callback";
+import { readConsentCookie, sealSignInStep, sealUsedMarker, statesEqual, STATE_LIFETIME_SECONDS, type SealedCookie, type SignInStep } from "@/lib/consent/consent-cookie";
+import { problem, type Problem } from "@/lib/consent/problems";
+import { recordBoundConsent } from "@/lib/consent/record-outcome";
+import { MAX_VERIFICATIONS_PER_INVITE } from "@/lib/consent/verify";
+import type { Db } from "@/lib/db/database";
+import { countVerifyingAttempts } from "@/lib/db/repositories/consent-attempts";
+import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
+import { IdentityError } from "@/lib/identity/identity-error";
+import type { OidcFlow, SignedInUser, SignInPrompt } from "@/lib/identity/sign-in";
+import type { Meta } from "@/lib/invites/invites";
+
+/**
+ * What the authorize endpoint sends back: a code, or an error (`login_required`,
+ * `interaction_required`… for `prompt=none`).
+ * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#successful-response
+ * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#error-response
+ */
+const signInCallbackSchema = z.object({
+  code: z.string().min(1).max(4096).optional(),
+  state: z.string().max(512).regex(/^[A-Za-z0-9_\-.~]+$/).optional(),
+  client_info: z.string().max(4096).optional(),
+  session_state: z.string().max(200).optional(),
+  error: z.string().max(100).regex(/^[A-Za-z0-9_.-]+$/).optional(),
+  error_description: z.string().max(4096).optional(),
+  error_subcode: z.string().max(100).regex(/^[A-Za-z0-9_.-]+$/).optional(),
+  error_uri: z.string().max(2048).optional(),
+});
+
+/**
+ * The answers to `prompt=none` that mean "the user must interact": then the sign-in is
+ * asked again with the account picker, once.
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthError
+ */
+const INTERACTION_ERRORS = new Set(["login_required", "interaction_required", "consent_required", "account_selection_required"]);
+
+export type SignInCallbackOutcome =
+  | { kind: "bound"; attemptId: string; cookies: SealedCookie[] }
+  | { kind: "sign-in"; url: string; cookie: SealedCookie }
+  | { kind: "problem"; problem: Problem; cookie: SealedCookie | null; retryPath: string | null };
+
+export interface SignInCallbackDeps {
+  buildSignIn(tenantId: string, prompt: SignInPrompt): Promise<{ url: string; flow: OidcFlow }>;
+  redeem(code: string, flow: OidcFlow, tenantId: string): Promise<SignedInUser>;
+  /** Starts proving the bound consent with a token (in the background). */
+  startVerification(attemptId: string): void;
+  now?(): number;
+}
+
+/**
+ * GET /consent/signin/callback: the sign-in that turns a consent claim into a consent.
+ * The id_token's `tid` must equal the tenant Microsoft's consent redirect named; only
+ * then is a consent attempt recorded (who signed in is who consented) and its
+ * verification started, and this browser becomes the one allowed to see its result.
+ */
+export async function handleSignInCallback(
+  db: Db,
+  input: { search: string; cookieValue: string | undefined; boundCookieValue: string | undefined; meta: Meta },
+  deps: SignInCallbackDeps,
+): Promise<SignInCallbackOutcome> {
+  const now = deps.now?.() ?? Date.now();
+  let retryPath: string | null = null;
+  const fail = (p: Problem, cookie: SealedCookie | null = null): SignInCallbackOutcome => ({ kind: "problem", problem: p, cookie, retryPath });
+
+  const params = parseBoundedQuery(input.search);
+  const parsed = params ? signInCallbackSchema.safeParse(params) : null;
+  if (!parsed?.success) return fail(problem("malformed_callback"));
+  const q = parsed.data;
+  if (!q.state) return fail(problem("state_missing"));
+
+  const cookie = await readConsentCookie(input.cookieValue);
+  if (cookie.kind !== "signing-in") {
+    retryPath = cookie.kind === "used" ? cookie.consentPath : cookie.kind === "flow" ? cookie.flow.consentPath : null;
+    return fail(problem("no_consent_in_progress"));
+  }
+  const step: SignInStep = cookie.step;
+  retryPath = step.consentPath;
+  if (!statesEqual(step.signIn.state, q.state)) return fail(problem("state_unexpected"));
+  const spent = await sealUsedMarker(step.consentStateHash, step.consentPath);
+  if (now - step.signIn.issuedAt > STATE_LIFETIME_SECONDS * 1000) return fail(problem("state_expired"), spent);
+  const base = { inviteId: step.inviteId, tenantId: step.tenantClaim, ip: input.meta.ip, userAgent: input.meta.userAgent };
+
+  // Microsoft has no session it can use silently: ask once more, with the account picker.
+  if (q.error && step.prompt === "none" && INTERACTION_ERRORS.has(q.error)) {
+    const { url, flow } = await deps.buildSignIn(step.tenantClaim, "select_account");
+    return { kind: "sign-in", url, cookie: await sealSignInStep({ ...step, prompt: "select_account", signIn: flow }) };
+  }
+  if (q.error || !q.code) {
+    const info = errorDetails(q.error_description, q.error ?? "no_code", q.error_subcode);
+    await recordConsentEvent(db, { ...base, kind: "failed", verified: false, errorCode: info.aadsts ? `AADSTS${info.aadsts}` : (q.error ?? "no_code"), errorDescription: q.error_description ?? null, traceId: info.trace, correlationId: info.correlation, details: { step: "sign-in" } });
+    return fail(q.error_subcode === "cancel" ? problem("cancelled") : problem("consent_sign_in_failed", info.details), spent);
+  }
+
+  let user: SignedInUser;
+  try {
+    user = await deps.redeem(q.code, step.signIn, step.tenantClaim);
+  } catch (error) {
+    const failure = error instanceof IdentityError ? error.failure : null;
+    const code = failure?.aadsts ? `AADSTS${failure.aadsts}` : error instanceof Error && "code" in error ? String(error.code) : "sign_in_error";
+    await recordConsentEvent(db, { ...base, kind: "failed", verified: false, errorCode: code, errorDescription: error instanceof Error ? error.message : null, details: { step: "sign-in" } });
+    return fail(problem("consent_sign_in_failed", [{ label: "Error", value: code }]), spent);
+  }
+
+  if (user.tenantId !== step.tenantClaim) {
+    await recordConsentEvent(db, {
+      ...base,
+      kind: "failed",
+      verified: false,
+      errorCode: "sign_in_tenant_mismatch",
+      details: { signedInTenantId: user.tenantId, signedIn: { name: user.name, upn: user.username, oid: user.oid } },
+    });
+    return fail(
+      problem("sign_in_tenant_mismatch", [
+        { label: "You signed in as", value: user.username },
+        { label: "Your account's organization", value: user.tenantId },
+        { label: "Organization that consented", value: step.tenantClaim },
+      ]),
+      spent,
+    );
+  }
+
+  if (step.inviteId && (await countVerifyingAttempts(db, step.inviteId)) >= MAX_VERIFICATIONS_PER_INVITE) return fail(problem("verifications_busy"), spent);
+  const deadline = new Date(now + getConfig().consentVerifyTimeoutSeconds * 1000);
+  const attempt = await recordBoundConsent(
+    db,
+    { consentStateHash: step.consentStateHash, inviteId: step.inviteId, tenantId: step.tenantClaim, signedIn: { oid: user.oid, name: user.name, upn: user.username }, deadline, scope: step.scope, meta: input.meta },
+    new Date(now),
+  );
+  if (!attempt) return fail(problem("state_reused"), spent);
+  deps.startVerification(attempt.id);
+  return { kind: "bound", attemptId: attempt.id, cookies: [spent, await sealBinding(input.boundCookieValue, { attemptId: attempt.id, tenantId: step.tenantClaim }, now)] };
+}
