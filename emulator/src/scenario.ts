@@ -40,6 +40,16 @@ export const faultSchema = z
   });
 export type Fault = z.infer<typeof faultSchema>;
 
+/**
+ * App roles assigned to a user (or guest) per app, by client ID; sent in the id_token's `roles`
+ * when that user signs in to that app.
+ */
+const assignedAppRolesSchema = z
+  .record(z.string(), z.array(z.string().min(1), { error: "must be a list of app role values" }), {
+    error: 'must map an app\'s client ID to its app role values, e.g. {"<clientId>": ["Consentry.Admin"]}',
+  })
+  .default({});
+
 const userSchema = z.object({
   id: guid,
   userPrincipalName: z.string().regex(/^[^@\s]+@[^@\s]+$/, "must look like name@domain"),
@@ -49,8 +59,23 @@ const userSchema = z.object({
   /** Where the mailbox lives: Exchange Online, an on-premises server (hybrid), none, or an inactive (soft-deleted) one. */
   mailbox: z.enum(["cloud", "onprem", "none", "inactive"]).default("cloud"),
   licensed: z.boolean().default(true),
-  /** App roles assigned to this user per app (client ID), sent in the id_token's `roles`. */
-  appRoles: z.record(z.string(), z.array(z.string())).default({}),
+  appRoles: assignedAppRolesSchema,
+});
+
+/**
+ * A B2B guest (or GDAP-style technician): a user of another scenario tenant with its own
+ * object in this tenant. Signing in here gives an id_token with this tenant's `tid` and the
+ * guest object's `oid`, as Entra ID does for guests.
+ * @see https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference
+ */
+const guestSchema = z.object({
+  /** The guest object's id in this tenant (never the home user's id). */
+  id: guid,
+  /** The home user's id, in another tenant of the scenario. */
+  user: guid,
+  /** Directory roles the guest holds in this tenant, e.g. "Privileged Role Administrator". */
+  directoryRoles: z.array(z.string().min(1)).default([]),
+  appRoles: assignedAppRolesSchema,
 });
 
 const tenantSchema = z.object({
@@ -60,6 +85,7 @@ const tenantSchema = z.object({
   /** Other verified domains; the initial domain is added automatically. */
   domains: z.array(z.object({ name: domain, isDefault: z.boolean().default(false) })).default([]),
   users: z.array(userSchema).default([]),
+  guests: z.array(guestSchema).default([]),
   /** State of the on-premises Exchange servers that hybrid mailboxes live on. */
   hybrid: z
     .object({
@@ -106,6 +132,21 @@ const appSchema = z.object({
   requiredResourceAccess: z.array(grantSchema).default([]),
   /** Directory roles the service principal receives when an admin consents in this run. */
   directoryRolesOnConsent: z.array(z.string().min(1)).default([]),
+  /**
+   * App roles the app declares for users (Graph application `appRoles`); users are assigned
+   * them with `appRoles` on a user or guest.
+   * @see https://learn.microsoft.com/graph/api/resources/approle
+   */
+  appRoles: z
+    .array(
+      z.object({
+        id: guid.optional(),
+        value: z.string().regex(/^[^\s]+$/, "must be a value without spaces, e.g. Consentry.Admin"),
+        displayName: z.string().min(1),
+        description: z.string().min(1),
+      }),
+    )
+    .default([]),
 });
 
 export const scenarioSchema = z
@@ -135,7 +176,42 @@ export const scenarioSchema = z
     scenario.apps.forEach((app, ai) => {
       checkRoles(app.requiredResourceAccess, ["apps", ai, "requiredResourceAccess"]);
       if (scenario.apps.findIndex((a) => a.clientId === app.clientId) !== ai) ctx.addIssue({ code: "custom", path: ["apps", ai, "clientId"], message: "is listed twice" });
+      app.appRoles.forEach((role, ri) => {
+        if (app.appRoles.findIndex((r) => r.value === role.value) !== ri) ctx.addIssue({ code: "custom", path: ["apps", ai, "appRoles", ri, "value"], message: "is declared twice" });
+      });
     });
+    // As in Entra ID, a user can only be assigned an app role the app declares.
+    const checkAssignedAppRoles = (assigned: Record<string, string[]>, path: (string | number)[]) => {
+      for (const [clientId, values] of Object.entries(assigned)) {
+        const app = scenario.apps.find((a) => a.clientId === clientId.toLowerCase());
+        if (!app) {
+          ctx.addIssue({ code: "custom", path: [...path, clientId], message: "names no app in apps[]" });
+          continue;
+        }
+        const declared = app.appRoles.map((r) => r.value);
+        values.forEach((value, vi) => {
+          if (!declared.includes(value)) {
+            ctx.addIssue({
+              code: "custom",
+              path: [...path, clientId, vi],
+              message: `"${value}" is not an app role of ${app.displayName}; ${declared.length ? `declared: ${declared.join(", ")}` : "it declares none (add it to the app's appRoles)"}`,
+            });
+          }
+        });
+      }
+    };
+    const checkDirectoryRoles = (roles: string[], path: (string | number)[]) => {
+      for (const role of roles) {
+        if (!/^[A-Z][A-Za-z ]+$/.test(role)) ctx.addIssue({ code: "custom", path, message: `"${role}" is not a directory role name` });
+      }
+    };
+    // Object IDs are unique across the scenario, so a code or a token names one principal.
+    const objectIds = new Map<string, string>();
+    const claimObjectId = (id: string, owner: string, path: (string | number)[]) => {
+      const previous = objectIds.get(id);
+      if (previous) ctx.addIssue({ code: "custom", path, message: `is already the id of ${previous}` });
+      else objectIds.set(id, owner);
+    };
     scenario.tenants.forEach((tenant, ti) => {
       if (tenantIds.has(tenant.id)) ctx.addIssue({ code: "custom", path: ["tenants", ti, "id"], message: "is listed twice" });
       tenantIds.add(tenant.id);
@@ -150,12 +226,21 @@ export const scenarioSchema = z
         if (consent.grants) checkRoles(consent.grants, ["tenants", ti, "consents", ci, "grants"]);
       });
       tenant.users.forEach((user, ui) => {
-        for (const role of user.directoryRoles) {
-          if (!/^[A-Z][A-Za-z ]+$/.test(role)) ctx.addIssue({ code: "custom", path: ["tenants", ti, "users", ui, "directoryRoles"], message: `"${role}" is not a directory role name` });
-        }
-        for (const clientId of Object.keys(user.appRoles)) {
-          if (!appIds.has(clientId.toLowerCase())) ctx.addIssue({ code: "custom", path: ["tenants", ti, "users", ui, "appRoles", clientId], message: "names no app in apps[]" });
-        }
+        checkDirectoryRoles(user.directoryRoles, ["tenants", ti, "users", ui, "directoryRoles"]);
+        checkAssignedAppRoles(user.appRoles, ["tenants", ti, "users", ui, "appRoles"]);
+        claimObjectId(user.id, `user ${user.userPrincipalName}`, ["tenants", ti, "users", ui, "id"]);
+      });
+    });
+    scenario.tenants.forEach((tenant, ti) => {
+      tenant.guests.forEach((guest, gi) => {
+        const path = ["tenants", ti, "guests", gi];
+        const home = scenario.tenants.find((t) => t.users.some((u) => u.id === guest.user));
+        if (!home) ctx.addIssue({ code: "custom", path: [...path, "user"], message: "names no user of another tenant in tenants[]" });
+        else if (home.id === tenant.id) ctx.addIssue({ code: "custom", path: [...path, "user"], message: "is a member of this tenant, not a guest" });
+        if (tenant.guests.findIndex((g) => g.user === guest.user) !== gi) ctx.addIssue({ code: "custom", path: [...path, "user"], message: "is a guest of this tenant twice" });
+        checkDirectoryRoles(guest.directoryRoles, [...path, "directoryRoles"]);
+        checkAssignedAppRoles(guest.appRoles, [...path, "appRoles"]);
+        claimObjectId(guest.id, `a guest in ${tenant.displayName}`, [...path, "id"]);
       });
     });
     scenario.apps.forEach((app, ai) => {
@@ -166,6 +251,7 @@ export const scenarioSchema = z
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioTenant = Scenario["tenants"][number];
 export type ScenarioUser = ScenarioTenant["users"][number];
+export type ScenarioGuest = ScenarioTenant["guests"][number];
 export type ScenarioApp = Scenario["apps"][number];
 export type Grant = z.infer<typeof grantSchema>;
 

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -84,6 +84,20 @@ describe("npm run emulator", () => {
     expect(await cli.exit).toBe(1);
     expect(cli.stderr()).toMatch(/apps\[0\]\.clientId: must be a GUID/);
     expect(cli.stderr()).toMatch(/tenants: must list at least one tenant/);
+    expect(cli.lines).toEqual([]);
+  });
+
+  it("refuses a scenario that assigns an app role the app does not declare", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "consentry-scenario-"));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const scenario = JSON.parse(readFileSync(path.join(ROOT, "emulator/scenarios/default.json"), "utf8"));
+    const appId = scenario.apps[0].clientId;
+    scenario.tenants[0].users[1].appRoles = { [appId]: ["Consentry.Owner"] };
+    const file = path.join(dir, "bad-app-roles.json");
+    writeFileSync(file, JSON.stringify(scenario));
+    const cli = startCli(["--port", "0", "--scenario", file]);
+    expect(await cli.exit).toBe(1);
+    expect(cli.stderr()).toContain(`tenants[0].users[1].appRoles.${appId}[0]: "Consentry.Owner" is not an app role of Consentry Demo App; declared: Consentry.Admin, Consentry.Operator, Consentry.Reader`);
     expect(cli.lines).toEqual([]);
   });
 

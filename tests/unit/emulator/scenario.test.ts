@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadScenarioFile, parseScenario, ScenarioError } from "../../../emulator/src/scenario";
 
 const DEFAULT = path.resolve("emulator/scenarios/default.json");
+const APP = "5e0c1d2a-7b3f-4c59-9a8e-0d6f2b4c8a17";
 const raw = () => JSON.parse(readFileSync(DEFAULT, "utf8"));
 
 function problems(mutate: (s: any) => void): string[] {
@@ -35,6 +36,22 @@ describe("scenario files", () => {
     expect(JSON.stringify(scenario.apps[0]!.secrets)).not.toMatch(/"value"/);
   });
 
+  it("gives the partner tenant a user for every app role and one without, and a technician who is a customer's guest admin", () => {
+    const scenario = loadScenarioFile(DEFAULT);
+    const app = scenario.apps[0]!;
+    const partner = scenario.tenants.find((t) => t.id === app.homeTenantId)!;
+    const roleOf = (name: string) => partner.users.find((u) => u.displayName.startsWith(name))?.appRoles[app.clientId];
+    expect(app.appRoles.map((r) => r.value)).toEqual(["Consentry.Admin", "Consentry.Operator", "Consentry.Reader"]);
+    expect(roleOf("Alice")).toEqual(["Consentry.Admin"]);
+    expect(roleOf("Bob")).toEqual(["Consentry.Operator"]);
+    expect(roleOf("Rita")).toEqual(["Consentry.Reader"]);
+    expect(partner.users.some((u) => u.displayName.startsWith("Nora"))).toBe(true);
+    expect(roleOf("Nora")).toBeUndefined();
+    const guests = scenario.tenants.flatMap((t) => t.guests.map((g) => ({ tenant: t.displayName, ...g })));
+    expect(guests).toEqual([expect.objectContaining({ tenant: "Fabrikam (cloud only)", user: partner.users.find((u) => u.displayName.startsWith("Tess"))!.id, directoryRoles: ["Privileged Role Administrator"] })]);
+    expect(app.redirectUris).toEqual(expect.arrayContaining(["http://localhost:3000/consent/signin/callback", "http://127.0.0.1:3000/consent/signin/callback"]));
+  });
+
   it.each([
     ["a client ID that is not a GUID", (s: any) => (s.apps[0].clientId = "my-app"), "apps[0].clientId: must be a GUID"],
     ["an unknown permission", (s: any) => s.apps[0].requiredResourceAccess[0].roles.push("Mail.Sned"), "apps[0].requiredResourceAccess[0].roles[7]: is not a known graph permission"],
@@ -47,6 +64,13 @@ describe("scenario files", () => {
     ["a fault rate above 1", (s: any) => s.faults.push({ endpoint: "graph", kind: "reset", rate: 2 }), "faults[1].rate"],
     ["a tenant listed twice", (s: any) => s.tenants.push({ ...s.tenants[1], domains: [], initialDomain: "other.onmicrosoft.com" }), "tenants[9].id: is listed twice"],
     ["an app whose home tenant is missing", (s: any) => (s.apps[0].homeTenantId = "00000000-0000-4000-8000-000000000000"), "apps[0].homeTenantId: names no tenant in tenants[]"],
+    ["an app role the app does not declare", (s: any) => (s.tenants[0].users[0].appRoles[APP] = ["Consentry.Owner"]), `tenants[0].users[0].appRoles.${APP}[0]: "Consentry.Owner" is not an app role of Consentry Demo App; declared: Consentry.Admin, Consentry.Operator, Consentry.Reader`],
+    ["appRoles given as a list instead of a map", (s: any) => (s.tenants[0].users[0].appRoles = ["Consentry.Admin"]), `tenants[0].users[0].appRoles: must map an app's client ID to its app role values`],
+    ["app roles for an app that does not exist", (s: any) => (s.tenants[0].users[0].appRoles = { "00000000-0000-4000-8000-000000000000": ["Consentry.Admin"] }), "tenants[0].users[0].appRoles.00000000-0000-4000-8000-000000000000: names no app in apps[]"],
+    ["an app role declared twice", (s: any) => s.apps[0].appRoles.push({ ...s.apps[0].appRoles[0] }), "apps[0].appRoles[3].value: is declared twice"],
+    ["a guest whose home user does not exist", (s: any) => (s.tenants[1].guests[0].user = "00000000-0000-4000-8000-000000000000"), "tenants[1].guests[0].user: names no user of another tenant"],
+    ["a guest of the user's own tenant", (s: any) => (s.tenants[1].guests[0].user = "b2000000-0000-4000-8000-000000000001"), "tenants[1].guests[0].user: is a member of this tenant, not a guest"],
+    ["a guest object reusing a user's id", (s: any) => (s.tenants[1].guests[0].id = "a1000000-0000-4000-8000-000000000005"), "tenants[1].guests[0].id: is already the id of user tess@contoso-partners.example"],
   ])("rejects %s and names the path", (_name, mutate, expected) => {
     const found = problems(mutate);
     expect(found.join("\n")).toContain(expected);
