@@ -5,8 +5,9 @@ import { compactVerify, decodeProtectedHeader, decodeJwt } from "jose";
 import { RESOURCES, resourceFromIdentifier, type ResourceKey } from "./catalog";
 import { GUID, MULTI_TENANT_SEGMENTS, type EmulatorContext } from "./context";
 import { aadErrorBody, aadTimestamp, escapeHtml, readBody, redirect, sendAadError, sendHtml, sendJson } from "./http";
-import { isConsentAdmin, type ScenarioTenant, type ScenarioUser } from "./scenario";
-import { grantsFrom, type AppState } from "./state";
+import { isConsentAdmin, type ScenarioTenant } from "./scenario";
+import { rememberSignIn, sessionPrincipals, silentSignIn } from "./sign-in-session";
+import { grantsFrom, type AppState, type Principal } from "./state";
 import { ACCESS_TOKEN_LIFETIME_SECONDS, issueAppToken, issueIdToken, issueUserAccessToken } from "./tokens";
 
 // ---------------------------------------------------------------- metadata
@@ -134,18 +135,19 @@ function hiddenInputs(params: URLSearchParams, skip: string[] = []): string {
     .join("");
 }
 
-function userOptions(users: { tenant: ScenarioTenant; user: ScenarioUser }[], selected?: string): string {
-  return users
-    .map(({ tenant, user }) => {
+function userOptions(principals: Principal[], selected?: string): string {
+  return principals
+    .map(({ tenant, user, home }) => {
       const roles = user.directoryRoles.length ? user.directoryRoles.join(", ") : "no admin role";
-      return `<option value="${user.id}"${user.id === selected ? " selected" : ""}>${escapeHtml(user.displayName)} (${escapeHtml(user.userPrincipalName)}), ${escapeHtml(tenant.displayName)}, ${escapeHtml(roles)}</option>`;
+      const where = home ? `${tenant.displayName} (guest from ${home.tenant.displayName})` : tenant.displayName;
+      return `<option value="${user.id}"${user.id === selected ? " selected" : ""}>${escapeHtml(user.displayName)} (${escapeHtml(user.userPrincipalName)}), ${escapeHtml(where)}, ${escapeHtml(roles)}</option>`;
     })
     .join("");
 }
 
-function usersFor(ctx: EmulatorContext, tenant: ScenarioTenant | null): { tenant: ScenarioTenant; user: ScenarioUser }[] {
-  const tenants = tenant ? [tenant] : [...ctx.state.tenants.values()];
-  return tenants.flatMap((t) => t.users.map((user) => ({ tenant: t, user })));
+/** The option a picker preselects: the most recent account of this browser's session that can sign in here. */
+function sessionChoice(ctx: EmulatorContext, req: IncomingMessage, tenant: ScenarioTenant | null): string | undefined {
+  return sessionPrincipals(ctx, req, tenant).principals[0]?.user.id;
 }
 
 /**
@@ -248,8 +250,8 @@ function permissionList(request: ConsentRequest): string {
   return items.length ? `<ul data-testid="permissions">${items.join("")}</ul>` : `<p class="muted">No permissions are configured for this app.</p>`;
 }
 
-function consentPage(ctx: EmulatorContext, res: ServerResponse, request: ConsentRequest, params: URLSearchParams, error?: string, selected?: string): void {
-  const users = usersFor(ctx, request.tenant);
+function consentPage(ctx: EmulatorContext, res: ServerResponse, request: ConsentRequest, params: URLSearchParams, selected: string | undefined, error?: string): void {
+  const users = ctx.state.principals(request.tenant);
   const action = `${request.version === "v2" ? `/${request.tenantSegment}/v2.0/adminconsent` : `/${request.tenantSegment}/adminconsent`}`;
   sendHtml(
     res,
@@ -274,7 +276,7 @@ export async function adminConsent(ctx: EmulatorContext, req: IncomingMessage, r
   const url = new URL(req.url ?? "/", "http://emulator");
   if (req.method === "GET") {
     const request = parseConsentRequest(ctx, res, segment, url.searchParams, version);
-    if (request) consentPage(ctx, res, request, url.searchParams);
+    if (request) consentPage(ctx, res, request, url.searchParams, sessionChoice(ctx, req, request.tenant));
     return;
   }
   const form = new URLSearchParams(await readBody(req));
@@ -284,6 +286,9 @@ export async function adminConsent(ctx: EmulatorContext, req: IncomingMessage, r
   form.delete("action");
   const request = parseConsentRequest(ctx, res, segment, form, version);
   if (!request) return;
+  // At Microsoft the admin signs in before the consent screen, whatever they then choose.
+  const found = ctx.state.principals(request.tenant).find((p) => p.user.id === userId);
+  if (found) rememberSignIn(ctx, req, res, found);
   if (choice === "cancel" || choice === "decline") {
     redirect(
       res,
@@ -296,8 +301,7 @@ export async function adminConsent(ctx: EmulatorContext, req: IncomingMessage, r
     );
     return;
   }
-  const found = usersFor(ctx, request.tenant).find((u) => u.user.id === userId);
-  if (choice !== "accept" || !found) return consentPage(ctx, res, request, form, "Choose who is signing in, then Accept or Cancel.", userId);
+  if (choice !== "accept" || !found) return consentPage(ctx, res, request, form, userId, "Choose who is signing in, then Accept or Cancel.");
   if (!isConsentAdmin(found.user)) {
     errorPage(
       res,
@@ -346,9 +350,16 @@ export async function authorize(ctx: EmulatorContext, req: IncomingMessage, res:
   const challengeMethod = params.get("code_challenge_method");
   if (params.get("code_challenge") && challengeMethod !== "S256") return fail("invalid_request", "AADSTS501491: Invalid code_challenge_method; use S256.");
 
-  const users = usersFor(ctx, tenant);
-  const chosen = userId ? users.find((u) => u.user.id === userId) : undefined;
-  if (!chosen) {
+  const principals = ctx.state.principals(tenant);
+  let chosen = userId ? principals.find((p) => p.user.id === userId) : undefined;
+  if (chosen) {
+    rememberSignIn(ctx, req, res, chosen);
+  } else if (params.get("prompt") === "none") {
+    const silent = silentSignIn(ctx, req, tenant);
+    if (!silent.ok) return fail(silent.error, aadErrorBody({ status: 400, error: silent.error, code: silent.code, message: silent.message }, ctx.authorityHost).error_description);
+    chosen = silent.principal;
+  } else {
+    // select_account, login, consent or no prompt: the picker, with this browser's account preselected.
     sendHtml(
       res,
       200,
@@ -356,7 +367,7 @@ export async function authorize(ctx: EmulatorContext, req: IncomingMessage, res:
         "Sign in to your account",
         `<h1>Sign in</h1><p>to continue to <strong>${escapeHtml(app.scenario.displayName)}</strong></p>
 <form method="post" action="/${escapeHtml(segment)}/oauth2/v2.0/authorize">${hiddenInputs(params)}
-<label for="login_user">Pick an account</label><select id="login_user" name="login_user">${userOptions(users)}</select>
+<label for="login_user">Pick an account</label><select id="login_user" name="login_user">${userOptions(principals, sessionChoice(ctx, req, tenant))}</select>
 <div class="buttons"><button class="primary" type="submit">Sign in</button></div></form>`,
       ),
     );
@@ -373,7 +384,9 @@ export async function authorize(ctx: EmulatorContext, req: IncomingMessage, res:
     codeChallenge: params.get("code_challenge") ?? undefined,
     expiresAt: ctx.state.clock() + 10 * 60_000,
   });
-  const clientInfo = Buffer.from(JSON.stringify({ uid: chosen.user.id, utid: chosen.tenant.id })).toString("base64url");
+  // client_info names the home account (a guest's home user and tenant), as MSAL's homeAccountId expects.
+  const home = chosen.home ?? chosen;
+  const clientInfo = Buffer.from(JSON.stringify({ uid: home.user.id, utid: home.tenant.id })).toString("base64url");
   const answer = { code, client_info: clientInfo, state, session_state: randomUUID() };
   if (responseMode === "form_post") {
     const inputs = Object.entries(answer)
@@ -586,9 +599,9 @@ async function codeGrant(
       return fail(400, "invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.");
     }
   }
-  const found = ctx.state.findUserAnywhere(entry.userId);
+  const found = ctx.state.findPrincipal(entry.tenantId, entry.userId);
   if (!found) return fail(400, "invalid_grant", 50034, "The user account does not exist in the directory.");
-  const idToken = await issueIdToken(ctx, { tenant: found.tenant, user: found.user, clientId: app.scenario.clientId, nonce: entry.nonce });
+  const idToken = await issueIdToken(ctx, { tenant: found.tenant, user: found.user, homeTenantId: found.home?.tenant.id, clientId: app.scenario.clientId, nonce: entry.nonce });
   const accessToken = await issueUserAccessToken(ctx, { tenant: found.tenant, user: found.user, clientId: app.scenario.clientId, scope: "User.Read openid profile email" });
   const body: Record<string, unknown> = {
     token_type: "Bearer",
@@ -599,6 +612,7 @@ async function codeGrant(
     id_token: idToken,
   };
   if (entry.scope.split(/\s+/).includes("offline_access")) body.refresh_token = randomBytes(48).toString("base64url");
-  if (form.get("client_info") === "1") body.client_info = Buffer.from(JSON.stringify({ uid: found.user.id, utid: found.tenant.id })).toString("base64url");
+  const home = found.home ?? found;
+  if (form.get("client_info") === "1") body.client_info = Buffer.from(JSON.stringify({ uid: home.user.id, utid: home.tenant.id })).toString("base64url");
   sendJson(res, 200, body);
 }

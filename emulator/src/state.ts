@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 
 import { RESOURCES, type ResourceKey } from "./catalog";
 import type { ClientCertificate } from "./pki";
@@ -41,6 +41,28 @@ export interface AuthCode {
   expiresAt: number;
 }
 
+/** Someone who can sign in to a tenant: one of its users, or a guest whose account lives in another tenant. */
+export interface Principal {
+  tenant: ScenarioTenant;
+  /** For a guest: the home user's name and UPN with the guest object's id and roles in `tenant`. */
+  user: ScenarioUser;
+  /** A guest's home tenant and user; absent for members. */
+  home?: { tenant: ScenarioTenant; user: ScenarioUser };
+}
+
+/** The account (home user id) that signs in as this principal. */
+export function accountOf(principal: Principal): string {
+  return principal.home?.user.id ?? principal.user.id;
+}
+
+/** The accounts signed in on the login host in one browser, most recent first. */
+export interface SignInSession {
+  accounts: string[];
+}
+
+/** Sessions kept at most; the least recently used makes room. */
+const MAX_SIGN_IN_SESSIONS = 10_000;
+
 export interface ConsentRecord {
   tenantId: string;
   clientId: string;
@@ -68,6 +90,10 @@ export class EmulatorState {
   /** jti → the assertion that first used it, until it expires. */
   readonly usedAssertionIds = new Map<string, { expiry: number; fingerprint: string }>();
   readonly authCodes = new Map<string, AuthCode>();
+  /** Opaque session id (the login host's cookie) → who is signed in in that browser. */
+  private readonly signInSessions = new Map<string, SignInSession>();
+  /** Per tenant, its guests as principals. */
+  private readonly guests = new Map<string, Principal[]>();
   readonly consents: ConsentRecord[] = [];
   faults: (Fault & { fired: number })[] = [];
   /** Requests answered, by kind (token, batch, exchange, …), for diagnostics. */
@@ -86,6 +112,17 @@ export class EmulatorState {
       this.tenants.set(tenant.id, structuredClone(tenant));
       this.domainIndex.set(tenant.initialDomain, tenant.id);
       for (const d of tenant.domains) this.domainIndex.set(d.name, tenant.id);
+    }
+    for (const tenant of this.tenants.values()) {
+      this.guests.set(
+        tenant.id,
+        tenant.guests.flatMap((guest) => {
+          const home = this.findUserAnywhere(guest.user);
+          if (!home) return [];
+          const user: ScenarioUser = { ...home.user, id: guest.id, directoryRoles: guest.directoryRoles, appRoles: guest.appRoles, mailbox: "none", licensed: false };
+          return [{ tenant, user, home }];
+        }),
+      );
     }
     for (const app of apps) this.apps.set(app.scenario.clientId, app);
     for (const tenant of scenario.tenants) {
@@ -115,6 +152,37 @@ export class EmulatorState {
       if (user) return { tenant, user };
     }
     return null;
+  }
+
+  /** Who can sign in at a tenant (its users, then its guests); every tenant's users for `organizations` / `common`. */
+  principals(tenant: ScenarioTenant | null): Principal[] {
+    if (tenant) return [...tenant.users.map((user) => ({ tenant, user })), ...(this.guests.get(tenant.id) ?? [])];
+    return [...this.tenants.values()].flatMap((t) => t.users.map((user) => ({ tenant: t, user })));
+  }
+
+  findPrincipal(tenantId: string, objectId: string): Principal | null {
+    const tenant = this.tenants.get(tenantId);
+    return (tenant && this.principals(tenant).find((p) => p.user.id === objectId)) ?? null;
+  }
+
+  /**
+   * Adds an account to the browser's sign-in session (most recent first) and returns the
+   * session id to set in the cookie; an unknown id starts a new session, so a browser cannot
+   * choose its own (no session fixation).
+   */
+  rememberSignIn(sessionId: string | undefined, accountId: string): string {
+    const existing = sessionId ? this.signInSessions.get(sessionId) : undefined;
+    const id = existing ? sessionId! : randomBytes(32).toString("base64url");
+    const accounts = [accountId, ...(existing?.accounts ?? []).filter((a) => a !== accountId)];
+    this.signInSessions.delete(id);
+    if (this.signInSessions.size >= MAX_SIGN_IN_SESSIONS) this.signInSessions.delete(this.signInSessions.keys().next().value!);
+    this.signInSessions.set(id, { accounts });
+    return id;
+  }
+
+  /** The accounts signed in in the browser holding this session id, most recent first. */
+  signedInAccounts(sessionId: string | undefined): string[] {
+    return (sessionId && this.signInSessions.get(sessionId)?.accounts) || [];
   }
 
   servicePrincipal(tenantId: string, clientId: string): ServicePrincipal | null {

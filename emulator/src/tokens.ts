@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 
 import { RESOURCES, type ResourceKey } from "./catalog";
 import type { EmulatorContext } from "./context";
@@ -54,10 +54,14 @@ export async function issueAppToken(
   return token;
 }
 
-/** The v2 id_token of a signed-in user, with the app roles assigned to them. */
+/**
+ * The v2 id_token of a signed-in user, with the app roles assigned to them. For a guest,
+ * `tid` and `oid` are the resource tenant's and `idp` names the home tenant's STS.
+ * @see https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference
+ */
 export async function issueIdToken(
   ctx: EmulatorContext,
-  options: { tenant: ScenarioTenant; user: ScenarioUser; clientId: string; nonce: string | undefined },
+  options: { tenant: ScenarioTenant; user: ScenarioUser; homeTenantId?: string; clientId: string; nonce: string | undefined },
 ): Promise<string> {
   const now = Math.floor(ctx.state.clock() / 1000);
   const claims: JwtClaims = {
@@ -69,13 +73,15 @@ export async function issueIdToken(
     name: options.user.displayName,
     oid: options.user.id,
     preferred_username: options.user.userPrincipalName,
-    sub: randomUUID().replace(/-/g, ""),
+    // Pairwise and stable: one value per user and app, as Entra ID's `sub`.
+    sub: createHash("sha256").update(`${options.clientId}:${options.tenant.id}:${options.user.id}`).digest("base64url"),
     tid: options.tenant.id,
     uti: randomId(),
     ver: "2.0",
   };
+  if (options.homeTenantId) claims.idp = `https://sts.windows.net/${options.homeTenantId}/`;
   if (options.nonce) claims.nonce = options.nonce;
-  const roles = options.user.appRoles[options.clientId] ?? [];
+  const roles = Object.entries(options.user.appRoles).find(([clientId]) => clientId.toLowerCase() === options.clientId)?.[1] ?? [];
   if (roles.length) claims.roles = roles;
   return sign(ctx, claims);
 }
