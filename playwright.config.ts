@@ -89,6 +89,8 @@ export default defineConfig({
         DATA_DIR: dataDir,
         NEXT_TELEMETRY_DISABLED: "1",
         PORTAL_CLOUD: "sandbox",
+        // The forged-callback tests also go through /consent, the invite-less start.
+        OPEN_ONBOARDING: "true",
         SANDBOX_AUTHORITY_HOST: `https://127.0.0.1:${emulatorPort}`,
         SANDBOX_LOGIN_HOST: `http://127.0.0.1:${emulatorHttpPort}`,
         NODE_EXTRA_CA_CERTS: path.join(emulatorDir, "ca", "ca.pem"),

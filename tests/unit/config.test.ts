@@ -88,6 +88,26 @@ describe("parseConfig: the sandbox default", () => {
     expect(() => statSync(path.join(cwd, "data"))).toThrow();
   });
 
+  it("reads trusted proxies (addresses and CIDR ranges) and the partner idle timeout, with safe defaults", () => {
+    const defaults = parseConfig({}, tempDir());
+    expect(defaults.trustedProxies).toEqual([]);
+    expect(defaults.sessionIdleMinutes).toBe(30);
+    const config = parseConfig({ TRUSTED_PROXIES: "10.0.0.0/8, 127.0.0.1,::1,fd00::/8,10.0.0.0/8", SESSION_IDLE_MINUTES: "15" }, tempDir());
+    expect(config.trustedProxies).toEqual(["10.0.0.0/8", "127.0.0.1", "::1", "fd00::/8"]);
+    expect(config.sessionIdleMinutes).toBe(15);
+  });
+
+  it.each([
+    ["TRUSTED_PROXIES", "10.0.0.0/33", /not understood: 10\.0\.0\.0\/33/],
+    ["TRUSTED_PROXIES", "proxy.internal", /IP addresses or CIDR ranges/],
+    ["TRUSTED_PROXIES", "10.0.0.1/8/2", /not understood/],
+    ["SESSION_IDLE_MINUTES", "0", /./],
+    ["SESSION_IDLE_MINUTES", "thirty", /./],
+  ])("refuses %s=%s, naming the variable", (variable, value, message) => {
+    const problems = problemsOf({ [variable]: value });
+    expect(problems).toContainEqual(expect.objectContaining({ variable, problem: expect.stringMatching(message) }));
+  });
+
   it("treats empty and blank strings as unset", () => {
     const config = parseConfig({ PORTAL_CLOUD: "", PORT: "  ", DATABASE_URL: "", AZURE_CLIENT_SECRET: "" }, tempDir());
     expect(config.cloud.name).toBe("sandbox");
