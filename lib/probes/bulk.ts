@@ -269,10 +269,10 @@ export interface BulkProgressView {
   createdAt: string;
 }
 
+/** A bulk run's progress. It only reads: workers start from the action that asks for a run and at start-up. */
 export async function bulkProgressView(db: Db, bulkRunId: string, now: number = Date.now()): Promise<BulkProgressView | null> {
   const progress = await getBulkProgress(db, bulkRunId);
   if (!progress) return null;
-  if (progress.run.status === "running") void ensureBulkWorker(db, bulkRunId);
   const finished = progress.done + progress.failed;
   const end = progress.run.finished_at ? Date.parse(progress.run.finished_at) : now;
   const elapsedSeconds = Math.max(0, (end - Date.parse(progress.run.created_at)) / 1000);

@@ -164,6 +164,13 @@ describe.each(ENGINES)("bulk runs on %s", (engine) => {
     expect(view).toMatchObject({ status: "completed", total: 20, done: 20, remaining: 0, etaSeconds: 0 });
   });
 
+  it("reading a running run's progress starts no work (a GET never writes)", async () => {
+    const run = await createBulkRun(database.db, "alice", [tenantId(1), tenantId(2)]);
+    expect(await bulkProgressView(database.db, run.id)).toMatchObject({ status: "running", done: 0, remaining: 2, inProgress: 0 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await getBulkProgress(database.db, run.id)).toMatchObject({ queued: 2, leased: 0, done: 0 });
+  });
+
   it("records the rest of a group when one tenant's run cannot be stored", async () => {
     const doomed = "00000000-0000-4000-8000-0000000008ff";
     await upsertTenant(database.db, doomed, { status: "consented" });
