@@ -93,10 +93,11 @@ const idClaimsSchema = z.object({
 });
 
 /**
- * Redeems the code with its PKCE verifier and returns who signed in. msal-node checks
- * the nonce only when it is passed in the payload (ResponseHandler.handleServerTokenResponse),
- * so it always is. The id_token comes straight from the token endpoint over TLS, which
- * OpenID Connect accepts instead of a signature check (Core 1.0 §3.1.3.7, step 6).
+ * Redeems the code with its PKCE verifier and returns who signed in. msal-node's
+ * confidential client checks the id_token's nonce against `request.nonce` whenever an
+ * auth-code payload is given (ConfidentialClientApplication.acquireTokenByCode), so both
+ * are. The id_token comes straight from the token endpoint over TLS, which OpenID
+ * Connect accepts instead of a signature check (Core 1.0 §3.1.3.7, step 6).
  */
 export async function redeemSignInCode(code: string, flow: OidcFlow, options: { authority: SignInAuthority; redirectUri: string }): Promise<SignedInUser> {
   const config = getConfig();
@@ -108,6 +109,7 @@ export async function redeemSignInCode(code: string, flow: OidcFlow, options: { 
         scopes: SCOPES,
         redirectUri: options.redirectUri,
         codeVerifier: flow.codeVerifier,
+        nonce: flow.nonce,
         state: flow.state,
         authority: authorityUrl(options.authority),
       },
