@@ -56,7 +56,7 @@ export function ensureInstalled() {
   if (run(NPM, ["ci", "--no-audit", "--no-fund"]) !== 0) fail("npm ci failed; see the output above.");
 }
 
-const BUILD_INPUTS = ["app", "lib", "public", "instrumentation.ts", "next.config.js", "postcss.config.js", "tsconfig.json", "package-lock.json"];
+const BUILD_INPUTS = ["app", "lib", "public", "instrumentation.ts", "proxy.ts", "next.config.js", "postcss.config.js", "tsconfig.json", "package-lock.json"];
 
 /** Runs `next build` when there is no build or a source file changed since the last one. */
 export function ensureBuilt() {

@@ -1,0 +1,91 @@
+// The portal's HTTP server: Next.js's request handler behind node:http (a custom
+// server, https://nextjs.org/docs/app/guides/custom-server), started by scripts/start.ts.
+//
+// Why not `next start`: it fills X-Forwarded-For with the socket's address only when
+// the client sent none (`req.headers['x-forwarded-for'] ??= socket.remoteAddress` in
+// next/dist/server/base-server.js), so a client-sent value hides who is connected. Here
+// every request gets the socket's address in x-consentry-peer, overwriting anything the
+// client sent under that name, and the process is marked so lib/http/client-address.ts
+// believes that header (and only then).
+//
+// Plain Node (no TypeScript, no react-server condition): Next's server must load React
+// with its default conditions, and production installs have no devDependencies (tsx).
+//
+//   node scripts/lib/portal-server.mjs --port 3000 --hostname 0.0.0.0 [--dev]
+import { createServer } from "node:http";
+import { parseArgs } from "node:util";
+
+import { ROOT } from "./setup.mjs";
+
+const PEER_HEADER = "x-consentry-peer";
+const PEER_HEADER_MARK = Symbol.for("consentry.peer-header");
+/** How long in-flight requests may finish after SIGINT/SIGTERM before connections are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const { values } = parseArgs({
+  options: { port: { type: "string" }, hostname: { type: "string" }, dev: { type: "boolean", default: false } },
+  strict: true,
+});
+const port = Number(values.port);
+const hostname = values.hostname;
+if (!Number.isInteger(port) || port < 1 || port > 65535 || !hostname) {
+  console.error("portal-server: usage: node scripts/lib/portal-server.mjs --port <1-65535> --hostname <address> [--dev]");
+  process.exit(2);
+}
+const dev = values.dev;
+const expectedEnv = dev ? "development" : "production";
+if (process.env.NODE_ENV !== expectedEnv) {
+  console.error(`portal-server: NODE_ENV must be ${expectedEnv} before Next.js loads (got ${process.env.NODE_ENV ?? "unset"}); start it through scripts/start.ts.`);
+  process.exit(2);
+}
+
+const { default: next } = await import("next");
+
+const server = createServer((req, res) => {
+  req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
+  handle(req, res).catch((error) => {
+    console.error("[server] request failed:", error instanceof Error ? error.message : error);
+    if (!res.headersSent) {
+      res.statusCode = 500;
+      res.end();
+    } else {
+      res.destroy();
+    }
+  });
+});
+
+globalThis[PEER_HEADER_MARK] = true;
+// httpServer lets Next attach its WebSocket upgrade handler (hot reload in development).
+const app = next({ dev, dir: ROOT, hostname, port, httpServer: server });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+server.on("error", (error) => {
+  const reason = error.code === "EADDRINUSE" ? `port ${port} on ${hostname} is already in use (set PORT to another one)` : error.message;
+  console.error(`Consentry cannot start: ${reason}.`);
+  process.exit(1);
+});
+server.listen(port, hostname, () => {
+  const shown = hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname.includes(":") ? `[${hostname}]` : hostname;
+  console.log(`Consentry ${dev ? "development" : "production"} server listening on http://${shown}:${port}`);
+});
+
+let stopping = false;
+/** Stops taking connections, lets in-flight requests finish, then exits. A repeated signal changes nothing. */
+function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`Consentry: ${signal} received, finishing in-flight requests...`);
+  const force = setTimeout(() => {
+    server.closeAllConnections();
+    process.exit(0);
+  }, SHUTDOWN_GRACE_MS);
+  force.unref();
+  server.close(async () => {
+    await app.close?.().catch(() => {});
+    process.exit(0);
+  });
+  server.closeIdleConnections();
+}
+process.on("SIGINT", () => shutdown("SIGINT"));
+process.on("SIGTERM", () => shutdown("SIGTERM"));
