@@ -1,13 +1,59 @@
 import { NextResponse, type NextRequest } from "next/server";
 
-/**
- * Tells pages which path was requested, so requirePartner() can send a signed-out
- * visitor to sign-in and back. Authorization itself happens in each page and action.
- */
-export function proxy(request: NextRequest) {
-  const headers = new Headers(request.headers);
-  headers.set("x-consentry-path", `${request.nextUrl.pathname}${request.nextUrl.search}`);
-  return NextResponse.next({ request: { headers } });
-}
+import { getConfig } from "@/lib/config";
+import { PROBLEM_PAGE_STYLE_HASH, renderProblemPage } from "@/lib/consent/problem-page";
+import { clientAddress } from "@/lib/http/client-address";
+import { inviteLinkProblem } from "@/lib/http/invite-link";
+import { classifyRateLimitedRoute, getRateLimiter, rateLimitedResponse } from "@/lib/http/rate-limit";
+import { applySecurityHeaders, buildSecurityHeaders, createNonce } from "@/lib/http/security-headers";
 
-export const config = { matcher: ["/dashboard/:path*"] };
+/**
+ * Runs before every request (no matcher: pages, route handlers, API and static files).
+ * It gives each response the security headers and a fresh CSP nonce, which Next reads
+ * from the request's Content-Security-Policy header and puts on its own scripts; it
+ * applies the public routes' rate limits, answers unusable invite links with 404/410,
+ * and tells pages which path was requested so requirePartner() can send a signed-out
+ * visitor to sign-in and back. Authorization itself happens in each page and action.
+ *
+ * Proxy runs in the Node.js runtime, in the server's process (Next 16: "Proxy defaults
+ * to using the Node.js runtime"; next-server.js runs it in-process), so the in-memory
+ * rate-limit counters and the database handle on globalThis are the app's own.
+ * @see https://nextjs.org/docs/app/api-reference/file-conventions/proxy
+ * @see https://nextjs.org/docs/app/guides/content-security-policy#adding-a-nonce-with-proxy
+ */
+export async function proxy(request: NextRequest): Promise<Response> {
+  const { pathname } = request.nextUrl;
+  const config = getConfig();
+  const nonce = createNonce();
+  const security = buildSecurityHeaders({
+    pathname,
+    nonce,
+    https: config.publicBaseUrl.startsWith("https://"),
+    // NODE_ENV is fixed by Next at build time (the CSP guide's own test for development).
+    dev: process.env.NODE_ENV === "development",
+    formTargets: [config.cloud.loginHost],
+    styleHashes: [PROBLEM_PAGE_STYLE_HASH],
+  });
+
+  const route = classifyRateLimitedRoute(request.method, pathname);
+  if (route) {
+    const verdict = await getRateLimiter().check(route, clientAddress(request.headers));
+    if (!verdict.allowed) return applySecurityHeaders(rateLimitedResponse(route, verdict), security);
+  }
+
+  if (route?.group === "consent-page" && route.invite !== null) {
+    const unusable = await inviteLinkProblem(route.invite).catch((error: unknown) => {
+      // The page looks the invite up again and reports a database failure itself.
+      console.error("[proxy] invite lookup failed:", error instanceof Error ? error.message : error);
+      return null;
+    });
+    if (unusable) return applySecurityHeaders(renderProblemPage(unusable), security);
+  }
+
+  const headers = new Headers(request.headers);
+  headers.set("x-nonce", nonce);
+  headers.set("content-security-policy", security["content-security-policy"]!);
+  if (pathname === "/dashboard" || pathname.startsWith("/dashboard/")) headers.set("x-consentry-path", `${pathname}${request.nextUrl.search}`);
+  else headers.delete("x-consentry-path");
+  return applySecurityHeaders(NextResponse.next({ request: { headers } }), security);
+}

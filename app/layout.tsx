@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 
 import "./globals.css";
@@ -8,7 +9,14 @@ export const metadata: Metadata = {
   description: "Onboard Microsoft 365 customer tenants through admin consent and prove that app-only access really works.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/**
+ * Every page renders per request: the CSP nonce that proxy.ts makes for each response
+ * reaches Next's scripts only when the HTML is rendered for that request, never in a
+ * page prerendered at build time (the 404 page included).
+ * @see https://nextjs.org/docs/app/guides/content-security-policy#forcing-dynamic-rendering
+ */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">
