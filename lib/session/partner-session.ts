@@ -54,8 +54,11 @@ export async function requirePartnerForApi(cookieValue: string | undefined): Pro
   return partner;
 }
 
+// Imports are hoisted; this one sits here to keep the client-address change in one place.
+import { clientAddress } from "@/lib/http/client-address";
+
 /** Where a request came from, for the audit log. */
 export function requestOrigin(h: Headers): { ip: string | null; userAgent: string | null } {
-  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return { ip: forwarded || h.get("x-real-ip") || null, userAgent: h.get("user-agent")?.slice(0, 300) ?? null };
+  // The socket's address, or X-Forwarded-For only as far as TRUSTED_PROXIES vouch for it.
+  return { ip: clientAddress(h), userAgent: h.get("user-agent")?.slice(0, 300) ?? null };
 }
