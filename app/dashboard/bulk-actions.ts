@@ -5,11 +5,13 @@ import { redirect } from "next/navigation";
 
 import { getDb } from "@/lib/db/database";
 import { startBulkRun } from "@/lib/probes/bulk";
-import { requestOrigin, requirePartner } from "@/lib/session/partner-session";
+import { MINIMUM_ROLE } from "@/lib/auth/roles";
+import { requestOrigin } from "@/lib/session/partner-session";
+import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 // Server action: "Test all tenants" — starts a bulk run and opens its progress page.
 export async function testAllTenantsAction(): Promise<void> {
-  const partner = await requirePartner();
+  const partner = await requirePartnerForAction(MINIMUM_ROLE.startBulkRun);
   const run = await startBulkRun(await getDb(), partner, requestOrigin(await headers()));
   redirect(`/dashboard/bulk/${run.id}`);
 }

@@ -6,7 +6,9 @@ import { redirect } from "next/navigation";
 import { importConsentedTenant } from "@/lib/consent/import-tenant";
 import { getDb } from "@/lib/db/database";
 import { isAppError } from "@/lib/errors";
-import { requestOrigin, requirePartner } from "@/lib/session/partner-session";
+import { MINIMUM_ROLE } from "@/lib/auth/roles";
+import { requestOrigin } from "@/lib/session/partner-session";
+import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 export interface ImportState {
   error?: string;
@@ -14,7 +16,7 @@ export interface ImportState {
 
 // Server action: add a tenant that consented before Consentry, proven with a token.
 export async function importTenantAction(_previous: ImportState, formData: FormData): Promise<ImportState> {
-  const partner = await requirePartner();
+  const partner = await requirePartnerForAction(MINIMUM_ROLE.importTenant);
   let tenantId: string;
   try {
     tenantId = (await importConsentedTenant(await getDb(), partner.username, String(formData.get("tenantId") ?? ""), requestOrigin(await headers()))).id;

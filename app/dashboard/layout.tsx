@@ -1,12 +1,20 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 
-import { requirePartner } from "@/lib/session/partner-session";
+import { NavLinks, type NavItem } from "@/app/dashboard/nav-links";
+import { APP_ROLE_VALUES, can, MINIMUM_ROLE, ROLE_LABELS } from "@/lib/auth/roles";
+import { requirePartner } from "@/lib/session/require-partner";
 
 export const dynamic = "force-dynamic";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const partner = await requirePartner();
+  const partner = await requirePartner(MINIMUM_ROLE.viewDashboard);
+  const items: NavItem[] = [
+    { href: "/dashboard", label: "Tenants", sections: ["/dashboard/tenants", "/dashboard/bulk"] },
+    { href: "/dashboard/invites", label: "Invites" },
+    { href: "/dashboard/audit", label: "Audit log" },
+    ...(can(partner.role, "viewSettings") ? [{ href: "/dashboard/settings", label: "Settings" }] : []),
+  ];
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
@@ -14,19 +22,12 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/dashboard" className="font-semibold text-brand-700">
             Consentry
           </Link>
-          <nav aria-label="Dashboard" className="flex gap-4 text-sm">
-            <Link href="/dashboard" className="hover:underline">
-              Tenants
-            </Link>
-            <Link href="/dashboard/invites" className="hover:underline">
-              Invites
-            </Link>
-            <Link href="/dashboard/audit" className="hover:underline">
-              Audit log
-            </Link>
-          </nav>
+          <NavLinks items={items} />
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span data-testid="signed-in-as">{partner.name}</span>
+            <span data-testid="signed-in-role" title={`App role ${APP_ROLE_VALUES[partner.role]}`} className="rounded bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">
+              {ROLE_LABELS[partner.role]}
+            </span>
             <form method="post" action="/auth/signout">
               <button type="submit" className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50">
                 Sign out

@@ -5,14 +5,15 @@ import { testAllTenantsAction } from "@/app/dashboard/bulk-actions";
 import { ImportTenantForm } from "@/app/dashboard/import-form";
 import { StatusBadge, When } from "@/app/ui/status-badge";
 import { TableHead } from "@/app/ui/table-head";
+import { can, MINIMUM_ROLE } from "@/lib/auth/roles";
 import { listTenantsForDashboard } from "@/lib/dashboard/dashboard";
-import { requirePartner } from "@/lib/session/partner-session";
+import { requirePartner } from "@/lib/session/require-partner";
 
 export const metadata: Metadata = { title: "Tenants" };
 
 // GET /dashboard — every onboarded tenant with its status and last change.
 export default async function TenantsPage() {
-  const partner = await requirePartner();
+  const partner = await requirePartner(MINIMUM_ROLE.viewDashboard);
   const { tenants, counts, latestBulk } = await listTenantsForDashboard(partner);
   return (
     <>
@@ -24,16 +25,18 @@ export default async function TenantsPage() {
           </p>
         </div>
         <div className="flex gap-2">
-          {tenants.length > 0 ? (
+          {tenants.length > 0 && can(partner.role, "startBulkRun") ? (
             <form action={testAllTenantsAction}>
               <button type="submit" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold hover:bg-slate-50">
                 Test all tenants
               </button>
             </form>
           ) : null}
-          <Link href="/dashboard/invites" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
-            Invite a customer
-          </Link>
+          {can(partner.role, "manageInvites") ? (
+            <Link href="/dashboard/invites" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+              Invite a customer
+            </Link>
+          ) : null}
         </div>
       </div>
       {latestBulk ? (
@@ -71,7 +74,7 @@ export default async function TenantsPage() {
           </tbody>
         </table>
       )}
-      <ImportTenantForm />
+      {can(partner.role, "importTenant") ? <ImportTenantForm /> : null}
     </>
   );
 }

@@ -2,11 +2,15 @@ import "server-only";
 
 import { z } from "zod";
 
+import { noRolePage } from "@/lib/auth/access-pages";
+import { partnerRoleFromClaims } from "@/lib/auth/roles";
 import { getConfig } from "@/lib/config";
-import { problem, type Problem } from "@/lib/consent/problems";
+import type { ProblemPageContent } from "@/lib/consent/problem-page";
+import { problem } from "@/lib/consent/problems";
 import { statesEqual } from "@/lib/consent/consent-cookie";
 import type { Db } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
+import { getPartnerSessionVersion } from "@/lib/db/repositories/portal-settings";
 import { beginSignIn, completeSignIn, type SignInFlow } from "@/lib/identity/sign-in";
 import type { Meta } from "@/lib/invites/invites";
 import { sealPartnerSession } from "@/lib/session/partner-session";
@@ -35,12 +39,13 @@ const callbackSchema = z.object({
 
 export type SignInOutcome =
   | { kind: "signed-in"; returnTo: string; sessionCookie: Awaited<ReturnType<typeof sealPartnerSession>> }
-  | { kind: "problem"; problem: Problem };
+  | { kind: "problem"; problem: ProblemPageContent };
 
 /**
  * GET /auth/callback: the state must match this browser's sign-in cookie, the code is
- * redeemed with its PKCE verifier and nonce, and only users of PARTNER_TENANT_ID get a
- * session. Everyone else is told why.
+ * redeemed with its PKCE verifier and nonce, and only users of PARTNER_TENANT_ID who hold
+ * one of the app's roles get a session, carrying the highest of those roles and the
+ * current session version. Everyone else is told why.
  */
 export async function finishPartnerSignIn(db: Db, search: URLSearchParams, cookieValue: string | undefined, meta: Meta): Promise<SignInOutcome> {
   const keys = [...search.keys()];
@@ -71,10 +76,17 @@ export async function finishPartnerSignIn(db: Db, search: URLSearchParams, cooki
       ]),
     };
   }
-  await appendAudit(db, { actor: user.username, action: "partner.signed_in", details: { oid: user.oid, roles: user.roles }, ...meta });
+  const role = partnerRoleFromClaims(user.roles);
+  if (!role) {
+    await appendAudit(db, { actor: user.username, action: "partner.sign_in_refused_no_role", details: { oid: user.oid, roles: user.roles }, ...meta });
+    return { kind: "problem", problem: noRolePage(user.username) };
+  }
+  const { version } = await getPartnerSessionVersion(db);
+  await appendAudit(db, { actor: user.username, action: "partner.signed_in", details: { oid: user.oid, role, roles: user.roles }, ...meta });
+  const now = Date.now();
   return {
     kind: "signed-in",
     returnTo: flow.returnTo,
-    sessionCookie: await sealPartnerSession({ ...user, signedInAt: Date.now() }),
+    sessionCookie: await sealPartnerSession({ oid: user.oid, tenantId: user.tenantId, username: user.username, name: user.name, role, signedInAt: now, lastSeenAt: now, sessionVersion: version }, now),
   };
 }

@@ -1,57 +1,71 @@
 import "server-only";
 
-import { cookies, headers } from "next/headers";
-import { redirect } from "next/navigation";
 import { z } from "zod";
 
+import { PARTNER_ROLES } from "@/lib/auth/roles";
+import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { cookieOptions, seal, unseal } from "@/lib/session/sealed-cookie";
+import { cookieOptions, seal, unseal, type CookieOptions } from "@/lib/session/sealed-cookie";
+import { isSessionVersionCurrent, remainingSessionSeconds, SESSION_ABSOLUTE_SECONDS, sessionTimeState } from "@/lib/session/session-lifetime";
 
 export const SESSION_COOKIE = "consentry_session";
-const SESSION_SECONDS = 8 * 3600;
 
 const partnerSchema = z.object({
   oid: z.string(),
   tenantId: z.string(),
   username: z.string(),
   name: z.string(),
-  roles: z.array(z.string()),
+  role: z.enum(PARTNER_ROLES),
   signedInAt: z.number(),
+  /** The last request that counted as activity; the idle timeout runs from here. */
+  lastSeenAt: z.number(),
+  /** The portal's session version at sign-in; an admin raising it signs this session out. */
+  sessionVersion: z.number().int().positive(),
 });
 export type Partner = z.infer<typeof partnerSchema>;
 
-/** The value of the session cookie for a partner who just signed in. */
-export async function sealPartnerSession(partner: Partner): Promise<{ name: string; value: string; options: ReturnType<typeof cookieOptions> }> {
-  return { name: SESSION_COOKIE, value: await seal(partner, SESSION_SECONDS), options: cookieOptions(SESSION_SECONDS) };
+export interface SessionCookie {
+  name: string;
+  value: string;
+  options: CookieOptions;
 }
 
-export async function readPartnerSession(value: string | undefined): Promise<Partner | null> {
-  const data = await unseal<Partner>(value, SESSION_SECONDS);
-  const parsed = partnerSchema.safeParse(data);
-  return parsed.success ? parsed.data : null;
+/** The session cookie for `partner`; seal and Max-Age both end with the session's absolute lifetime. */
+export async function sealPartnerSession(partner: Partner, now: number = Date.now()): Promise<SessionCookie> {
+  const seconds = remainingSessionSeconds(partner, now);
+  // iron-session reads a TTL of 0 as "never expires": an ended session must never be sealed again.
+  if (seconds <= 0) throw new AppError("session_expired", "This session has reached its 8-hour limit; sign in again.", { status: 401 });
+  return { name: SESSION_COOKIE, value: await seal(partner, seconds), options: cookieOptions(seconds) };
 }
 
-/** The signed-in partner, or null. */
-export async function currentPartner(): Promise<Partner | null> {
-  return readPartnerSession((await cookies()).get(SESSION_COOKIE)?.value);
+/** What a session cookie is worth right now; anything but "active" sends the person to sign in. */
+export type SessionLookup = { status: "active"; partner: Partner } | { status: "none" | "expired" | "idle" | "revoked" };
+
+/** Checks a cookie's seal, its absolute lifetime and its idle timeout. */
+async function unsealActiveSession(value: string | undefined, now: number): Promise<SessionLookup> {
+  // A seal from before roles existed fails the schema and counts as no session, so its
+  // holder signs in again and gets a role.
+  const parsed = partnerSchema.safeParse(await unseal<Partner>(value, SESSION_ABSOLUTE_SECONDS));
+  if (!parsed.success) return { status: "none" };
+  const state = sessionTimeState(parsed.data, now, getConfig().sessionIdleMinutes);
+  return state === "active" ? { status: "active", partner: parsed.data } : { status: state };
+}
+
+/** The whole check: seal, lifetime, idle timeout, and a version no older than `currentVersion`. */
+export async function inspectPartnerSession(value: string | undefined, currentVersion: number, now: number = Date.now()): Promise<SessionLookup> {
+  const lookup = await unsealActiveSession(value, now);
+  if (lookup.status === "active" && !isSessionVersionCurrent(lookup.partner.sessionVersion, currentVersion)) return { status: "revoked" };
+  return lookup;
 }
 
 /**
- * Every dashboard page and server action starts here: a signed-in partner, or a
- * redirect to sign-in that comes back to the page.
+ * The partner in a cookie that is within its lifetime and idle timeout, without the
+ * version check (no database, so proxy.ts can use it): for refreshing the cookie and for
+ * naming who signs out, never for authorizing, which is loadPartnerSession's job.
  */
-export async function requirePartner(): Promise<Partner> {
-  const partner = await currentPartner();
-  if (partner) return partner;
-  const path = (await headers()).get("x-consentry-path") ?? "/dashboard";
-  redirect(`/signin?returnTo=${encodeURIComponent(path)}`);
-}
-
-/** For API handlers: the partner, or a 401 AppError. */
-export async function requirePartnerForApi(cookieValue: string | undefined): Promise<Partner> {
-  const partner = await readPartnerSession(cookieValue);
-  if (!partner) throw new AppError("unauthenticated", "Sign in as partner staff first.", { status: 401 });
-  return partner;
+export async function readPartnerSession(value: string | undefined, now: number = Date.now()): Promise<Partner | null> {
+  const lookup = await unsealActiveSession(value, now);
+  return lookup.status === "active" ? lookup.partner : null;
 }
 
 // Imports are hoisted; this one sits here to keep the client-address change in one place.

@@ -3,13 +3,14 @@ import type { Metadata } from "next";
 import { When } from "@/app/ui/status-badge";
 import { TableHead } from "@/app/ui/table-head";
 import { listAuditForDashboard } from "@/lib/dashboard/dashboard";
-import { requirePartner } from "@/lib/session/partner-session";
+import { MINIMUM_ROLE } from "@/lib/auth/roles";
+import { requirePartner } from "@/lib/session/require-partner";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 // GET /dashboard/audit — who did what, when and from where.
 export default async function AuditPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
-  const partner = await requirePartner();
+  const partner = await requirePartner(MINIMUM_ROLE.viewAuditLog);
   const { before } = await searchParams;
   const entries = await listAuditForDashboard(partner, typeof before === "string" && /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(before) ? before : undefined);
   return (

@@ -6,20 +6,25 @@ import { InviteForm, RenewButton } from "@/app/dashboard/invites/invite-form";
 import { StatusBadge, When } from "@/app/ui/status-badge";
 import { TableHead } from "@/app/ui/table-head";
 import { listInvitesForDashboard } from "@/lib/dashboard/dashboard";
-import { requirePartner } from "@/lib/session/partner-session";
+import { can, MINIMUM_ROLE } from "@/lib/auth/roles";
+import { requirePartner } from "@/lib/session/require-partner";
 
 export const metadata: Metadata = { title: "Invites" };
 
 // GET /dashboard/invites — create, copy, renew and revoke invite links.
 export default async function InvitesPage() {
-  const partner = await requirePartner();
+  const partner = await requirePartner(MINIMUM_ROLE.viewDashboard);
   const invites = await listInvitesForDashboard(partner);
   return (
     <>
       <h1 className="text-2xl font-semibold">Invites</h1>
-      <div className="mt-4">
-        <InviteForm />
-      </div>
+      {can(partner.role, "manageInvites") ? (
+        <div className="mt-4">
+          <InviteForm />
+        </div>
+      ) : (
+        <p className="mt-2 text-sm text-slate-600">Creating, renewing and revoking invites needs the Operator role; your role can see them.</p>
+      )}
       <table className="mt-8 w-full text-sm" data-testid="invites">
         <TableHead columns={["Customer", "State", "Tenant", "Created", "Expires", "Actions"]} />
         <tbody>
@@ -43,7 +48,7 @@ export default async function InvitesPage() {
                 <When iso={i.expiresAt} />
               </td>
               <td className="space-x-3 py-2 pr-4">
-                {i.state !== "revoked" && i.state !== "expired" ? (
+                {i.state !== "revoked" && i.state !== "expired" && can(partner.role, "manageInvites") ? (
                   <>
                     <RenewButton inviteId={i.id} />
                     <form action={revokeInviteAction} className="inline">

@@ -3,14 +3,16 @@ import type { NextRequest } from "next/server";
 import { getDb } from "@/lib/db/database";
 import { toErrorResponse } from "@/lib/errors";
 import { bulkProgressView } from "@/lib/probes/bulk";
-import { requirePartnerForApi, SESSION_COOKIE } from "@/lib/session/partner-session";
+import { MINIMUM_ROLE } from "@/lib/auth/roles";
+import { SESSION_COOKIE } from "@/lib/session/partner-session";
+import { requirePartnerForApi } from "@/lib/session/require-partner";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/bulk-runs/<id> — progress of a bulk re-test, for the live progress view.
 export async function GET(request: NextRequest, { params }: { params: Promise<{ id: string }> }) {
   try {
-    await requirePartnerForApi(request.cookies.get(SESSION_COOKIE)?.value);
+    await requirePartnerForApi(request.cookies.get(SESSION_COOKIE)?.value, MINIMUM_ROLE.viewBulkProgress);
     const id = (await params).id;
     const view = /^[0-9a-f-]{36}$/i.test(id) ? await bulkProgressView(await getDb(), id) : null;
     if (!view) return Response.json({ error: { code: "not_found", message: "No such bulk run." } }, { status: 404 });

@@ -5,13 +5,14 @@ import { notFound } from "next/navigation";
 import { BulkProgress } from "@/app/dashboard/bulk/[id]/bulk-progress";
 import { getDb } from "@/lib/db/database";
 import { bulkProgressView } from "@/lib/probes/bulk";
-import { requirePartner } from "@/lib/session/partner-session";
+import { MINIMUM_ROLE } from "@/lib/auth/roles";
+import { requirePartner } from "@/lib/session/require-partner";
 
 export const metadata: Metadata = { title: "Test all tenants" };
 
 // GET /dashboard/bulk/<id> — live progress of a bulk re-test.
 export default async function BulkPage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePartner();
+  await requirePartner(MINIMUM_ROLE.viewBulkProgress);
   const id = (await params).id;
   const view = /^[0-9a-f-]{36}$/i.test(id) ? await bulkProgressView(await getDb(), id) : null;
   if (!view) notFound();

@@ -6,7 +6,9 @@ import { revalidatePath } from "next/cache";
 import { getDb } from "@/lib/db/database";
 import { isAppError } from "@/lib/errors";
 import { reconsentLink, runProbesAsPartner, setTestMailbox, testMailboxSchema } from "@/lib/probes/tenant-actions";
-import { requestOrigin, requirePartner } from "@/lib/session/partner-session";
+import { MINIMUM_ROLE } from "@/lib/auth/roles";
+import { requestOrigin } from "@/lib/session/partner-session";
+import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 export interface ActionState {
   message?: string;
@@ -16,7 +18,7 @@ export interface ActionState {
 
 // Server action: run the tenant's probes once or N times.
 export async function runProbesAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  const partner = await requirePartner();
+  const partner = await requirePartnerForAction(MINIMUM_ROLE.runProbes);
   const tenantId = String(formData.get("tenantId") ?? "");
   try {
     const { summary } = await runProbesAsPartner(await getDb(), partner, tenantId, Number(formData.get("iterations") ?? 1), requestOrigin(await headers()));
@@ -30,7 +32,7 @@ export async function runProbesAction(_previous: ActionState, formData: FormData
 
 // Server action: a new invite bound to this tenant, to grant what is missing.
 export async function reconsentLinkAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  const partner = await requirePartner();
+  const partner = await requirePartnerForAction(MINIMUM_ROLE.makeReconsentLink);
   try {
     return { link: await reconsentLink(await getDb(), partner, String(formData.get("tenantId") ?? ""), requestOrigin(await headers())) };
   } catch (error) {
@@ -40,7 +42,7 @@ export async function reconsentLinkAction(_previous: ActionState, formData: Form
 
 // Server action: set (or clear) the mailbox the mail, calendar and contacts probes use.
 export async function setTestMailboxAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  const partner = await requirePartner();
+  const partner = await requirePartnerForAction(MINIMUM_ROLE.setTestMailbox);
   const tenantId = String(formData.get("tenantId") ?? "");
   const parsed = testMailboxSchema.safeParse(formData.get("mailbox") ?? "");
   if (!parsed.success) return { error: parsed.error.issues[0]?.message };

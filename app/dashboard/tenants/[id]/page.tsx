@@ -6,13 +6,14 @@ import { HistoryChart, ProbeResults, TruthTable } from "@/app/ui/probe-results";
 import { StatusBadge, When } from "@/app/ui/status-badge";
 import { getTenantDetail } from "@/lib/dashboard/dashboard";
 import { getTenantProbesView } from "@/lib/probes/tenant-view";
-import { requirePartner } from "@/lib/session/partner-session";
+import { can, MINIMUM_ROLE } from "@/lib/auth/roles";
+import { requirePartner } from "@/lib/session/require-partner";
 
 export const metadata: Metadata = { title: "Tenant" };
 
 // GET /dashboard/tenants/<id> — one tenant: permissions, consent events, invites.
 export default async function TenantPage({ params }: { params: Promise<{ id: string }> }) {
-  const partner = await requirePartner();
+  const partner = await requirePartner(MINIMUM_ROLE.viewDashboard);
   const detail = await getTenantDetail(partner, (await params).id);
   if (!detail) notFound();
   const { tenant } = detail;
@@ -55,7 +56,11 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
             "No probes have run yet."
           )}
         </p>
-        <ProbeActions tenantId={tenant.id} testMailbox={tenant.testMailbox} />
+        <ProbeActions
+          tenantId={tenant.id}
+          testMailbox={tenant.testMailbox}
+          allowed={{ runProbes: can(partner.role, "runProbes"), makeReconsentLink: can(partner.role, "makeReconsentLink"), setTestMailbox: can(partner.role, "setTestMailbox") }}
+        />
         {probes.latest ? <ProbeResults lines={probes.latest.lines} /> : null}
       </section>
 
