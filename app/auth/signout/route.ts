@@ -1,17 +1,23 @@
 import { NextResponse, type NextRequest } from "next/server";
 
+import { signOutPartner } from "@/lib/auth/sign-out";
 import { getConfig } from "@/lib/config";
+import { renderProblemPage } from "@/lib/consent/problem-page";
 import { getDb } from "@/lib/db/database";
-import { appendAudit } from "@/lib/db/repositories/audit";
-import { readPartnerSession, requestOrigin, SESSION_COOKIE } from "@/lib/session/partner-session";
+import { toErrorResponse } from "@/lib/errors";
+import { requestOrigin, SESSION_COOKIE } from "@/lib/session/partner-session";
 
 export const dynamic = "force-dynamic";
 
-// POST /auth/signout — ends the partner session.
+// POST /auth/signout — ends the partner session; only the portal's own pages may ask (no GET: a link or image cannot sign anyone out).
 export async function POST(request: NextRequest) {
-  const partner = await readPartnerSession(request.cookies.get(SESSION_COOKIE)?.value);
-  if (partner) await appendAudit(await getDb(), { actor: partner.username, action: "partner.signed_out", ...requestOrigin(request.headers) });
-  const response = NextResponse.redirect(`${getConfig().publicBaseUrl}/signin?signedOut=1`, 303);
-  response.cookies.delete({ name: SESSION_COOKIE, path: "/" });
-  return response;
+  try {
+    const outcome = await signOutPartner(await getDb(), request.headers, request.cookies.get(SESSION_COOKIE)?.value, requestOrigin(request.headers));
+    if (outcome.kind === "refused") return renderProblemPage(outcome.page, [{ href: "/dashboard", label: "Back to the dashboard" }]);
+    const response = NextResponse.redirect(`${getConfig().publicBaseUrl}/signin?signedOut=1`, 303);
+    response.cookies.delete({ name: SESSION_COOKIE, path: "/" });
+    return response;
+  } catch (error) {
+    return toErrorResponse(error);
+  }
 }
