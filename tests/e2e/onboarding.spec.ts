@@ -28,10 +28,13 @@ test.describe("consent onboarding, end to end", () => {
     await expect(row).toContainText("Fabrikam (cloud only)");
     await expect(row).toContainText("consented");
     await expect(row).toContainText("fabrikam.onmicrosoft.com");
+    await page.goto(`/dashboard/tenants/${TENANTS.fabrikam}`);
+    await expect(page.getByTestId("consented-by")).toContainText("Megan Admin (megan@fabrikam.example)");
     await page.goto("/dashboard/invites");
     await expect(page.getByTestId("invites")).toContainText("consented");
     await page.goto("/dashboard/audit");
     await expect(page.getByTestId("audit")).toContainText("consent.verified");
+    await expect(page.getByTestId("audit")).toContainText("admin:megan@fabrikam.example");
   });
 
   test("replaying the callback after success is refused as already used", async ({ page, browser }) => {

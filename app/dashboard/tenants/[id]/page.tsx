@@ -31,6 +31,18 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
         <dd>
           <When iso={tenant.consentedAt} />
         </dd>
+        <dt className="text-slate-500">Consented by</dt>
+        <dd data-testid="consented-by">
+          {tenant.consentedBy ? (
+            <>
+              {tenant.consentedBy.name}
+              {tenant.consentedBy.upn ? <span className="ml-1 font-mono text-slate-600">({tenant.consentedBy.upn})</span> : null}
+              {tenant.consentedBy.oid ? <span className="ml-2 font-mono text-xs text-slate-500">object ID {tenant.consentedBy.oid}</span> : null}
+            </>
+          ) : (
+            <span className="text-slate-500">not recorded (consented before Consentry, or imported)</span>
+          )}
+        </dd>
         <dt className="text-slate-500">Verified with a token</dt>
         <dd>
           <When iso={tenant.verifiedAt} />
