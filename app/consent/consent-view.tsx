@@ -22,7 +22,7 @@ export function ConsentView({ view, pageUrl }: { view: ConsentPageView; pageUrl:
               {p.description} <span className="ml-1 whitespace-nowrap font-mono text-xs text-slate-500">{p.name}</span>
             </p>
             <p className="text-sm text-slate-600">
-              Why: {p.why} <span className="text-slate-400">({RESOURCE_LABELS[p.resource]})</span>
+              Why: {p.why} <span className="text-slate-500">({RESOURCE_LABELS[p.resource]})</span>
             </p>
           </li>
         ))}
