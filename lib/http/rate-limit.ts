@@ -30,23 +30,24 @@ export interface GroupLimits {
 }
 
 /**
- * Far above what a person does (an admin opens a link a few times, starts once or twice),
- * and far below what enumerating codes or hammering Microsoft through us needs. The
- * browser tests run from one address and stay well inside them.
+ * Far above what a person does (an admin opens a link a few times and starts once or
+ * twice; each consent comes back through two or three redirects), far below what
+ * enumerating codes or pushing a flood through us to Microsoft needs. The browser tests
+ * run from one address, a dozen consents a minute, and stay well inside them.
  */
 export const DEFAULT_RATE_LIMITS: Record<RouteGroup, GroupLimits> = {
   // GET /consent, /consent/<code>, /consent/result/<attempt>
-  "consent-page": { perAddress: { points: 60, seconds: 60 }, perInvite: { points: 60, seconds: 60 } },
+  "consent-page": { perAddress: { points: 120, seconds: 60 }, perInvite: { points: 60, seconds: 60 } },
   // /consent/start, /consent/<code>/start: each seals a state and sends the browser to Microsoft
   "consent-start": { perAddress: { points: 30, seconds: 60 }, perInvite: { points: 10, seconds: 60 } },
-  // /consent/callback, /consent/signin/...: Microsoft's redirects back, at most a few per consent
-  "consent-return": { perAddress: { points: 30, seconds: 60 } },
+  // /consent/callback, /consent/signin/...: Microsoft's redirects back, useless without a started state
+  "consent-return": { perAddress: { points: 60, seconds: 60 } },
   // /auth/signin
   "partner-sign-in": { perAddress: { points: 30, seconds: 60 } },
   // /auth/callback
   "partner-callback": { perAddress: { points: 30, seconds: 60 } },
-  // /api/consent/attempts/<id>: the result page polls it every 1.5 s (40 a minute)
-  "attempt-status": { perAddress: { points: 120, seconds: 60 } },
+  // /api/consent/attempts/<id>: a result page polls it every 1.5 s (40 a minute)
+  "attempt-status": { perAddress: { points: 240, seconds: 60 } },
 };
 
 export interface RateLimitedRoute {
