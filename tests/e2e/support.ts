@@ -1,6 +1,6 @@
 import path from "node:path";
 import Database from "better-sqlite3";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Locator, type Page } from "@playwright/test";
 
 export const PARTNER_STATE = path.resolve("test-results", "e2e-auth", "partner.json");
 export const TENANTS = {
@@ -48,4 +48,23 @@ export async function consentAs(page: Page, link: string, who: string, button: "
 /** Opens the e2e portal's database (SQLite in the harness's data folder). */
 export function portalDatabase() {
   return new Database(path.join(process.env.E2E_DATA_DIR!, "consentry.sqlite"));
+}
+
+/** The portal's own origin, as the Playwright config serves it. */
+export function portalUrl(): string {
+  return process.env.E2E_PORTAL_URL!;
+}
+
+/** A fresh browser context signed in to the dashboard as the named user (or refused, for a user without a role). */
+export async function signInFresh(browser: Browser, who: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, who);
+  return page;
+}
+
+/** The name of the hidden field that carries a server action's ID in a plain (no-JavaScript) form. */
+export async function serverActionField(form: Locator): Promise<string> {
+  const name = await form.locator('input[type="hidden"][name^="$ACTION_ID_"]').first().getAttribute("name");
+  if (!name) throw new Error("This form posts no server action.");
+  return name;
 }
