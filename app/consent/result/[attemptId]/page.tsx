@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
+import { notFound } from "next/navigation";
 
 import { LiveStatus } from "@/app/consent/result/[attemptId]/live-status";
 import { ProbeResults } from "@/app/ui/probe-results";
-import { PublicCard, ProblemView } from "@/app/ui/problem-view";
+import { PublicCard } from "@/app/ui/problem-view";
 import { BOUND_COOKIE } from "@/lib/consent/bound-cookie";
-import { problem } from "@/lib/consent/problems";
 import { getConsentResultView, type ConsentResultView } from "@/lib/consent/views";
 import { RESOURCE_LABELS, type PermissionInfo } from "@/lib/permissions/catalog";
 
@@ -141,11 +141,11 @@ function Failed({ view }: { view: ConsentResultView }) {
 export default async function ConsentResultPage({ params }: { params: Promise<{ attemptId: string }> }) {
   const { attemptId } = await params;
   const view = await getConsentResultView(attemptId, (await cookies()).get(BOUND_COOKIE)?.value);
+  // Another browser, or an unknown ID: the same 404 (./not-found.tsx), so neither tells the other apart.
+  if (!view) notFound();
   return (
     <PublicCard>
-      {!view ? (
-        <ProblemView problem={problem("result_not_here")} />
-      ) : view.status === "verifying" ? (
+      {view.status === "verifying" ? (
         <Verifying view={view} attemptId={attemptId} />
       ) : view.status === "verified" ? (
         <>
