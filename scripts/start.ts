@@ -23,7 +23,8 @@ if (!dev && !existsSync(".next/BUILD_ID")) {
 // The server runs in its own process: this one was started with the react-server
 // condition (lib/ imports `server-only`), under which Next cannot render.
 const server = path.join(path.dirname(fileURLToPath(import.meta.url)), "lib", "portal-server.mjs");
-const args = [server, "--port", String(config.port), "--hostname", config.listenHost, ...(dev ? ["--dev"] : [])];
+const https = config.publicBaseUrl.startsWith("https://");
+const args = [server, "--port", String(config.port), "--hostname", config.listenHost, ...(https ? ["--https"] : []), ...(dev ? ["--dev"] : [])];
 const child = spawn(process.execPath, args, { stdio: "inherit", env: { ...process.env, NODE_ENV: dev ? "development" : "production" } });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

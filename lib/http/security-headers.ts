@@ -29,6 +29,9 @@ export interface SecurityHeaderOptions {
   styleHashes: string[];
 }
 
+/** One year, subdomains included; no preload (that is a decision for the domain's owner). */
+const HSTS = "max-age=31536000; includeSubDomains";
+
 /** A nonce for one response: 128 random bits, base64 (CSP's nonce-source grammar). */
 export function createNonce(): string {
   const bytes = new Uint8Array(16);
@@ -97,20 +100,22 @@ export function buildSecurityHeaders(o: SecurityHeaderOptions): Record<string, s
   };
   // Browsers ignore HSTS received over http (RFC 6797 §8.1), and a plain-http base URL
   // (localhost) must not be pinned to https.
-  if (o.https) headers["strict-transport-security"] = "max-age=31536000; includeSubDomains";
+  if (o.https) headers["strict-transport-security"] = HSTS;
   return headers;
 }
 
 /**
  * Headers for a self-contained HTML page that runs no script (the raw problem pages),
  * for the rare response that does not pass through the proxy; when it does, the
- * proxy's headers above take precedence and allow the same inline style.
+ * proxy's headers above take precedence and allow the same inline style. Without
+ * style hashes this is also the baseline our server puts on every response
+ * (scripts/lib/baseline-headers.mjs).
  */
-export function buildScriptlessPageHeaders(styleHashes: string[]): Record<string, string> {
+export function buildScriptlessPageHeaders(styleHashes: string[], options: { https?: boolean } = {}): Record<string, string> {
   return {
     "content-security-policy": policy([
       ["default-src", "'none'"],
-      ["style-src", ...styleHashes],
+      ...(styleHashes.length ? [["style-src", ...styleHashes] as [string, ...string[]]] : []),
       ["base-uri", "'none'"],
       ["form-action", "'self'"],
       ["frame-ancestors", "'none'"],
@@ -118,6 +123,7 @@ export function buildScriptlessPageHeaders(styleHashes: string[]): Record<string
     "x-frame-options": "DENY",
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
+    ...(options.https ? { "strict-transport-security": HSTS } : {}),
   };
 }
 

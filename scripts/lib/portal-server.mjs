@@ -11,10 +11,15 @@
 // Plain Node (no TypeScript, no react-server condition): Next's server must load React
 // with its default conditions, and production installs have no devDependencies (tsx).
 //
-//   node scripts/lib/portal-server.mjs --port 3000 --hostname 0.0.0.0 [--dev]
+// Each response also starts with a strict baseline of security headers, which proxy.ts
+// replaces with the full set; it covers what Next answers before the proxy runs.
+//
+//   node scripts/lib/portal-server.mjs --port 3000 --hostname 0.0.0.0 [--https] [--dev]
+//   (--https: PUBLIC_BASE_URL is https, so the baseline includes HSTS)
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 
+import { baselineSecurityHeaders } from "./baseline-headers.mjs";
 import { ROOT } from "./setup.mjs";
 
 const PEER_HEADER = "x-consentry-peer";
@@ -23,13 +28,13 @@ const PEER_HEADER_MARK = Symbol.for("consentry.peer-header");
 const SHUTDOWN_GRACE_MS = 10_000;
 
 const { values } = parseArgs({
-  options: { port: { type: "string" }, hostname: { type: "string" }, dev: { type: "boolean", default: false } },
+  options: { port: { type: "string" }, hostname: { type: "string" }, https: { type: "boolean", default: false }, dev: { type: "boolean", default: false } },
   strict: true,
 });
 const port = Number(values.port);
 const hostname = values.hostname;
 if (!Number.isInteger(port) || port < 1 || port > 65535 || !hostname) {
-  console.error("portal-server: usage: node scripts/lib/portal-server.mjs --port <1-65535> --hostname <address> [--dev]");
+  console.error("portal-server: usage: node scripts/lib/portal-server.mjs --port <1-65535> --hostname <address> [--https] [--dev]");
   process.exit(2);
 }
 const dev = values.dev;
@@ -40,9 +45,12 @@ if (process.env.NODE_ENV !== expectedEnv) {
 }
 
 const { default: next } = await import("next");
+const baseline = Object.entries(baselineSecurityHeaders({ https: values.https }));
 
 const server = createServer((req, res) => {
   req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
+  // Set before Next writes anything (the custom-server guide's rule); the proxy overwrites them.
+  for (const [name, value] of baseline) res.setHeader(name, value);
   handle(req, res).catch((error) => {
     console.error("[server] request failed:", error instanceof Error ? error.message : error);
     if (!res.headersSent) {

@@ -129,8 +129,18 @@ test.describe("public surface", () => {
     }
     expect(checked).toBeGreaterThanOrEqual(20);
 
-    // Next's own answers: an unknown path, and a static file of the build.
+    // Next's own answers: an unknown path, slash redirects, and a static file of the build.
     await check(anonymous, "/no-such-page", STRICT, "anonymous");
+    // Next redirects "/consent/" before the proxy runs: our server's baseline covers it.
+    for (const url of ["/consent/", "//consent"]) {
+      const redirect = await anonymous.get(`${baseURL}${url}`); // absolute: "//consent" alone would name a host
+      expect(redirect.status(), url).toBe(308);
+      expect(redirect.headers()["location"], url).toBe("/consent");
+      expect(redirect.headers()["content-security-policy"], url).toContain("frame-ancestors 'none'");
+      expect(redirect.headers()["x-frame-options"], url).toBe("DENY");
+      expect(redirect.headers()["x-content-type-options"], url).toBe("nosniff");
+      expect(redirect.headers()["referrer-policy"], url).toBe("no-referrer");
+    }
     const home = await (await anonymous.get("/")).text();
     const stylesheet = /href="(\/_next\/static\/[^"]+\.css)"/.exec(home)?.[1];
     expect(stylesheet, "the home page links its stylesheet").toBeDefined();
