@@ -6,6 +6,7 @@ import { clientAddress } from "@/lib/http/client-address";
 import { inviteLinkProblem } from "@/lib/http/invite-link";
 import { classifyRateLimitedRoute, getRateLimiter, rateLimitedResponse } from "@/lib/http/rate-limit";
 import { applySecurityHeaders, buildSecurityHeaders, createNonce } from "@/lib/http/security-headers";
+import { refreshPartnerSession } from "@/lib/session/refresh-partner-session";
 
 /**
  * Runs before every request (no matcher: pages, route handlers, API and static files).
@@ -53,7 +54,11 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
   headers.set("content-security-policy", security["content-security-policy"]!);
-  if (pathname === "/dashboard" || pathname.startsWith("/dashboard/")) headers.set("x-consentry-path", `${pathname}${request.nextUrl.search}`);
+  const dashboard = pathname === "/dashboard" || pathname.startsWith("/dashboard/");
+  if (dashboard) headers.set("x-consentry-path", `${pathname}${request.nextUrl.search}`);
   else headers.delete("x-consentry-path");
-  return applySecurityHeaders(NextResponse.next({ request: { headers } }), security);
+  const response = NextResponse.next({ request: { headers } });
+  // A person using the dashboard keeps their session alive (the idle timeout); API polling does not.
+  if (dashboard) await refreshPartnerSession(request, response);
+  return applySecurityHeaders(response, security);
 }

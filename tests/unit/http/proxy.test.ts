@@ -5,6 +5,7 @@ import { NextRequest } from "next/server";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { resetConfigForTests } from "@/lib/config";
+import { sealPartnerSession, SESSION_COOKIE } from "@/lib/session/partner-session";
 import { proxy } from "@/proxy";
 
 describe("proxy", () => {
@@ -53,5 +54,14 @@ describe("proxy", () => {
     expect(elsewhere.headers.get("x-middleware-override-headers")?.split(",")).not.toContain("x-consentry-path");
     expect(elsewhere.headers.get("x-middleware-override-headers")?.split(",")).toContain("x-nonce");
   });
-});
 
+  it("counts a dashboard request as activity (re-sealed session), but not an API poll or a prefetch", async () => {
+    const now = Date.now();
+    const partner = { oid: "o", tenantId: "t", username: "alice@contoso.example", name: "Alice", role: "admin" as const, signedInAt: now - 10 * 60_000, lastSeenAt: now - 5 * 60_000, sessionVersion: 1 };
+    const cookie = `${SESSION_COOKIE}=${(await sealPartnerSession(partner, now)).value}`;
+    const dashboard = await get("/dashboard", { cookie });
+    expect(dashboard.headers.get("set-cookie")).toMatch(new RegExp(`^${SESSION_COOKIE}=`));
+    expect((await get("/api/bulk-runs/x", { cookie })).headers.get("set-cookie")).toBeNull();
+    expect((await get("/dashboard", { cookie, "next-router-prefetch": "1" })).headers.get("set-cookie")).toBeNull();
+  });
+});

@@ -36,8 +36,8 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
           {tenant.consentedBy ? (
             <>
               {tenant.consentedBy.name}
-              {tenant.consentedBy.upn ? <span className="ml-1 font-mono text-slate-600">({tenant.consentedBy.upn})</span> : null}
-              {tenant.consentedBy.oid ? <span className="ml-2 font-mono text-xs text-slate-500">object ID {tenant.consentedBy.oid}</span> : null}
+              {tenant.consentedBy.upn ? <span className="font-mono text-slate-600"> ({tenant.consentedBy.upn})</span> : null}
+              {tenant.consentedBy.oid ? <span className="font-mono text-xs text-slate-500"> · object ID {tenant.consentedBy.oid}</span> : null}
             </>
           ) : (
             <span className="text-slate-500">not recorded (consented before Consentry, or imported)</span>
