@@ -15,7 +15,7 @@ const BOUND_SECONDS = 24 * 3600;
 /** A browser keeps its most recent bindings; an MSP technician may onboard several customers in a row. */
 const MAX_BINDINGS = 10;
 
-const boundSchema = z.object({ attempts: z.array(z.object({ id: z.string().uuid(), tenantId: z.string(), at: z.number() })).max(MAX_BINDINGS) });
+const boundSchema = z.object({ attempts: z.array(z.object({ id: z.string().uuid(), at: z.number() })).max(MAX_BINDINGS) });
 type Bound = z.infer<typeof boundSchema>;
 
 async function readBound(value: string | undefined): Promise<Bound> {
@@ -29,8 +29,8 @@ export async function isBoundToAttempt(cookieValue: string | undefined, attemptI
 }
 
 /** The cookie with one more binding (the oldest dropped beyond the limit). */
-export async function sealBinding(cookieValue: string | undefined, binding: { attemptId: string; tenantId: string }, now = Date.now()): Promise<SealedCookie> {
-  const kept = (await readBound(cookieValue)).attempts.filter((a) => a.id !== binding.attemptId && now - a.at < BOUND_SECONDS * 1000);
-  const attempts = [...kept, { id: binding.attemptId, tenantId: binding.tenantId, at: now }].slice(-MAX_BINDINGS);
+export async function sealBinding(cookieValue: string | undefined, attemptId: string, now = Date.now()): Promise<SealedCookie> {
+  const kept = (await readBound(cookieValue)).attempts.filter((a) => a.id !== attemptId && now - a.at < BOUND_SECONDS * 1000);
+  const attempts = [...kept, { id: attemptId, at: now }].slice(-MAX_BINDINGS);
   return { name: BOUND_COOKIE, value: await seal({ attempts }, BOUND_SECONDS), options: cookieOptions(BOUND_SECONDS, "/") };
 }

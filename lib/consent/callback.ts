@@ -2,6 +2,7 @@ import "server-only";
 
 import { z } from "zod";
 
+import { errorDetails, parseBoundedQuery, signInStartProblem } from "@/lib/consent/callback-query";
 import { hashState, readConsentCookie, sealSignInStep, sealUsedMarker, statesEqual, STATE_LIFETIME_SECONDS, type SealedCookie } from "@/lib/consent/consent-cookie";
 import { problem, type Problem } from "@/lib/consent/problems";
 import type { Db } from "@/lib/db/database";
@@ -10,24 +11,6 @@ import { getInvite, markInviteFailed } from "@/lib/db/repositories/invites";
 import type { OidcFlow, SignInPrompt } from "@/lib/identity/sign-in";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
 import type { Meta } from "@/lib/invites/invites";
-
-const MAX_QUERY_LENGTH = 8192;
-const MAX_PARAMS = 16;
-
-/** The query as an object when it is bounded and repeats no key; null otherwise. */
-export function parseBoundedQuery(search: string): Record<string, string> | null {
-  const raw = search.startsWith("?") ? search.slice(1) : search;
-  if (raw.length > MAX_QUERY_LENGTH) return null;
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(raw);
-  } catch {
-    return null;
-  }
-  const keys = [...params.keys()];
-  if (keys.length > MAX_PARAMS || new Set(keys).size !== keys.length) return null;
-  return Object.fromEntries(params);
-}
 
 /**
  * What Microsoft may send back. Values are bounded; the tenant is only accepted as a
@@ -47,31 +30,16 @@ const callbackSchema = z.object({
 
 export type CallbackOutcome =
   | { kind: "sign-in"; url: string; cookie: SealedCookie }
-  | { kind: "problem"; problem: Problem; cookie: SealedCookie | null; inviteId: string | null; retryPath: string | null };
+  | { kind: "problem"; problem: Problem; cookie: SealedCookie | null; retryPath: string | null };
 
 export interface CallbackDeps {
   /** Resolves a domain hint to its tenant GUID through the tenant's OpenID metadata. */
   resolveTenantId(hint: string): Promise<string | null>;
   /** Builds the sign-in at the tenant's own authority that must prove a user of it. */
   buildSignIn(tenantId: string, prompt: SignInPrompt): Promise<{ url: string; flow: OidcFlow }>;
+  /** Whether the cloud knows the tenant (asked only when a sign-in cannot be started). */
+  tenantExists(tenantId: string): Promise<boolean>;
   now?(): number;
-}
-
-/** Splits what the identity platform echoed into what a person can quote to support. */
-export function errorDetails(description: string | undefined, error: string | undefined, subcode: string | undefined) {
-  const text = description ?? "";
-  const aadsts = /AADSTS(\d{4,8})/.exec(text)?.[1];
-  const details: { label: string; value: string }[] = [];
-  if (aadsts) details.push({ label: "Error code", value: `AADSTS${aadsts}` });
-  else if (error) details.push({ label: "Error", value: error });
-  const firstLine = text.split(/\r?\n/)[0]?.replace(/^AADSTS\d+:\s*/, "").trim();
-  if (firstLine) details.push({ label: "Message", value: firstLine.slice(0, 500) });
-  const trace = /Trace ID:\s*([0-9a-f-]{36})/i.exec(text)?.[1];
-  const correlation = /Correlation ID:\s*([0-9a-f-]{36})/i.exec(text)?.[1];
-  if (trace) details.push({ label: "Trace ID", value: trace });
-  if (correlation) details.push({ label: "Correlation ID", value: correlation });
-  if (subcode) details.push({ label: "Subcode", value: subcode });
-  return { aadsts: aadsts ? Number(aadsts) : null, trace: trace ?? null, correlation: correlation ?? null, details };
 }
 
 /**
@@ -85,8 +53,7 @@ export function errorDetails(description: string | undefined, error: string | un
 export async function handleConsentCallback(db: Db, input: { search: string; cookieValue: string | undefined; meta: Meta }, deps: CallbackDeps): Promise<CallbackOutcome> {
   const now = deps.now?.() ?? Date.now();
   let retryPath: string | null = null;
-  let inviteId: string | null = null;
-  const fail = (p: Problem, cookie: SealedCookie | null = null): CallbackOutcome => ({ kind: "problem", problem: p, cookie, inviteId, retryPath });
+  const fail = (p: Problem, cookie: SealedCookie | null = null): CallbackOutcome => ({ kind: "problem", problem: p, cookie, retryPath });
 
   // 1. The query itself: bounded, no repeated keys, known shapes.
   const params = parseBoundedQuery(input.search);
@@ -112,7 +79,7 @@ export async function handleConsentCallback(db: Db, input: { search: string; coo
 
   // From here the state is genuine and is spent, whatever happens next.
   const invite = flow.inviteId ? await getInvite(db, flow.inviteId) : null;
-  inviteId = invite?.id ?? null;
+  const inviteId = invite?.id ?? null;
   if (invite && (invite.state === "expired" || invite.state === "revoked")) retryPath = null;
   const base = { inviteId, ip: input.meta.ip, userAgent: input.meta.userAgent };
 
@@ -156,7 +123,15 @@ export async function handleConsentCallback(db: Db, input: { search: string; coo
   }
 
   // 5. Prove the claim: a user of that tenant signs in, in this browser, silently if Microsoft still has the admin's session.
-  const { url, flow: signIn } = await deps.buildSignIn(claimed, "none");
+  let request: { url: string; flow: OidcFlow };
+  try {
+    request = await deps.buildSignIn(claimed, "none");
+  } catch (error) {
+    const { problem: p, code } = signInStartProblem(error, await deps.tenantExists(claimed).catch(() => null));
+    await recordConsentEvent(db, { ...base, tenantId: claimed, kind: "failed", verified: false, errorCode: code, details: { step: "sign-in" } });
+    return fail(p, used);
+  }
+  const { url, flow: signIn } = request;
   await recordConsentEvent(db, { ...base, tenantId: claimed, kind: "callback", verified: false, details: { scope: q.scope ?? null, awaiting: "sign-in" } });
   const step = { consentStateHash: hashState(q.state), inviteId, consentPath: flow.consentPath, tenantClaim: claimed, scope: q.scope ?? null, prompt: "none" as const, signIn };
   return { kind: "sign-in", url, cookie: await sealSignInStep(step) };

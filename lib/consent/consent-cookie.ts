@@ -40,6 +40,8 @@ export interface SignInStep {
 
 interface UsedMarker {
   usedStateHash: string;
+  /** The sign-in's state once a sign-in answer spent the flow, so replaying that answer is told apart too. */
+  usedSignInStateHash: string | null;
   usedAt: number;
   consentPath: string | null;
 }
@@ -48,7 +50,7 @@ export type ReadCookie =
   | { kind: "none" }
   | { kind: "flow"; flow: ConsentFlow }
   | { kind: "signing-in"; step: SignInStep }
-  | { kind: "used"; usedStateHash: string; consentPath: string | null };
+  | { kind: "used"; usedStateHash: string; usedSignInStateHash: string | null; consentPath: string | null };
 
 const consentPathSchema = z.string().max(200).regex(/^\/consent(\/[A-Za-z0-9_-]{1,100})?$/);
 const oidcFlowSchema = z.object({ state: z.string().max(100), nonce: z.string().max(100), codeVerifier: z.string().max(200), issuedAt: z.number() });
@@ -64,7 +66,13 @@ const cookieSchema = z.union([
     prompt: z.enum(["none", "select_account"]),
     signIn: oidcFlowSchema,
   }),
-  z.object({ t: z.literal("used"), usedStateHash: z.string().length(64), usedAt: z.number(), consentPath: consentPathSchema.nullable() }),
+  z.object({
+    t: z.literal("used"),
+    usedStateHash: z.string().length(64),
+    usedSignInStateHash: z.string().length(64).nullable().default(null),
+    usedAt: z.number(),
+    consentPath: consentPathSchema.nullable(),
+  }),
 ]);
 
 export function hashState(state: string): string {
@@ -96,8 +104,8 @@ export function sealSignInStep(step: SignInStep): Promise<SealedCookie> {
 }
 
 /** Left in place of the flow once its state was used, so a replay is explained as such. */
-export function sealUsedMarker(stateHash: string, consentPath: string | null): Promise<SealedCookie> {
-  return sealCookie({ t: "used", usedStateHash: stateHash, usedAt: Date.now(), consentPath } satisfies UsedMarker & { t: "used" });
+export function sealUsedMarker(stateHash: string, consentPath: string | null, signInStateHash: string | null = null): Promise<SealedCookie> {
+  return sealCookie({ t: "used", usedStateHash: stateHash, usedSignInStateHash: signInStateHash, usedAt: Date.now(), consentPath } satisfies UsedMarker & { t: "used" });
 }
 
 export async function readConsentCookie(value: string | undefined): Promise<ReadCookie> {
@@ -109,5 +117,5 @@ export async function readConsentCookie(value: string | undefined): Promise<Read
     const { t: _t, ...step } = data;
     return { kind: "signing-in", step };
   }
-  return { kind: "used", usedStateHash: data.usedStateHash, consentPath: data.consentPath };
+  return { kind: "used", usedStateHash: data.usedStateHash, usedSignInStateHash: data.usedSignInStateHash, consentPath: data.consentPath };
 }

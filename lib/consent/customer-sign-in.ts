@@ -5,7 +5,7 @@ import type { CallbackDeps } from "@/lib/consent/callback";
 import type { SignInCallbackDeps } from "@/lib/consent/sign-in-callback";
 import { startVerification } from "@/lib/consent/verify";
 import type { Db } from "@/lib/db/database";
-import { resolveTenantId } from "@/lib/identity/tenant-discovery";
+import { resolveTenantId, tenantExists } from "@/lib/identity/tenant-discovery";
 import { buildSignInRequest, redeemSignInCode, type SignInPrompt } from "@/lib/identity/sign-in";
 
 /** The customer's sign-in comes back here; register it on the app next to /consent/callback. */
@@ -25,13 +25,14 @@ function buildCustomerSignIn(tenantId: string, prompt: SignInPrompt) {
 
 /** What the consent callback needs from the identity platform. */
 export function consentCallbackDeps(): CallbackDeps {
-  return { resolveTenantId, buildSignIn: buildCustomerSignIn };
+  return { resolveTenantId, tenantExists, buildSignIn: buildCustomerSignIn };
 }
 
 /** What the customer sign-in callback needs: the identity platform, and verification. */
 export function signInCallbackDeps(db: Db): SignInCallbackDeps {
   return {
     buildSignIn: buildCustomerSignIn,
+    tenantExists,
     redeem: (code, flow, tenantId) => redeemSignInCode(code, flow, { authority: { tenantId }, redirectUri: customerSignInRedirectUri() }),
     startVerification: (attemptId) => void startVerification(db, attemptId),
   };

@@ -24,6 +24,8 @@ export type ProblemKind =
   | "consent_sign_in_failed"
   | "sign_in_tenant_mismatch"
   | "verifications_busy"
+  | "tenant_not_found"
+  | "identity_unavailable"
   | "result_not_here";
 
 export interface Problem {
@@ -155,6 +157,18 @@ const TEXT: Record<ProblemKind, Omit<Problem, "kind" | "details">> = {
     explanation:
       "The consent came back for one organization, but the account you signed in with belongs to another, so the consent cannot be confirmed as yours. Nothing was connected.",
     next: "Start again from your invite link and, when Microsoft asks, choose an account of the organization you are connecting: one of its administrators, or a guest or partner (GDAP) account with an administrator role there.",
+  },
+  tenant_not_found: {
+    status: 400,
+    title: "Microsoft does not know this organization",
+    explanation: "The organization named in the answer does not exist in this Microsoft cloud, so nobody can sign in to it. Nothing was connected.",
+    next: "Start again from your invite link. If you reached Microsoft from another cloud (US Government, China), tell your service provider.",
+  },
+  identity_unavailable: {
+    status: 502,
+    title: "Microsoft's sign-in could not be reached",
+    explanation: "To confirm your consent we must ask you to sign in, but Microsoft's sign-in service did not answer. Nothing was connected yet.",
+    next: "Try again in a few minutes from your invite link.",
   },
   verifications_busy: {
     status: 429,

@@ -2,43 +2,43 @@ import "server-only";
 
 import type { Db } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
-import { finishConsentAttempt, insertConsentAttempt, type ConsentAttempt, type SignedInCustomer } from "@/lib/db/repositories/consent-attempts";
+import { countVerifyingAttempts, finishConsentAttempt, insertConsentAttempt, type ConsentAttempt, type SignedInCustomer } from "@/lib/db/repositories/consent-attempts";
 import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
 import { markInviteConsented, markInviteFailed } from "@/lib/db/repositories/invites";
 import { getTenant, upsertTenant } from "@/lib/db/repositories/tenants";
 import type { OrganizationProfile } from "@/lib/graph/organization";
-
-export interface RequestMeta {
-  ip: string | null;
-  userAgent: string | null;
-}
+import type { Meta } from "@/lib/invites/invites";
 
 /** How the audit log names a customer's user who confirmed a consent by signing in. */
 export function customerActor(user: Pick<SignedInCustomer, "upn" | "oid">): string {
   return `admin:${user.upn || user.oid}`;
 }
 
+export type BoundConsent = { kind: "bound"; attempt: ConsentAttempt } | { kind: "already-bound" } | { kind: "invite-busy" };
+
 /**
  * A consent callback whose tenant was proven by a sign-in in the same browser: the
  * attempt (keyed by the spent state, so one consent binds once), its event and its audit
- * entry, in one transaction. Returns null when that state already bound an attempt.
+ * entry, in one transaction — which also counts the invite's attempts still verifying,
+ * so two tabs cannot both slip under `maxVerifyingPerInvite`.
  */
 export async function recordBoundConsent(
   db: Db,
-  input: { consentStateHash: string; inviteId: string | null; tenantId: string; signedIn: SignedInCustomer; deadline: Date; scope: string | null; meta: RequestMeta },
+  input: { consentStateHash: string; inviteId: string | null; tenantId: string; signedIn: SignedInCustomer; deadline: Date; scope: string | null; meta: Meta; maxVerifyingPerInvite: number },
   now: Date = new Date(),
-): Promise<ConsentAttempt | null> {
-  return db.transaction().execute(async (trx) => {
+): Promise<BoundConsent> {
+  return db.transaction().execute(async (trx): Promise<BoundConsent> => {
+    if (input.inviteId && (await countVerifyingAttempts(trx, input.inviteId)) >= input.maxVerifyingPerInvite) return { kind: "invite-busy" };
     const attempt = await insertConsentAttempt(
       trx,
       { inviteId: input.inviteId, stateHash: input.consentStateHash, tenantClaim: input.tenantId, deadline: input.deadline, signedIn: input.signedIn, ...input.meta },
       now,
     );
-    if (!attempt) return null;
+    if (!attempt) return { kind: "already-bound" };
     const who = { name: input.signedIn.name, upn: input.signedIn.upn, oid: input.signedIn.oid };
     await recordConsentEvent(trx, { inviteId: input.inviteId, tenantId: input.tenantId, kind: "callback", verified: false, details: { attemptId: attempt.id, signedIn: who, scope: input.scope }, ...input.meta }, now);
     await appendAudit(trx, { actor: customerActor(input.signedIn), action: "consent.signed_in", target: input.tenantId, details: { attemptId: attempt.id, inviteId: input.inviteId, signedIn: who }, ...input.meta }, now);
-    return attempt;
+    return { kind: "bound", attempt };
   });
 }
 
@@ -64,7 +64,7 @@ export interface ConsentOutcome {
   actor: string;
   /** Audit action: consent.verified / consent.failed, tenant.imported. */
   action: string;
-  meta?: RequestMeta;
+  meta?: Meta;
 }
 
 /**

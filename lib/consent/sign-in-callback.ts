@@ -4,13 +4,12 @@ import { z } from "zod";
 
 import { getConfig } from "@/lib/config";
 import { sealBinding } from "@/lib/consent/bound-cookie";
-import { errorDetails, parseBoundedQuery } from "@/lib/consent/callback";
-import { readConsentCookie, sealSignInStep, sealUsedMarker, statesEqual, STATE_LIFETIME_SECONDS, type SealedCookie, type SignInStep } from "@/lib/consent/consent-cookie";
+import { errorDetails, parseBoundedQuery, signInStartProblem } from "@/lib/consent/callback-query";
+import { hashState, readConsentCookie, sealSignInStep, sealUsedMarker, statesEqual, STATE_LIFETIME_SECONDS, type SealedCookie, type SignInStep } from "@/lib/consent/consent-cookie";
 import { problem, type Problem } from "@/lib/consent/problems";
 import { recordBoundConsent } from "@/lib/consent/record-outcome";
 import { MAX_VERIFICATIONS_PER_INVITE } from "@/lib/consent/verify";
 import type { Db } from "@/lib/db/database";
-import { countVerifyingAttempts } from "@/lib/db/repositories/consent-attempts";
 import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
 import { IdentityError } from "@/lib/identity/identity-error";
 import type { OidcFlow, SignedInUser, SignInPrompt } from "@/lib/identity/sign-in";
@@ -47,6 +46,8 @@ export type SignInCallbackOutcome =
 
 export interface SignInCallbackDeps {
   buildSignIn(tenantId: string, prompt: SignInPrompt): Promise<{ url: string; flow: OidcFlow }>;
+  /** Whether the cloud knows the tenant (asked only when a sign-in cannot be started). */
+  tenantExists(tenantId: string): Promise<boolean>;
   redeem(code: string, flow: OidcFlow, tenantId: string): Promise<SignedInUser>;
   /** Starts proving the bound consent with a token (in the background). */
   startVerification(attemptId: string): void;
@@ -77,19 +78,29 @@ export async function handleSignInCallback(
   const cookie = await readConsentCookie(input.cookieValue);
   if (cookie.kind !== "signing-in") {
     retryPath = cookie.kind === "used" ? cookie.consentPath : cookie.kind === "flow" ? cookie.flow.consentPath : null;
-    return fail(problem("no_consent_in_progress"));
+    // Back or reload after the sign-in finished: this very answer was used.
+    return fail(problem(cookie.kind === "used" && cookie.usedSignInStateHash === hashState(q.state) ? "state_reused" : "no_consent_in_progress"));
   }
   const step: SignInStep = cookie.step;
   retryPath = step.consentPath;
   if (!statesEqual(step.signIn.state, q.state)) return fail(problem("state_unexpected"));
-  const spent = await sealUsedMarker(step.consentStateHash, step.consentPath);
+  const spent = await sealUsedMarker(step.consentStateHash, step.consentPath, hashState(q.state));
   if (now - step.signIn.issuedAt > STATE_LIFETIME_SECONDS * 1000) return fail(problem("state_expired"), spent);
   const base = { inviteId: step.inviteId, tenantId: step.tenantClaim, ip: input.meta.ip, userAgent: input.meta.userAgent };
 
   // Microsoft has no session it can use silently: ask once more, with the account picker.
   if (q.error && step.prompt === "none" && INTERACTION_ERRORS.has(q.error)) {
-    const { url, flow } = await deps.buildSignIn(step.tenantClaim, "select_account");
-    return { kind: "sign-in", url, cookie: await sealSignInStep({ ...step, prompt: "select_account", signIn: flow }) };
+    let request: { url: string; flow: OidcFlow };
+    try {
+      request = await deps.buildSignIn(step.tenantClaim, "select_account");
+    } catch (error) {
+      const { problem: p, code } = signInStartProblem(error, await deps.tenantExists(step.tenantClaim).catch(() => null));
+      await recordConsentEvent(db, { ...base, kind: "failed", verified: false, errorCode: code, details: { step: "sign-in" } });
+      return fail(p, spent);
+    }
+    // The picker keeps the first sign-in's clock: 15 minutes from the consent's answer in all.
+    const signIn = { ...request.flow, issuedAt: step.signIn.issuedAt };
+    return { kind: "sign-in", url: request.url, cookie: await sealSignInStep({ ...step, prompt: "select_account", signIn }) };
   }
   if (q.error || !q.code) {
     const info = errorDetails(q.error_description, q.error ?? "no_code", q.error_subcode);
@@ -125,14 +136,23 @@ export async function handleSignInCallback(
     );
   }
 
-  if (step.inviteId && (await countVerifyingAttempts(db, step.inviteId)) >= MAX_VERIFICATIONS_PER_INVITE) return fail(problem("verifications_busy"), spent);
   const deadline = new Date(now + getConfig().consentVerifyTimeoutSeconds * 1000);
-  const attempt = await recordBoundConsent(
+  const bound = await recordBoundConsent(
     db,
-    { consentStateHash: step.consentStateHash, inviteId: step.inviteId, tenantId: step.tenantClaim, signedIn: { oid: user.oid, name: user.name, upn: user.username }, deadline, scope: step.scope, meta: input.meta },
+    {
+      consentStateHash: step.consentStateHash,
+      inviteId: step.inviteId,
+      tenantId: step.tenantClaim,
+      signedIn: { oid: user.oid, name: user.name, upn: user.username },
+      deadline,
+      scope: step.scope,
+      meta: input.meta,
+      maxVerifyingPerInvite: MAX_VERIFICATIONS_PER_INVITE,
+    },
     new Date(now),
   );
-  if (!attempt) return fail(problem("state_reused"), spent);
-  deps.startVerification(attempt.id);
-  return { kind: "bound", attemptId: attempt.id, cookies: [spent, await sealBinding(input.boundCookieValue, { attemptId: attempt.id, tenantId: step.tenantClaim }, now)] };
+  if (bound.kind === "invite-busy") return fail(problem("verifications_busy"), spent);
+  if (bound.kind === "already-bound") return fail(problem("state_reused"), spent);
+  deps.startVerification(bound.attempt.id);
+  return { kind: "bound", attemptId: bound.attempt.id, cookies: [spent, await sealBinding(input.boundCookieValue, bound.attempt.id, now)] };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { customerActor, recordConsentOutcome } from "@/lib/consent/record-outcome";
-import { getConsentAttempt, listVerifyingAttemptIds, recordAttemptTry, type ConsentAttempt } from "@/lib/db/repositories/consent-attempts";
+import { getConsentAttempt, listVerifyingAttemptIds, recordAttemptTry, type ConsentAttempt, type SignedInCustomer } from "@/lib/db/repositories/consent-attempts";
 import { getInvite } from "@/lib/db/repositories/invites";
 import type { Db } from "@/lib/db/database";
 import { acquireAppToken, type AppToken } from "@/lib/identity/app-token";
@@ -54,6 +54,10 @@ export async function verifyConsentAttempt(db: Db, attemptId: string, deps: Veri
   let attempt = await getConsentAttempt(db, attemptId);
   if (!attempt || attempt.status !== "verifying") return attempt;
   const deadline = Date.parse(attempt.deadlineAt);
+  const signedIn = attempt.signedIn;
+  if (!signedIn) return fail(db, attempt, "unbound", "No sign-in in the consenting browser confirmed this consent.", deps);
+  // Resumed after its time ran out (the portal was stopped): one late token would prove nothing more than the deadline allows.
+  if (deps.now() > deadline) return fail(db, attempt, "replication_timeout", "The time to confirm this consent ran out while the portal was stopped.", deps);
   const tenantId = attempt.tenantClaim;
   let tries = attempt.tries;
   let lastIssue: { code: string; message: string } = { code: "replication_timeout", message: "Microsoft did not finish the consent in time." };
@@ -76,7 +80,7 @@ export async function verifyConsentAttempt(db: Db, attemptId: string, deps: Veri
       if (token.claims.tid !== tenantId) {
         return fail(db, attempt, "tid_mismatch", `The token was issued for tenant ${token.claims.tid}, not ${tenantId}.`, deps);
       }
-      if (token.claims.roles.length > 0) return succeed(db, attempt, token, deps);
+      if (token.claims.roles.length > 0) return succeed(db, attempt, signedIn, token, deps);
       lastIssue = { code: "no_roles", message: "The token carries no permissions yet." };
       await recordAttemptTry(db, attemptId, lastIssue);
     }
@@ -84,7 +88,7 @@ export async function verifyConsentAttempt(db: Db, attemptId: string, deps: Veri
     const wait = backoffMs(tries);
     if (deps.now() + wait > deadline) {
       // Out of time. A token without roles still proves the consent exists, so the tenant is recorded as failed, with why.
-      if (token) return succeed(db, attempt, token, deps);
+      if (token) return succeed(db, attempt, signedIn, token, deps);
       return fail(db, attempt, lastIssue.code, `${lastIssue.message} Microsoft had not finished the consent after ${Math.round((deadline - Date.parse(attempt.startedAt)) / 1000)} s.`, deps);
     }
     await deps.sleep(wait);
@@ -93,7 +97,7 @@ export async function verifyConsentAttempt(db: Db, attemptId: string, deps: Veri
   }
 }
 
-async function succeed(db: Db, attempt: ConsentAttempt, token: AppToken, deps: VerifyDeps): Promise<ConsentAttempt | null> {
+async function succeed(db: Db, attempt: ConsentAttempt, signedIn: SignedInCustomer, token: AppToken, deps: VerifyDeps): Promise<ConsentAttempt | null> {
   const roles = [...token.claims.roles].sort();
   const invite = attempt.inviteId ? await getInvite(db, attempt.inviteId) : null;
   const version = invite ? invite.permissionSetVersion : (await currentPermissionSet(db)).version;
@@ -103,8 +107,8 @@ async function succeed(db: Db, attempt: ConsentAttempt, token: AppToken, deps: V
     {
       tenantId: attempt.tenantClaim,
       attempt: { id: attempt.id, inviteId: attempt.inviteId },
-      result: { kind: "verified", roles, organization, permissionSetVersion: version, consentedBy: attempt.signedIn, fallbackName: invite?.customerName ?? null },
-      actor: customerActor(attempt.signedIn),
+      result: { kind: "verified", roles, organization, permissionSetVersion: version, consentedBy: signedIn, fallbackName: invite?.customerName ?? null },
+      actor: customerActor(signedIn),
       action: roles.length ? "consent.verified" : "consent.failed",
     },
     new Date(deps.now()),

@@ -54,7 +54,7 @@ export async function getConsentPageView(code: string | null): Promise<ConsentPa
 export interface ConsentResultView {
   status: "verifying" | "verified" | "failed";
   /** Who signed in, in this browser, and so confirmed the consent. */
-  signedIn: { name: string; upn: string };
+  signedIn: { name: string; upn: string } | null;
   appName: string;
   partnerName: string;
   tenantId: string;
@@ -89,7 +89,7 @@ export async function getConsentResultView(attemptId: string, boundCookieValue: 
   const checks = (await checksAfterConsent(db, attempt)) === "done" ? ((await getTenantProbesView(attempt.tenantClaim)).latest?.lines ?? null) : null;
   return {
     status: attempt.status,
-    signedIn: { name: attempt.signedIn.name, upn: attempt.signedIn.upn },
+    signedIn: attempt.signedIn ? { name: attempt.signedIn.name, upn: attempt.signedIn.upn } : null,
     appName: config.appDisplayName,
     partnerName: config.partnerDisplayName,
     tenantId: attempt.tenantClaim,

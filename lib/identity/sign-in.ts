@@ -95,9 +95,10 @@ const idClaimsSchema = z.object({
 /**
  * Redeems the code with its PKCE verifier and returns who signed in. msal-node's
  * confidential client checks the id_token's nonce against `request.nonce` whenever an
- * auth-code payload is given (ConfidentialClientApplication.acquireTokenByCode), so both
- * are. The id_token comes straight from the token endpoint over TLS, which OpenID
- * Connect accepts instead of a signature check (Core 1.0 §3.1.3.7, step 6).
+ * auth-code payload is given (ConfidentialClientApplication.acquireTokenByCode rebuilds
+ * the payload from the request). The state is checked by the caller against its sealed
+ * cookie before this runs. The id_token comes straight from the token endpoint over TLS,
+ * which OpenID Connect accepts instead of a signature check (Core 1.0 §3.1.3.7, step 6).
  */
 export async function redeemSignInCode(code: string, flow: OidcFlow, options: { authority: SignInAuthority; redirectUri: string }): Promise<SignedInUser> {
   const config = getConfig();
@@ -113,11 +114,13 @@ export async function redeemSignInCode(code: string, flow: OidcFlow, options: { 
         state: flow.state,
         authority: authorityUrl(options.authority),
       },
-      { code, state: flow.state, nonce: flow.nonce },
+      { code, state: flow.state },
     );
   } catch (error) {
     throw new IdentityError(toIdentityFailure(error), "The sign-in could not be completed.");
   }
+  // Only who signed in matters; the shared client must not keep every customer's tokens (memory, refresh tokens).
+  if (result?.account) await getMsalClient().getTokenCache().removeAccount(result.account);
   const parsed = idClaimsSchema.safeParse(result?.idTokenClaims ?? {});
   if (!parsed.success) throw new AppError("sign_in_invalid_token", "The identity platform's answer did not say who signed in.", { status: 502 });
   const c = parsed.data;

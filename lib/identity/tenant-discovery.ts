@@ -17,6 +17,19 @@ const metadataSchema = z.object({ issuer: z.string() });
 export async function resolveTenantId(domainOrGuid: string): Promise<string | null> {
   if (isTenantGuid(domainOrGuid)) return domainOrGuid.toLowerCase();
   if (!isTenantDomain(domainOrGuid)) throw new AppError("invalid_tenant_hint", `"${domainOrGuid.slice(0, 80)}" is neither a tenant ID nor a domain name.`, { status: 400 });
+  return readTenantIdFromMetadata(domainOrGuid);
+}
+
+/**
+ * Whether the cloud knows a tenant GUID: Microsoft answers its OpenID metadata with
+ * 400 (AADSTS90002) for a tenant that does not exist.
+ */
+export async function tenantExists(tenantId: string): Promise<boolean> {
+  if (!isTenantGuid(tenantId)) return false;
+  return (await readTenantIdFromMetadata(tenantId)) !== null;
+}
+
+async function readTenantIdFromMetadata(domainOrGuid: string): Promise<string | null> {
   const url = `${getConfig().cloud.authorityHost}/${encodeURIComponent(domainOrGuid.toLowerCase())}/v2.0/.well-known/openid-configuration`;
   let response: Response;
   try {

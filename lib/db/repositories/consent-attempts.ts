@@ -19,8 +19,8 @@ export interface ConsentAttempt {
   startedAt: string;
   deadlineAt: string;
   finishedAt: string | null;
-  /** The user whose sign-in in the consenting browser bound this attempt to its tenant. */
-  signedIn: SignedInCustomer;
+  /** The user whose sign-in in the consenting browser bound this attempt to its tenant (null only for attempts from before binding existed). */
+  signedIn: SignedInCustomer | null;
 }
 
 export interface SignedInCustomer {
@@ -42,7 +42,7 @@ function toAttempt(row: ConsentAttemptRow): ConsentAttempt {
     startedAt: row.started_at,
     deadlineAt: row.deadline_at,
     finishedAt: row.finished_at,
-    signedIn: { oid: row.signed_in_oid ?? "", name: row.signed_in_name ?? "", upn: row.signed_in_upn ?? "" },
+    signedIn: row.signed_in_oid ? { oid: row.signed_in_oid, name: row.signed_in_name ?? "", upn: row.signed_in_upn ?? "" } : null,
   };
 }
 
@@ -118,9 +118,16 @@ export async function finishConsentAttempt(
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Attempts still proving their consent (resumed at start-up). */
+/** Bound attempts still proving their consent (resumed at start-up). */
 export async function listVerifyingAttemptIds(db: Db, limit = 1000): Promise<string[]> {
-  const rows = await db.selectFrom("consent_attempts").select("id").where("status", "=", "verifying").orderBy("started_at").limit(limit).execute();
+  const rows = await db
+    .selectFrom("consent_attempts")
+    .select("id")
+    .where("status", "=", "verifying")
+    .where("signed_in_oid", "is not", null)
+    .orderBy("started_at")
+    .limit(limit)
+    .execute();
   return rows.map((r) => r.id);
 }
 

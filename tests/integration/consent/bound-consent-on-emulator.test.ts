@@ -75,6 +75,16 @@ async function signInCallback(search: string, cookieValue: string, started: stri
 }
 
 describe("binding a consent with a sign-in at the tenant's authority (sandbox)", () => {
+  it("explains a forged tenant that does not exist (Microsoft's AADSTS90002) instead of failing", async () => {
+    const cookie = await sealConsentFlow({ state: "unknown-tenant", inviteId: null, issuedAt: Date.now(), consentPath: "/consent" });
+    const outcome = await handleConsentCallback(
+      database.db,
+      { search: "?admin_consent=True&tenant=0f1e2d3c-4b5a-4978-8a9b-acbdcedf0011&state=unknown-tenant", cookieValue: cookie.value, meta },
+      consentCallbackDeps(),
+    );
+    expect(outcome).toMatchObject({ kind: "problem", problem: { kind: "tenant_not_found", status: 400 } });
+  });
+
   it("is silent when Microsoft still holds the consenting admin's session", async () => {
     const browser = new Browser();
     // Megan accepts on the sandbox's consent page, which signs her in on the login host.

@@ -5,6 +5,7 @@ import { handleConsentCallback, type CallbackDeps } from "@/lib/consent/callback
 import { hashState, readConsentCookie, sealConsentFlow, sealUsedMarker } from "@/lib/consent/consent-cookie";
 import { renderProblemHtml } from "@/lib/consent/problem-page";
 import { insertInvite } from "@/lib/db/repositories/invites";
+import { IdentityError } from "@/lib/identity/identity-error";
 import { listConsentEvents } from "@/lib/db/repositories/consent-events";
 import { generateInviteCode, hashInviteCode } from "@/lib/invites/invite-code";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
@@ -20,6 +21,7 @@ let database: TestDatabase;
 let started: string[] = [];
 const deps: CallbackDeps = {
   resolveTenantId: async (hint) => (hint === "woodgrove.example" ? WOODGROVE : hint === "fabrikam.example" ? FABRIKAM : null),
+  tenantExists: async () => true,
   buildSignIn: async (tenantId, prompt) => {
     started.push(`${tenantId} ${prompt}`);
     return { url: `https://login.test/${tenantId}/oauth2/v2.0/authorize?prompt=${prompt}`, flow: { state: "sign-in-state", nonce: "n", codeVerifier: "v", issuedAt: Date.now() } };
@@ -96,6 +98,22 @@ describe("the consent callback", () => {
     if (outcome.kind !== "problem") return;
     expect(outcome.problem).toMatchObject({ kind, status });
     expect(started).toEqual([]);
+  });
+
+  it.each([
+    ["a tenant the cloud does not know", false, "tenant_not_found", 400],
+    ["an identity platform that does not answer", true, "identity_unavailable", 502],
+  ] as const)("explains a sign-in that cannot start, for %s", async (_name, exists, kind, status) => {
+    const failing: CallbackDeps = {
+      ...deps,
+      tenantExists: async () => exists,
+      buildSignIn: async () => {
+        throw new IdentityError({ error: "endpoints_resolution_error", aadsts: null, description: "See https://aka.ms/msal.js.errors", traceId: null, correlationId: null });
+      },
+    };
+    const outcome = await handleConsentCallback(database.db, { search: `?admin_consent=True&tenant=${FABRIKAM}&state=s9`, cookieValue: await cookieFor("s9", null), meta }, failing);
+    expect(outcome).toMatchObject({ kind: "problem", problem: { kind, status } });
+    expect((await counts()).attempts).toBe(0);
   });
 
   it("gives support the AADSTS code, trace and correlation IDs of other errors", async () => {

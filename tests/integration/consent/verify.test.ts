@@ -77,6 +77,22 @@ describe.each(ENGINES)("verifying a consent on %s", (engine) => {
     expect(events[0]).toMatchObject({ kind: "verified", verified: true });
   });
 
+  it("closes an attempt no sign-in bound (from before binding existed) without asking for a token", async () => {
+    const { deps, waits, start } = scripted([token(["Mail.Read"])]);
+    const { attempt: a } = await attempt(start);
+    await database.db.updateTable("consent_attempts").set({ signed_in_oid: null, signed_in_name: null, signed_in_upn: null }).where("id", "=", a.id).execute();
+    const before = await getTenant(database.db, TENANT);
+    expect(await verifyConsentAttempt(database.db, a.id, deps)).toMatchObject({ status: "failed", lastErrorCode: "unbound", tries: 0 });
+    expect(waits).toEqual([]);
+    expect(await getTenant(database.db, TENANT)).toEqual(before);
+  });
+
+  it("resumed after its deadline, fails without a late token deciding it", async () => {
+    const { deps, start } = scripted([token(["Mail.Read"])]);
+    const { attempt: a } = await attempt(start - 10 * 60_000, 120);
+    expect(await verifyConsentAttempt(database.db, a.id, deps)).toMatchObject({ status: "failed", lastErrorCode: "replication_timeout", tries: 0 });
+  });
+
   it("records who signed in as who consented, on the tenant and in the audit log", async () => {
     const { deps, start } = scripted([token(["Mail.Read"])]);
     const { attempt: a } = await attempt(start);

@@ -86,9 +86,11 @@ function Verified({ view }: { view: ConsentResultView }) {
         ) : null}
         . {view.partnerName} sees the same result.
       </p>
-      <p className="mt-2 text-sm text-slate-600" data-testid="signed-in-as">
-        Confirmed by your sign-in as {view.signedIn.name} (<span className="font-mono">{view.signedIn.upn}</span>).
-      </p>
+      {view.signedIn ? (
+        <p className="mt-2 text-sm text-slate-600" data-testid="signed-in-as">
+          Confirmed by your sign-in as {view.signedIn.name} (<span className="font-mono">{view.signedIn.upn}</span>).
+        </p>
+      ) : null}
       <h2 className="mt-6 text-lg font-semibold">What {view.appName} can now do</h2>
       <PermissionList items={view.granted} testId="granted" />
       {view.missing.length ? (

@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 
 import { BOUND_COOKIE } from "@/lib/consent/bound-cookie";
 import { getConsentAttemptStatus } from "@/lib/consent/views";
-import { toErrorResponse } from "@/lib/errors";
+import { AppError, toErrorResponse } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +10,8 @@ export const dynamic = "force-dynamic";
 export async function GET(request: NextRequest, { params }: { params: Promise<{ id: string }> }) {
   try {
     const status = await getConsentAttemptStatus((await params).id, request.cookies.get(BOUND_COOKIE)?.value);
-    if (!status) return Response.json({ error: { code: "not_found", message: "No consent result for this browser." } }, { status: 404, headers: { "cache-control": "no-store" } });
+    // Another browser and an unknown ID get the same answer.
+    if (!status) throw new AppError("not_found", "There is no consent result for this browser.", { status: 404 });
     return Response.json(status, { headers: { "cache-control": "no-store" } });
   } catch (error) {
     return toErrorResponse(error);

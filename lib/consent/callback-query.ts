@@ -1,0 +1,53 @@
+import "server-only";
+
+import type { Problem } from "@/lib/consent/problems";
+import { problem } from "@/lib/consent/problems";
+import { IdentityError } from "@/lib/identity/identity-error";
+
+const MAX_QUERY_LENGTH = 8192;
+const MAX_PARAMS = 16;
+
+/** A redirect's query as an object when it is bounded and repeats no key; null otherwise. */
+export function parseBoundedQuery(search: string): Record<string, string> | null {
+  const raw = search.startsWith("?") ? search.slice(1) : search;
+  if (raw.length > MAX_QUERY_LENGTH) return null;
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(raw);
+  } catch {
+    return null;
+  }
+  const keys = [...params.keys()];
+  if (keys.length > MAX_PARAMS || new Set(keys).size !== keys.length) return null;
+  return Object.fromEntries(params);
+}
+
+/** Splits what the identity platform echoed into what a person can quote to support. */
+export function errorDetails(description: string | undefined, error: string | undefined, subcode: string | undefined) {
+  const text = description ?? "";
+  const aadsts = /AADSTS(\d{4,8})/.exec(text)?.[1];
+  const details: { label: string; value: string }[] = [];
+  if (aadsts) details.push({ label: "Error code", value: `AADSTS${aadsts}` });
+  else if (error) details.push({ label: "Error", value: error });
+  const firstLine = text.split(/\r?\n/)[0]?.replace(/^AADSTS\d+:\s*/, "").trim();
+  if (firstLine) details.push({ label: "Message", value: firstLine.slice(0, 500) });
+  const trace = /Trace ID:\s*([0-9a-f-]{36})/i.exec(text)?.[1];
+  const correlation = /Correlation ID:\s*([0-9a-f-]{36})/i.exec(text)?.[1];
+  if (trace) details.push({ label: "Trace ID", value: trace });
+  if (correlation) details.push({ label: "Correlation ID", value: correlation });
+  if (subcode) details.push({ label: "Subcode", value: subcode });
+  return { aadsts: aadsts ? Number(aadsts) : null, trace: trace ?? null, correlation: correlation ?? null, details };
+}
+
+/**
+ * Why a sign-in could not even be started at a tenant's authority. msal-node reads the
+ * tenant's OpenID metadata first and reports any refusal as `endpoints_resolution_error`
+ * without Microsoft's code, so `tenantKnown` (asked separately, null when that failed
+ * too) tells a tenant that does not exist in this cloud (AADSTS90002) from an outage.
+ * @see https://learn.microsoft.com/entra/identity-platform/reference-error-codes#aadsts-error-codes
+ */
+export function signInStartProblem(error: unknown, tenantKnown: boolean | null): { problem: Problem; code: string } {
+  const failure = error instanceof IdentityError ? error.failure : null;
+  if (failure?.aadsts === 90002 || tenantKnown === false) return { problem: problem("tenant_not_found"), code: "AADSTS90002" };
+  return { problem: problem("identity_unavailable", failure ? [{ label: "Error", value: failure.aadsts ? `AADSTS${failure.aadsts}` : failure.error }] : undefined), code: failure?.error ?? "sign_in_unavailable" };
+}
