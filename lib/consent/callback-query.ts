@@ -1,11 +1,27 @@
 import "server-only";
 
+import { z } from "zod";
+
 import type { Problem } from "@/lib/consent/problems";
 import { problem } from "@/lib/consent/problems";
 import { IdentityError } from "@/lib/identity/identity-error";
 
 const MAX_QUERY_LENGTH = 8192;
 const MAX_PARAMS = 16;
+
+/**
+ * What every redirect back from the identity platform may carry besides its answer:
+ * the state, and an error with Microsoft's description (AADSTS code, trace and
+ * correlation IDs). Bounded, and the values that reach a page only in known shapes.
+ * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#error-response
+ */
+export const redirectFieldsSchema = z.object({
+  state: z.string().max(512).regex(/^[A-Za-z0-9_\-.~]+$/).optional(),
+  error: z.string().max(100).regex(/^[A-Za-z0-9_.-]+$/).optional(),
+  error_description: z.string().max(4096).optional(),
+  error_subcode: z.string().max(100).regex(/^[A-Za-z0-9_.-]+$/).optional(),
+  error_uri: z.string().max(2048).optional(),
+});
 
 /** A redirect's query as an object when it is bounded and repeats no key; null otherwise. */
 export function parseBoundedQuery(search: string): Record<string, string> | null {

@@ -2,7 +2,7 @@ import "server-only";
 
 import { z } from "zod";
 
-import { errorDetails, parseBoundedQuery, signInStartProblem } from "@/lib/consent/callback-query";
+import { errorDetails, parseBoundedQuery, redirectFieldsSchema, signInStartProblem } from "@/lib/consent/callback-query";
 import { hashState, readConsentCookie, sealSignInStep, sealUsedMarker, statesEqual, STATE_LIFETIME_SECONDS, type SealedCookie } from "@/lib/consent/consent-cookie";
 import { problem, type Problem } from "@/lib/consent/problems";
 import type { Db } from "@/lib/db/database";
@@ -17,15 +17,10 @@ import type { Meta } from "@/lib/invites/invites";
  * GUID, so it can never steer a later URL to another host or path.
  * @see https://learn.microsoft.com/entra/identity-platform/v2-admin-consent#successful-response
  */
-const callbackSchema = z.object({
-  state: z.string().max(512).regex(/^[A-Za-z0-9_\-.~]+$/).optional(),
+const callbackSchema = redirectFieldsSchema.extend({
   tenant: z.string().max(100).optional(),
   admin_consent: z.string().max(10).optional(),
   scope: z.string().max(2048).optional(),
-  error: z.string().max(100).regex(/^[A-Za-z0-9_.-]+$/).optional(),
-  error_description: z.string().max(4096).optional(),
-  error_subcode: z.string().max(100).regex(/^[A-Za-z0-9_.-]+$/).optional(),
-  error_uri: z.string().max(2048).optional(),
 });
 
 export type CallbackOutcome =

@@ -4,7 +4,7 @@ import { z } from "zod";
 
 import { getConfig } from "@/lib/config";
 import { sealBinding } from "@/lib/consent/bound-cookie";
-import { errorDetails, parseBoundedQuery, signInStartProblem } from "@/lib/consent/callback-query";
+import { errorDetails, parseBoundedQuery, redirectFieldsSchema, signInStartProblem } from "@/lib/consent/callback-query";
 import { hashState, readConsentCookie, sealSignInStep, sealUsedMarker, statesEqual, STATE_LIFETIME_SECONDS, type SealedCookie, type SignInStep } from "@/lib/consent/consent-cookie";
 import { problem, type Problem } from "@/lib/consent/problems";
 import { recordBoundConsent } from "@/lib/consent/record-outcome";
@@ -21,15 +21,10 @@ import type { Meta } from "@/lib/invites/invites";
  * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#successful-response
  * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#error-response
  */
-const signInCallbackSchema = z.object({
+const signInCallbackSchema = redirectFieldsSchema.extend({
   code: z.string().min(1).max(4096).optional(),
-  state: z.string().max(512).regex(/^[A-Za-z0-9_\-.~]+$/).optional(),
   client_info: z.string().max(4096).optional(),
   session_state: z.string().max(200).optional(),
-  error: z.string().max(100).regex(/^[A-Za-z0-9_.-]+$/).optional(),
-  error_description: z.string().max(4096).optional(),
-  error_subcode: z.string().max(100).regex(/^[A-Za-z0-9_.-]+$/).optional(),
-  error_uri: z.string().max(2048).optional(),
 });
 
 /**
