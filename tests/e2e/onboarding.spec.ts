@@ -73,6 +73,10 @@ test.describe("consent problems, as the admin sees them", () => {
     const adminPage = await (await browser.newContext()).newPage();
     await consentAs(adminPage, link, "Megan Admin", "Cancel");
     await expect(adminPage.getByRole("heading", { name: "You cancelled the consent" })).toBeVisible();
+    // The invite is still valid, so the page leads back to it.
+    await adminPage.getByRole("link", { name: "Try again" }).click();
+    await expect(adminPage).toHaveURL(link);
+    await expect(adminPage.getByRole("button", { name: "Continue to Microsoft to grant consent" })).toBeVisible();
   });
 
   test("decline", async ({ page, browser }) => {
