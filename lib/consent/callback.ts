@@ -6,6 +6,7 @@ import { errorDetails, parseBoundedQuery, redirectFieldsSchema, signInStartProbl
 import { hashState, readConsentCookie, sealSignInStep, sealUsedMarker, statesEqual, STATE_LIFETIME_SECONDS, type SealedCookie } from "@/lib/consent/consent-cookie";
 import { problem, type Problem } from "@/lib/consent/problems";
 import type { Db } from "@/lib/db/database";
+import { appendAudit } from "@/lib/db/repositories/audit";
 import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
 import { getInvite, markInviteFailed } from "@/lib/db/repositories/invites";
 import type { OidcFlow, SignInPrompt } from "@/lib/identity/sign-in";
@@ -94,8 +95,11 @@ export async function handleConsentCallback(db: Db, input: { search: string; coo
         details: { reason: kind, subcode: q.error_subcode ?? null },
       });
       if (inviteId) await markInviteFailed(trx, inviteId, `${kind}: ${info.aadsts ? `AADSTS${info.aadsts}` : q.error}`);
+      // Who answered is unknown until a sign-in: the audit entry says so.
+      await appendAudit(trx, { actor: "admin:unknown", action: "consent.failed", target: inviteId, details: { reason: kind, error: q.error, aadsts: info.aadsts }, ...input.meta });
     });
-    return fail(problem(kind, kind === "consent_error" ? info.details : undefined), used);
+    // Cancel, decline and non-admin pages show the code too, for support; only other errors need the full trace.
+    return fail(problem(kind, kind === "consent_error" ? info.details : info.details.filter((d) => d.label === "Error code" || d.label === "Error")), used);
   }
 
   // 4. A success claim: the tenant must be a GUID, and the invited tenant if the invite named one.

@@ -36,7 +36,8 @@ export async function recordBoundConsent(
     );
     if (!attempt) return { kind: "already-bound" };
     const who = { name: input.signedIn.name, upn: input.signedIn.upn, oid: input.signedIn.oid };
-    await recordConsentEvent(trx, { inviteId: input.inviteId, tenantId: input.tenantId, kind: "callback", verified: false, details: { attemptId: attempt.id, signedIn: who, scope: input.scope }, ...input.meta }, now);
+    // The tenant claim is now proven by the sign-in (the consent itself is proven by a token next).
+    await recordConsentEvent(trx, { inviteId: input.inviteId, tenantId: input.tenantId, kind: "callback", verified: true, details: { attemptId: attempt.id, signedIn: who, scope: input.scope }, ...input.meta }, now);
     await appendAudit(trx, { actor: customerActor(input.signedIn), action: "consent.signed_in", target: input.tenantId, details: { attemptId: attempt.id, inviteId: input.inviteId, signedIn: who }, ...input.meta }, now);
     return { kind: "bound", attempt };
   });

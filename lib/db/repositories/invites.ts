@@ -132,6 +132,10 @@ export async function markInviteConsented(db: Db, id: string, tenantId: string, 
   await db.updateTable("invites").set({ consented_at: nowIso(now), tenant_id: tenantId, last_error: null }).where("id", "=", id).execute();
 }
 
+/**
+ * Records why the invite's last attempt failed. An invite that already brought its tenant
+ * in keeps its success: a later cancel or decline is in the consent events, not on the invite.
+ */
 export async function markInviteFailed(db: Db, id: string, error: string, now?: Date): Promise<void> {
-  await db.updateTable("invites").set({ failed_at: nowIso(now), last_error: error.slice(0, 2000) }).where("id", "=", id).execute();
+  await db.updateTable("invites").set({ failed_at: nowIso(now), last_error: error.slice(0, 2000) }).where("id", "=", id).where("consented_at", "is", null).execute();
 }

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { handleConsentCallback, type CallbackDeps } from "@/lib/consent/callback";
 import { hashState, readConsentCookie, sealConsentFlow, sealUsedMarker } from "@/lib/consent/consent-cookie";
 import { renderProblemHtml } from "@/lib/consent/problem-page";
-import { insertInvite } from "@/lib/db/repositories/invites";
+import { listAudit } from "@/lib/db/repositories/audit";
+import { getInvite, insertInvite } from "@/lib/db/repositories/invites";
 import { IdentityError } from "@/lib/identity/identity-error";
 import { listConsentEvents } from "@/lib/db/repositories/consent-events";
 import { generateInviteCode, hashInviteCode } from "@/lib/invites/invite-code";
@@ -114,6 +115,16 @@ describe("the consent callback", () => {
     const outcome = await handleConsentCallback(database.db, { search: `?admin_consent=True&tenant=${FABRIKAM}&state=s9`, cookieValue: await cookieFor("s9", null), meta }, failing);
     expect(outcome).toMatchObject({ kind: "problem", problem: { kind, status } });
     expect((await counts()).attempts).toBe(0);
+  });
+
+  it("records a decline in the audit log, shows its code, and leaves an invite that already succeeded consented", async () => {
+    const inv = await invite();
+    await database.db.updateTable("invites").set({ consented_at: new Date().toISOString() }).where("id", "=", inv.id).execute();
+    const outcome = await callback("error=access_denied&state=s10&error_description=AADSTS65004%3A+User+declined+to+consent+to+access+the+app.", await cookieFor("s10", inv.id));
+    expect(outcome).toMatchObject({ kind: "problem", problem: { kind: "declined", details: [{ label: "Error code", value: "AADSTS65004" }] }, retryPath: "/consent" });
+    expect(await getInvite(database.db, inv.id)).toMatchObject({ state: "consented", lastError: null });
+    const entry = (await listAudit(database.db, { action: "consent.failed" })).find((e) => e.target === inv.id);
+    expect(entry).toMatchObject({ actor: "admin:unknown", details: { reason: "declined", aadsts: 65004 } });
   });
 
   it("gives support the AADSTS code, trace and correlation IDs of other errors", async () => {

@@ -12,6 +12,13 @@ import { requirePartner } from "@/lib/session/require-partner";
 export const metadata: Metadata = { title: "Tenant" };
 
 // GET /dashboard/tenants/<id> — one tenant: permissions, consent events, invites.
+/** A consent event in words: a claim, the sign-in that confirmed the tenant, or the token that proved the consent. */
+function eventNote(e: { kind: string; verified: boolean; details: Record<string, unknown> | null }): string {
+  const signedIn = e.details?.signedIn as { upn?: unknown } | undefined;
+  if (e.kind === "callback" && e.verified) return typeof signedIn?.upn === "string" ? `(tenant confirmed by ${signedIn.upn}'s sign-in)` : "(tenant confirmed by a sign-in)";
+  return e.verified ? "(verified)" : "(unverified claim)";
+}
+
 export default async function TenantPage({ params }: { params: Promise<{ id: string }> }) {
   const partner = await requirePartner(MINIMUM_ROLE.viewDashboard);
   const detail = await getTenantDetail(partner, (await params).id);
@@ -94,7 +101,7 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
       <ol className="mt-2 space-y-1 text-sm" data-testid="events">
         {detail.events.map((e) => (
           <li key={e.id}>
-            <When iso={e.createdAt} /> · <strong>{e.kind}</strong> {e.verified ? "(verified)" : "(unverified claim)"} {e.errorCode ? <span className="font-mono text-red-800">{e.errorCode}</span> : null}
+            <When iso={e.createdAt} /> · <strong>{e.kind}</strong> {eventNote(e)} {e.errorCode ? <span className="font-mono text-red-800">{e.errorCode}</span> : null}
           </li>
         ))}
       </ol>
