@@ -95,7 +95,9 @@ export async function getConsentResultView(attemptId: string, boundCookieValue: 
     tenantId: attempt.tenantClaim,
     organization: tenant ? { name: tenant.displayName, initialDomain: tenant.initialDomain, defaultDomain: tenant.defaultDomain } : null,
     granted: [...roles].map((r) => findPermission(r) ?? { name: r, resource: "graph", appRoleId: "", description: "A permission Consentry has no description for.", why: "" }),
-    missing: attempt.status === "verifying" ? [] : configured.filter((p) => !roles.has(p.name)),
+    // The attempt's roles are the Graph token's: only Graph permissions can be judged missing from it.
+    // (Exchange's are in Exchange's own token; the checks below show whether they work.)
+    missing: attempt.status === "verifying" ? [] : configured.filter((p) => p.resource === "graph" && !roles.has(p.name)),
     tries: attempt.tries,
     startedAt: attempt.startedAt,
     deadlineAt: attempt.deadlineAt,

@@ -104,6 +104,8 @@ test.describe("consent results belong to the browser that signed in", () => {
     await expect(admin).toHaveURL(/\/consent\/result\/[0-9a-f-]{36}$/);
     await expect(admin.getByRole("heading", { name: /is connected/ })).toBeVisible({ timeout: 30_000 });
     await expect(admin.getByTestId("signed-in-as")).toContainText("megan@fabrikam.example");
+    // Everything was granted: Exchange.ManageAsApp is not in the Graph token, and must not be called missing for it.
+    await expect(admin.getByRole("heading", { name: "Not granted yet" })).toHaveCount(0);
     const resultUrl = admin.url();
     const attemptId = resultUrl.split("/").pop()!;
 
