@@ -16,7 +16,8 @@ export function ProblemView({ problem }: { problem: Problem }) {
           {problem.details.map((d) => (
             <div key={d.label} className="contents">
               <dt className="text-slate-600">{d.label}</dt>
-              <dd className="break-all font-mono">{d.value}</dd>
+              {/* Codes and IDs in monospace; a sentence (an instruction) in the text font, wrapped between words. */}
+              <dd className={/\s/.test(d.value) ? "[overflow-wrap:anywhere]" : "font-mono [overflow-wrap:anywhere]"}>{d.value}</dd>
             </div>
           ))}
         </dl>
