@@ -207,7 +207,7 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
     const value = (Object.keys(sp.grants) as ResourceKey[]).flatMap((resource) =>
       sp.grants[resource].map((role) => ({
         id: ctx.state.assignmentId(sp, resource, role),
-        appRoleId: RESOURCES[resource].roles[role],
+        appRoleId: RESOURCES[resource].roles[role]!.id,
         createdDateTime: new Date(sp.consentedAt || ctx.state.clock()).toISOString(),
         principalDisplayName: app.scenario.displayName,
         principalId: sp.id,

@@ -226,7 +226,7 @@ function parseConsentRequest(ctx: EmulatorContext, res: ServerResponse, segment:
   const scope = params.get("scope") ?? undefined;
   if (version === "v2") {
     const parts = (scope ?? "").split(/\s+/).filter(Boolean);
-    const named = parts.map((p) => (p.endsWith("/.default") ? resourceFromIdentifier(p.slice(0, -"/.default".length)) : null));
+    const named = parts.map((p) => (p.endsWith("/.default") ? resourceFromIdentifier(p.slice(0, -"/.default".length), ctx.authorityHost) : null));
     if (parts.length === 0 || named.some((r) => r === null)) {
       redirect(
         res,
@@ -553,7 +553,7 @@ export async function token(ctx: EmulatorContext, req: IncomingMessage, res: Ser
     );
   }
   const identifier = scopes[0]!.slice(0, -"/.default".length);
-  const resource = resourceFromIdentifier(identifier);
+  const resource = resourceFromIdentifier(identifier, ctx.authorityHost);
   if (!resource) {
     return fail(
       400,

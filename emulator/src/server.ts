@@ -340,7 +340,7 @@ const tenantPatchSchema = z.object({
 });
 
 const servicePrincipalPutSchema = z.object({
-  grants: z.array(z.object({ resource: z.enum(["graph", "exchange"]), roles: z.array(z.string()) })),
+  grants: z.array(z.object({ resource: z.enum(["graph", "exchange", "sharepoint"]), roles: z.array(z.string()) })),
   directoryRoles: z.array(z.string()).default([]),
 });
 

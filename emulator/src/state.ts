@@ -72,7 +72,7 @@ export interface ConsentRecord {
 }
 
 function emptyGrants(): Record<ResourceKey, string[]> {
-  return { graph: [], exchange: [] };
+  return { graph: [], exchange: [], sharepoint: [] };
 }
 
 export function grantsFrom(list: Grant[]): Record<ResourceKey, string[]> {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 
-import { RESOURCES, type ResourceKey } from "./catalog";
+import { audiencesOf, RESOURCES, type ResourceKey } from "./catalog";
 import type { EmulatorContext } from "./context";
 import { encodeHeader, signingInput, verifyRs256, type JwtClaims } from "./jws";
 import { randomId } from "./random";
@@ -29,7 +29,7 @@ export async function issueAppToken(
 ): Promise<string> {
   const now = Math.floor(ctx.state.clock() / 1000);
   const claims: JwtClaims = {
-    aud: RESOURCES[options.resource].uris[0],
+    aud: options.resource === "sharepoint" ? ctx.authorityHost : RESOURCES[options.resource].uris[0],
     iss: `https://sts.windows.net/${options.tenant.id}/`,
     iat: now,
     nbf: now,
@@ -145,7 +145,7 @@ function verifyUncached(ctx: EmulatorContext, token: string, resource: ResourceK
   const now = Math.floor(ctx.state.clock() / 1000);
   if (typeof claims.exp !== "number" || claims.exp + CLOCK_SKEW_SECONDS <= now) return { ok: false, message: "Lifetime validation failed, the token is expired." };
   if (typeof claims.nbf === "number" && claims.nbf - CLOCK_SKEW_SECONDS > now) return { ok: false, message: "Lifetime validation failed, the token is not yet valid." };
-  const audiences = RESOURCES[resource].uris.map((u) => u.toLowerCase());
+  const audiences = audiencesOf(resource, ctx.authorityHost);
   if (typeof claims.aud !== "string" || !audiences.includes(claims.aud.replace(/\/+$/, "").toLowerCase())) {
     return { ok: false, message: "Access token validation failure. Invalid audience." };
   }

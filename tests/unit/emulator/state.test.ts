@@ -44,7 +44,7 @@ describe("emulator state", () => {
     let now = 1_000_000;
     const s = state(() => now);
     const tenant = s.resolveTenant(TENANT)!;
-    const sp = s.createServicePrincipal(TENANT, APP, { graph: ["User.Read.All"], exchange: [] }, [], now);
+    const sp = s.createServicePrincipal(TENANT, APP, { graph: ["User.Read.All"], exchange: [], sharepoint: [] }, [], now);
     expect(s.replicationPhase(tenant, sp)).toBe("missing");
     now += 10_000;
     expect(s.replicationPhase(tenant, sp)).toBe("no-roles");
@@ -54,9 +54,9 @@ describe("emulator state", () => {
 
   it("adds to an existing consent instead of replacing it", () => {
     const s = state(Date.now);
-    s.createServicePrincipal(TENANT, APP, { graph: ["User.Read.All"], exchange: [] }, [], 0);
-    const sp = s.createServicePrincipal(TENANT, APP, { graph: ["Mail.Read"], exchange: ["Exchange.ManageAsApp"] }, ["Exchange Administrator"], 0);
-    expect(sp.grants).toEqual({ graph: ["Mail.Read", "User.Read.All"], exchange: ["Exchange.ManageAsApp"] });
+    s.createServicePrincipal(TENANT, APP, { graph: ["User.Read.All"], exchange: [], sharepoint: [] }, [], 0);
+    const sp = s.createServicePrincipal(TENANT, APP, { graph: ["Mail.Read"], exchange: ["Exchange.ManageAsApp"], sharepoint: [] }, ["Exchange Administrator"], 0);
+    expect(sp.grants).toEqual({ graph: ["Mail.Read", "User.Read.All"], exchange: ["Exchange.ManageAsApp"], sharepoint: [] });
     expect(sp.directoryRoles).toEqual(["Exchange Administrator"]);
   });
 
