@@ -7,7 +7,7 @@ import path from "node:path";
 import { z } from "zod";
 
 import { GUID_PATTERN } from "@/lib/identity/tenant-id";
-import { DEFAULT_APP_PERMISSIONS, findPermission, PERMISSIONS } from "@/lib/permissions/catalog";
+import { DEFAULT_APP_PERMISSIONS, parsePermissionName, permissionKey, type PermissionRef } from "@/lib/permissions/catalog";
 
 /**
  * The one place that reads `process.env`. Everything is parsed once, with zod, into
@@ -105,7 +105,12 @@ export interface Config {
   /** Names shown on the consent page. */
   appDisplayName: string;
   partnerDisplayName: string;
-  /** The application permissions configured on the app registration, by role name. */
+  /**
+   * APP_PERMISSIONS: the permissions to assume when the app registration cannot be read
+   * (a fallback; the registration's `requiredResourceAccess` is what counts).
+   */
+  fallbackPermissions: PermissionRef[];
+  /** @deprecated the role values of {@link fallbackPermissions}; use the current permission set. */
   appPermissions: string[];
   /** Which admin-consent endpoint to send admins to (v1 grants every configured permission). */
   adminConsentVersion: AdminConsentVersion;
@@ -336,6 +341,37 @@ function sandboxSessionPassword(dataDir: string): string | { error: string } {
   }
 }
 
+/**
+ * APP_PERMISSIONS, the fallback used only while the app registration cannot be read:
+ * comma-separated `Resource/Permission` names (`Graph/…`, `Exchange/…`, `SharePoint/…`;
+ * a bare name is Graph's). Any role value is accepted; duplicates are dropped.
+ */
+export function parseAppPermissions(raw: string): PermissionRef[] {
+  const result = appPermissionsSchema.safeParse(raw);
+  if (!result.success) throw new Error(result.error.issues[0]?.message ?? "APP_PERMISSIONS is not valid.");
+  return result.data;
+}
+
+const appPermissionsSchema = z.string().transform((raw, ctx): PermissionRef[] => {
+  const names = raw.split(",").map((p) => p.trim()).filter(Boolean);
+  if (names.length === 0) {
+    ctx.addIssue({ code: "custom", message: "must name at least one permission, as Resource/Permission." });
+    return z.NEVER;
+  }
+  const bad: string[] = [];
+  const seen = new Map<string, PermissionRef>();
+  for (const name of names) {
+    const parsed = parsePermissionName(name);
+    if ("error" in parsed) bad.push(parsed.error);
+    else seen.set(permissionKey(parsed), parsed);
+  }
+  if (bad.length) {
+    ctx.addIssue({ code: "custom", message: `is a fallback list of Resource/Permission names (Graph, Exchange or SharePoint; a bare name is Graph); not understood: ${bad.join("; ")}.` });
+    return z.NEVER;
+  }
+  return [...seen.values()];
+});
+
 /** Parses an environment into settings. Throws {@link ConfigError} listing every problem. */
 export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
   const c = new Collector();
@@ -475,22 +511,10 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     c.parse("PARTNER_DISPLAY_NAME", read(env, "PARTNER_DISPLAY_NAME"), text(100).default(sandbox ? "Contoso Partners" : "your service provider"), "Contoso Partners") ??
     "your service provider";
 
-  const permissionsExample = DEFAULT_APP_PERMISSIONS.slice(0, 3).join(",");
-  const appPermissions =
-    c.parse(
-      "APP_PERMISSIONS",
-      read(env, "APP_PERMISSIONS"),
-      z
-        .string()
-        .transform((v) => [...new Set(v.split(",").map((p) => p.trim()).filter(Boolean))])
-        .superRefine((list, ctx) => {
-          const unknown = list.filter((p) => !findPermission(p));
-          if (list.length === 0) ctx.addIssue({ code: "custom", message: "must name at least one permission." });
-          if (unknown.length) ctx.addIssue({ code: "custom", message: `names permissions Consentry does not know: ${unknown.join(", ")}; known: ${PERMISSIONS.map((p) => p.name).join(", ")}.` });
-        })
-        .default([...DEFAULT_APP_PERMISSIONS]),
-      permissionsExample,
-    ) ?? [...DEFAULT_APP_PERMISSIONS];
+  const fallbackPermissions =
+    c.parse("APP_PERMISSIONS", read(env, "APP_PERMISSIONS"), appPermissionsSchema.default(parseAppPermissions(DEFAULT_APP_PERMISSIONS.join(","))), "Graph/User.Read.All,Exchange/Exchange.ManageAsApp,SharePoint/Sites.Read.All") ??
+    parseAppPermissions(DEFAULT_APP_PERMISSIONS.join(","));
+  const appPermissions = [...new Set(fallbackPermissions.map((p) => p.value))];
 
   const adminConsentVersion =
     c.parse("ADMIN_CONSENT_VERSION", read(env, "ADMIN_CONSENT_VERSION"), z.enum(["v1", "v2"], { message: "must be v1 or v2." }).default("v1"), "v1") ?? "v1";
@@ -529,6 +553,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     cloud,
     appDisplayName,
     partnerDisplayName,
+    fallbackPermissions,
     appPermissions,
     adminConsentVersion,
     openOnboarding,

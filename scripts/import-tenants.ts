@@ -17,8 +17,9 @@ try {
   const { database } = await assertStartable({ exitOnFailure: true });
   if (fromIndex >= 0) {
     const scenario = JSON.parse(readFileSync(args[fromIndex + 1]!, "utf8")) as { tenants: { id: string; consents?: { clientId: string }[] }[] };
-    const clientId = getConfig().clientId;
-    ids = [...ids, ...scenario.tenants.filter((t) => t.consents?.some((c) => c.clientId.toLowerCase() === clientId)).map((t) => t.id)];
+    const { clientId, partnerTenantId } = getConfig();
+    // The partner's own tenant consented only so the app can read its registration: it is no customer.
+    ids = [...ids, ...scenario.tenants.filter((t) => t.id !== partnerTenantId && t.consents?.some((c) => c.clientId.toLowerCase() === clientId)).map((t) => t.id)];
   }
   const names: string[] = [];
   for (const id of ids) {

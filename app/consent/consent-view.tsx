@@ -1,5 +1,4 @@
 import type { ConsentPageView } from "@/lib/consent/views";
-import { RESOURCE_LABELS } from "@/lib/permissions/catalog";
 
 /** The consent page's content; works without JavaScript (the button is a plain form). */
 export function ConsentView({ view, pageUrl }: { view: ConsentPageView; pageUrl: string }) {
@@ -17,12 +16,14 @@ export function ConsentView({ view, pageUrl }: { view: ConsentPageView; pageUrl:
       <h2 className="mt-6 text-lg font-semibold">What the app will be able to do</h2>
       <ul className="mt-2 divide-y divide-slate-200 rounded-md border border-slate-200" data-testid="permission-list">
         {view.permissions.map((p) => (
-          <li key={p.name} className="p-3">
+          <li key={p.key} className="p-3" data-permission={p.name}>
             <p className="font-medium">
-              {p.description} <span className="ml-1 whitespace-nowrap font-mono text-xs text-slate-500">{p.name}</span>
+              {p.displayName ?? p.name} <span className="ml-1 whitespace-nowrap font-mono text-xs text-slate-500">{p.name}</span>
             </p>
+            <p className="text-sm text-slate-700">{p.description ?? "Microsoft's description could not be read; the name above is the permission's own."}</p>
             <p className="text-sm text-slate-600">
-              Why: {p.why} <span className="text-slate-500">({RESOURCE_LABELS[p.resource]})</span>
+              {p.why ? <>Why: {p.why} </> : null}
+              <span className="text-slate-500">({p.resourceLabel})</span>
             </p>
           </li>
         ))}

@@ -14,14 +14,18 @@ export const metadata: Metadata = { title: "Tenants" };
 // GET /dashboard — every onboarded tenant with its status and last change.
 export default async function TenantsPage() {
   const partner = await requirePartner(MINIMUM_ROLE.viewDashboard);
-  const { tenants, counts, latestBulk } = await listTenantsForDashboard(partner);
+  const { tenants, counts, needingReconsent, currentVersion, latestBulk } = await listTenantsForDashboard(partner);
   return (
     <>
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Tenants</h1>
           <p className="text-sm text-slate-600">
-            {counts.consented} consented · {counts.failed} failed · {counts.revoked + counts.deleted} revoked or deleted
+            {counts.consented} consented · {counts.failed} failed · {counts.revoked + counts.deleted} revoked or deleted ·{" "}
+            <span data-testid="needs-reconsent-count" className={needingReconsent ? "font-semibold text-amber-800" : undefined}>
+              {needingReconsent} need{needingReconsent === 1 ? "s" : ""} re-consent
+            </span>{" "}
+            (permission set version {currentVersion})
           </p>
         </div>
         <div className="flex gap-2">
@@ -62,6 +66,11 @@ export default async function TenantsPage() {
                 </td>
                 <td className="py-2 pr-4">
                   <StatusBadge status={t.status} />
+                  {t.needsReconsent ? (
+                    <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-900" data-testid="needs-reconsent">
+                      needs re-consent
+                    </span>
+                  ) : null}
                 </td>
                 <td className="py-2 pr-4 font-mono text-xs">{t.initialDomain ?? "—"}</td>
                 <td className="py-2 pr-4">{t.roles.length}</td>

@@ -59,12 +59,24 @@ export function TruthTable({ rows }: { rows: TruthRow[] }) {
       <TableHead columns={["Permission", "Configured", "Granted", "In token", "Proven", "Drift"]} dense />
       <tbody>
         {rows.map((r) => (
-          <tr key={r.permission} className="border-b border-slate-100 align-top" data-permission={r.permission}>
-            <td className="py-1 pr-3 font-mono">{r.permission}</td>
+          <tr key={r.name} className="border-b border-slate-100 align-top" data-permission={r.permission} data-name={r.name} data-state={r.state}>
+            <td className="py-1 pr-3 font-mono" title={r.description ?? undefined}>
+              {r.name}
+            </td>
             <td className="py-1 pr-3">{mark(r.configured)}</td>
             <td className="py-1 pr-3">{mark(r.granted)}</td>
             <td className="py-1 pr-3">{mark(r.inToken)}</td>
-            <td className={`py-1 pr-3 ${OUTCOME_STYLE[r.proven]}`}>{r.attempts > 1 ? `${r.passes}/${r.attempts}` : r.proven}</td>
+            <td className={`py-1 pr-3 ${OUTCOME_STYLE[r.proven]}`}>
+              {r.coverage === "no-probe" ? (
+                <span className="text-slate-500">no probe</span>
+              ) : r.coverage === "write-only" ? (
+                <span className="text-slate-500">not exercised: this permission only writes</span>
+              ) : r.attempts > 1 ? (
+                `${r.passes}/${r.attempts}`
+              ) : (
+                r.proven
+              )}
+            </td>
             <td className="py-1 pr-3 text-amber-900">{r.drift?.text ?? ""}</td>
           </tr>
         ))}

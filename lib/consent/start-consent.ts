@@ -11,7 +11,7 @@ import { appendAudit } from "@/lib/db/repositories/audit";
 import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
 import { markInviteOpened } from "@/lib/db/repositories/invites";
 import { findInviteByCode, type Meta } from "@/lib/invites/invites";
-import { findPermission } from "@/lib/permissions/catalog";
+import { currentPermissionSet } from "@/lib/permissions/permission-set";
 
 export type StartOutcome = { kind: "redirect"; url: string; cookie: SealedCookie } | { kind: "problem"; problem: Problem };
 
@@ -40,7 +40,8 @@ export async function startConsent(db: Db, code: string | null, meta: Meta): Pro
     tenantHint = found.invite.tenantHint;
   }
   const state = randomBytes(24).toString("base64url");
-  const resources = [...new Set(config.appPermissions.map((p) => findPermission(p)!.resource))];
+  // v2 names each resource's /.default; SharePoint's needs the tenant's own host, so v2 consents to Graph and Exchange only (v1, the default, covers all).
+  const resources = [...new Set((await currentPermissionSet(db)).permissions.map((p) => p.resource))].filter((r): r is "graph" | "exchange" => r !== "sharepoint");
   const url = buildAdminConsentUrl({
     cloud: config.cloud,
     clientId: config.clientId,

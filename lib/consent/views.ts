@@ -11,9 +11,49 @@ import { getPermissionSet } from "@/lib/db/repositories/permission-sets";
 import { getTenant } from "@/lib/db/repositories/tenants";
 import { isBoundToAttempt } from "@/lib/consent/bound-cookie";
 import { findInviteByCode } from "@/lib/invites/invites";
-import { findPermission, type PermissionInfo } from "@/lib/permissions/catalog";
-import { currentPermissionSet, describePermissions } from "@/lib/permissions/permission-set";
+import type { PermissionSet } from "@/lib/db/repositories/permission-sets";
+import { assessPermissions, type PermissionAssessment } from "@/lib/permissions/assess";
+import { formatPermission, permissionKey, RESOURCE_LABELS, type PermissionEntry } from "@/lib/permissions/catalog";
+import { currentPermissionSet } from "@/lib/permissions/permission-set";
+import { loadPermissionReasons, reasonFor } from "@/lib/permissions/reasons";
+import type { Finding } from "@/lib/probes/finding";
 import { getTenantProbesView, type ProbeLine } from "@/lib/probes/tenant-view";
+import { evidenceFromSummary } from "@/lib/probes/truth-table";
+
+/** A permission as the customer's admin reads it: Microsoft's words, and the partner's reason when given. */
+export interface ConsentPermission {
+  key: string;
+  /** `Graph/Mail.Read`. */
+  name: string;
+  resourceLabel: string;
+  /** Microsoft's display name and description of the app role (null when the registration could not be read). */
+  displayName: string | null;
+  description: string | null;
+  /** The partner's "why", from permission-reasons.json. */
+  why: string | null;
+}
+
+function describeForCustomer(list: readonly PermissionEntry[]): ConsentPermission[] {
+  const reasons = loadPermissionReasons();
+  return list.map((p) => ({
+    key: permissionKey(p),
+    name: formatPermission(p),
+    resourceLabel: RESOURCE_LABELS[p.resource],
+    displayName: p.displayName,
+    description: p.description,
+    why: reasonFor(reasons, p),
+  }));
+}
+
+function describePermissions(set: PermissionSet): ConsentPermission[] {
+  return describeForCustomer(set.permissions);
+}
+
+/** Something only the customer's admin can fix (never a re-consent: that is `missing`). */
+export interface CustomerAction {
+  title: string;
+  fix: string;
+}
 
 export interface ConsentPageView {
   kind: "ok";
@@ -21,7 +61,7 @@ export interface ConsentPageView {
   partnerName: string;
   customerName: string | null;
   tenantHint: string | null;
-  permissions: PermissionInfo[];
+  permissions: ConsentPermission[];
   expiresAt: string | null;
   /** Where the button posts to. */
   startPath: string;
@@ -59,9 +99,13 @@ export interface ConsentResultView {
   partnerName: string;
   tenantId: string;
   organization: { name: string | null; initialDomain: string | null; defaultDomain: string | null } | null;
-  granted: PermissionInfo[];
-  /** Configured for the app but not in the token: the app cannot do these yet. */
-  missing: PermissionInfo[];
+  granted: ConsentPermission[];
+  /** Configured for the app and really not granted: only these ask for a re-consent. */
+  missing: ConsentPermission[];
+  /** Granted but not yet in a token: Microsoft is still replicating; nothing to do. */
+  pending: ConsentPermission[];
+  /** What the customer's admin must do besides consenting (a directory role for Exchange, …), from the checks. */
+  actions: CustomerAction[];
   tries: number;
   startedAt: string;
   deadlineAt: string;
@@ -81,12 +125,15 @@ export async function getConsentResultView(attemptId: string, boundCookieValue: 
   const attempt = await getConsentAttempt(db, attemptId);
   if (!attempt) return null;
   const config = getConfig();
-  const invite = attempt.inviteId ? await getInvite(db, attempt.inviteId) : null;
-  const set = (invite ? await getPermissionSet(db, invite.permissionSetVersion) : null) ?? (await currentPermissionSet(db));
-  const roles = new Set(attempt.roles ?? []);
-  const configured = describePermissions(set);
+  // The same set and the same function as the tenant page (lib/probes/truth-table.ts), so they agree.
+  const set = await currentPermissionSet(db);
   const tenant = attempt.status === "verifying" ? null : await getTenant(db, attempt.tenantClaim);
-  const checks = (await checksAfterConsent(db, attempt)) === "done" ? ((await getTenantProbesView(attempt.tenantClaim)).latest?.lines ?? null) : null;
+  const probes = (await checksAfterConsent(db, attempt)) === "done" ? await getTenantProbesView(attempt.tenantClaim) : null;
+  const checks = probes?.latest?.lines ?? null;
+  // Before the checks ran, only the verification's Graph token is known: other resources stay "unknown".
+  const evidence = probes?.latest?.summary ? evidenceFromSummary(set.permissions, probes.latest.summary) : { configured: set.permissions, granted: null, tokenRoles: { graph: attempt.roles ?? null } };
+  const assessed = assessPermissions(evidence);
+  const pick = (rows: PermissionAssessment[]) => describeForCustomer(rows);
   return {
     status: attempt.status,
     signedIn: attempt.signedIn ? { name: attempt.signedIn.name, upn: attempt.signedIn.upn } : null,
@@ -94,16 +141,27 @@ export async function getConsentResultView(attemptId: string, boundCookieValue: 
     partnerName: config.partnerDisplayName,
     tenantId: attempt.tenantClaim,
     organization: tenant ? { name: tenant.displayName, initialDomain: tenant.initialDomain, defaultDomain: tenant.defaultDomain } : null,
-    granted: [...roles].map((r) => findPermission(r) ?? { name: r, resource: "graph", appRoleId: "", description: "A permission Consentry has no description for.", why: "" }),
-    // The attempt's roles are the Graph token's: only Graph permissions can be judged missing from it.
-    // (Exchange's are in Exchange's own token; the checks below show whether they work.)
-    missing: attempt.status === "verifying" ? [] : configured.filter((p) => p.resource === "graph" && !roles.has(p.name)),
+    granted: pick(assessed.rows.filter((r) => r.state === "granted" || r.state === "not-in-token")),
+    missing: attempt.status === "verifying" ? [] : pick(assessed.notGranted),
+    pending: attempt.status === "verifying" ? [] : pick(assessed.notInToken),
+    actions: customerActions(checks),
     tries: attempt.tries,
     startedAt: attempt.startedAt,
     deadlineAt: attempt.deadlineAt,
     error: attempt.status === "failed" ? { code: attempt.lastErrorCode, message: attempt.lastError } : null,
     checks,
   };
+}
+
+/** Findings the customer's admin acts on, other than consenting again (the missing list says that). */
+function customerActions(checks: ProbeLine[] | null): CustomerAction[] {
+  const seen = new Map<string, CustomerAction>();
+  for (const line of checks ?? []) {
+    const finding = line.finding as Finding | null;
+    if (!finding || finding.actor !== "customer_admin" || finding.reconsent) continue;
+    if (!seen.has(finding.id)) seen.set(finding.id, { title: finding.title, fix: finding.fix });
+  }
+  return [...seen.values()];
 }
 
 /** The status the result page polls for; like the page, only for the bound browser. */

@@ -8,7 +8,8 @@ import { listInvites, type Invite } from "@/lib/db/repositories/invites";
 import { getPermissionSet } from "@/lib/db/repositories/permission-sets";
 import { countTenantsByStatus, getTenant, listTenants, type Tenant } from "@/lib/db/repositories/tenants";
 import type { TenantStatus } from "@/lib/db/schema";
-import { currentPermissionSet } from "@/lib/permissions/permission-set";
+import { formatPermission } from "@/lib/permissions/catalog";
+import { addedPermissions, currentPermissionSet, needsReconsent, permissionSetsByVersion } from "@/lib/permissions/permission-set";
 import type { Partner } from "@/lib/session/partner-session";
 
 export interface TenantRowView extends Tenant {
@@ -16,12 +17,23 @@ export interface TenantRowView extends Tenant {
   customerName: string | null;
   /** Status of the latest probe run. */
   lastCheck: string | null;
+  /** Consented to an older permission set than the app's, which adds permissions. */
+  needsReconsent: boolean;
 }
 
 /** Every tenant with status and last change, and the invite that onboarded it. */
-export async function listTenantsForDashboard(_partner: Partner): Promise<{ tenants: TenantRowView[]; counts: Record<TenantStatus, number>; latestBulk: BulkRun | null }> {
+export async function listTenantsForDashboard(
+  _partner: Partner,
+): Promise<{ tenants: TenantRowView[]; counts: Record<TenantStatus, number>; needingReconsent: number; currentVersion: number; latestBulk: BulkRun | null }> {
   const { db } = await getDatabase();
-  const [tenants, invites, counts, latestBulk] = await Promise.all([listTenants(db), listInvites(db, { limit: 100_000, onboardedOnly: true }), countTenantsByStatus(db), latestBulkRun(db)]);
+  const [tenants, invites, counts, latestBulk, current, sets] = await Promise.all([
+    listTenants(db),
+    listInvites(db, { limit: 100_000, onboardedOnly: true }),
+    countTenantsByStatus(db),
+    latestBulkRun(db),
+    currentPermissionSet(db),
+    permissionSetsByVersion(db),
+  ]);
   const runIds = tenants.map((t) => t.lastProbeRunId).filter((id): id is string => id !== null);
   const runStatus = new Map<string, string>();
   for (let i = 0; i < runIds.length; i += 500) {
@@ -30,16 +42,14 @@ export async function listTenantsForDashboard(_partner: Partner): Promise<{ tena
   }
   const byTenant = new Map<string, Invite>();
   for (const invite of invites) if (invite.tenantId && !byTenant.has(invite.tenantId)) byTenant.set(invite.tenantId, invite);
-  return {
-    tenants: tenants.map((t) => ({
-      ...t,
-      inviteId: byTenant.get(t.id)?.id ?? null,
-      customerName: byTenant.get(t.id)?.customerName ?? null,
-      lastCheck: t.lastProbeRunId ? (runStatus.get(t.lastProbeRunId) ?? null) : null,
-    })),
-    counts,
-    latestBulk,
-  };
+  const rows = tenants.map((t) => ({
+    ...t,
+    inviteId: byTenant.get(t.id)?.id ?? null,
+    customerName: byTenant.get(t.id)?.customerName ?? null,
+    lastCheck: t.lastProbeRunId ? (runStatus.get(t.lastProbeRunId) ?? null) : null,
+    needsReconsent: t.status === "consented" && needsReconsent(t.consentedPermissionSetVersion, sets, current),
+  }));
+  return { tenants: rows, counts, needingReconsent: rows.filter((t) => t.needsReconsent).length, currentVersion: current.version, latestBulk };
 }
 
 export interface TenantDetailView {
@@ -48,6 +58,9 @@ export interface TenantDetailView {
   invites: Invite[];
   consentedVersion: number | null;
   currentVersion: number;
+  /** Permissions the current set adds to the consented one; non-empty means "needs re-consent". */
+  added: string[];
+  needsReconsent: boolean;
 }
 
 export async function getTenantDetail(_partner: Partner, tenantId: string): Promise<TenantDetailView | null> {
@@ -57,12 +70,15 @@ export async function getTenantDetail(_partner: Partner, tenantId: string): Prom
   if (!tenant) return null;
   const [events, invites, current] = await Promise.all([listConsentEvents(db, { tenantId, limit: 100 }), listInvites(db, { tenantId: tenant.id }), currentPermissionSet(db)]);
   const consentedSet = tenant.consentedPermissionSetVersion ? await getPermissionSet(db, tenant.consentedPermissionSetVersion) : null;
+  const added = consentedSet && consentedSet.version < current.version ? addedPermissions(consentedSet, current).map(formatPermission) : [];
   return {
     tenant,
     events,
     invites,
     consentedVersion: consentedSet?.version ?? null,
     currentVersion: current.version,
+    added,
+    needsReconsent: added.length > 0,
   };
 }
 

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import * as m0001 from "@/lib/db/migrations/0001-initial";
 import * as m0002 from "@/lib/db/migrations/0002-consent-attempts";
 import * as m0003 from "@/lib/db/migrations/0003-consent-binding";
+import * as m0004 from "@/lib/db/migrations/0004-permission-sources";
 import type { Database } from "@/lib/db/schema";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against the schema as it was, not today's types */
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", up: m0001.up },
   { version: 2, name: "consent-attempts", up: m0002.up },
   { version: 3, name: "consent-binding", up: m0003.up },
+  { version: 4, name: "permission-sources", up: m0004.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

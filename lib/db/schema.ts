@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 
 /**
  * Table types, identical on SQLite and PostgreSQL. Portable column types only:
@@ -14,8 +14,10 @@ export type JsonText = string;
 export interface PermissionSetsTable {
   version: number;
   label: string;
-  /** JSON array of {resource, permission} the app registration was configured with. */
+  /** JSON array of {resource, value, appRoleId, displayName, description} (before 0004: {resource, permission}). */
   permissions: JsonText;
+  /** "registration" (read from Graph), "fallback" (APP_PERMISSIONS) or "settings" (before 0004). */
+  source: Generated<string>;
   created_at: Timestamp;
 }
 

@@ -1,10 +1,88 @@
 /**
- * Every application permission Consentry knows: what it lets the app do, in words a
- * tenant admin can weigh, and why Consentry's checks need it. The app role IDs are
- * Microsoft's published ones, used to read `appRoleAssignments`.
+ * Application permissions as Consentry names them: a resource (the API that defines the
+ * app role) and the role's value, written `Graph/Sites.Read.All`. The same value can exist
+ * in two resources (Graph's and SharePoint's `Sites.FullControl.All`), so a value alone
+ * never identifies a permission.
+ *
+ * The app's real permissions come from its registration (see `lib/permissions/registration.ts`);
+ * the table below only describes the handful a default installation asks for, for the
+ * fallback when the registration cannot be read.
  * @see https://learn.microsoft.com/graph/permissions-reference
  */
-export type ResourceKey = "graph" | "exchange";
+export type ResourceKey = "graph" | "exchange" | "sharepoint";
+
+export const RESOURCE_KEYS: readonly ResourceKey[] = ["graph", "exchange", "sharepoint"];
+
+/**
+ * The first-party resources Consentry knows, by the appId of their service principal
+ * (the `resourceAppId` of an app registration's `requiredResourceAccess`).
+ * @see https://learn.microsoft.com/troubleshoot/entra/entra-id/governance/verify-first-party-apps-sign-in
+ */
+export const RESOURCES: Record<ResourceKey, { appId: string; label: string; prefix: string }> = {
+  graph: { appId: "00000003-0000-0000-c000-000000000000", label: "Microsoft Graph", prefix: "Graph" },
+  exchange: { appId: "00000002-0000-0ff1-ce00-000000000000", label: "Office 365 Exchange Online", prefix: "Exchange" },
+  sharepoint: { appId: "00000003-0000-0ff1-ce00-000000000000", label: "Office 365 SharePoint Online", prefix: "SharePoint" },
+};
+
+export const RESOURCE_LABELS: Record<ResourceKey, string> = {
+  graph: RESOURCES.graph.label,
+  exchange: RESOURCES.exchange.label,
+  sharepoint: RESOURCES.sharepoint.label,
+};
+
+export function resourceByAppId(appId: string): ResourceKey | null {
+  const id = appId.toLowerCase();
+  return RESOURCE_KEYS.find((k) => RESOURCES[k].appId === id) ?? null;
+}
+
+/** A permission: which resource, which app role value. */
+export interface PermissionRef {
+  resource: ResourceKey;
+  value: string;
+}
+
+/** A permission of a permission-set version: the ref, and what the resource's service principal says about it. */
+export interface PermissionEntry extends PermissionRef {
+  /** The app role's id in the resource's `appRoles`; null when it could not be resolved. */
+  appRoleId: string | null;
+  /** Microsoft's display name and description of the app role; null when not known. */
+  displayName: string | null;
+  description: string | null;
+}
+
+/** `graph/Mail.Read`: a stable key for maps and comparisons. */
+export function permissionKey(p: PermissionRef): string {
+  return `${p.resource}/${p.value}`;
+}
+
+/** `Graph/Mail.Read`: how pages and settings write a permission. */
+export function formatPermission(p: PermissionRef): string {
+  return `${RESOURCES[p.resource].prefix}/${p.value}`;
+}
+
+/** App role values: letters, digits and `._-` (as Entra ID allows), never spaces or slashes. */
+const ROLE_VALUE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$/;
+
+/**
+ * Reads `Graph/Sites.Read.All`, `Exchange/full_access_as_app`, `SharePoint/Sites.FullControl.All`
+ * (resource names in any case) or a bare `User.Read.All`, which means Microsoft Graph.
+ * Returns a sentence saying what is wrong instead when it cannot.
+ */
+export function parsePermissionName(text: string): PermissionRef | { error: string } {
+  const trimmed = text.trim();
+  const slash = trimmed.indexOf("/");
+  let resource: ResourceKey = "graph";
+  let value = trimmed;
+  if (slash >= 0) {
+    const prefix = trimmed.slice(0, slash).toLowerCase();
+    const found = RESOURCE_KEYS.find((k) => RESOURCES[k].prefix.toLowerCase() === prefix);
+    if (!found) return { error: `"${trimmed}" names an unknown resource "${trimmed.slice(0, slash)}" (use Graph, Exchange or SharePoint)` };
+    resource = found;
+    value = trimmed.slice(slash + 1);
+  }
+  if (!ROLE_VALUE.test(value)) return { error: `"${trimmed}" is not a permission name (a role value such as Sites.Read.All)` };
+  return { resource, value };
+}
 
 export interface PermissionInfo {
   /** The role value, as it appears in a token's `roles`. */
@@ -13,15 +91,15 @@ export interface PermissionInfo {
   appRoleId: string;
   /** What it allows, for the admin deciding whether to grant it. */
   description: string;
-  /** Why the app asks for it. */
+  /** Why the demo app asks for it (see `permission-reasons.json` for the partner's own words). */
   why: string;
 }
 
-export const RESOURCE_LABELS: Record<ResourceKey, string> = {
-  graph: "Microsoft Graph",
-  exchange: "Office 365 Exchange Online",
-};
-
+/**
+ * What Consentry knows without reading anything: the demo's permissions, with Microsoft's
+ * published app role IDs. Only the fallback uses these descriptions; once the registration
+ * is read, Microsoft's own `appRoles` texts replace them.
+ */
 export const PERMISSIONS: readonly PermissionInfo[] = [
   {
     name: "Organization.Read.All",
@@ -86,13 +164,26 @@ export const PERMISSIONS: readonly PermissionInfo[] = [
     description: "Run Exchange Online management cmdlets as the app. It also needs a directory role (such as Exchange Administrator) to do anything.",
     why: "To read Exchange settings such as the organization configuration.",
   },
+  {
+    name: "full_access_as_app",
+    resource: "exchange",
+    appRoleId: "dc890d15-9560-4a4c-9b7f-a736ec74ec40",
+    description: "Use Exchange Web Services with full access to all mailboxes, without a signed-in user.",
+    why: "The service reaches mailboxes through Exchange Web Services.",
+  },
 ];
 
 const BY_NAME = new Map(PERMISSIONS.map((p) => [p.name, p]));
+const BY_KEY = new Map(PERMISSIONS.map((p) => [permissionKey({ resource: p.resource, value: p.name }), p]));
 const BY_ROLE_ID = new Map(PERMISSIONS.map((p) => [p.appRoleId, p]));
 
+/** @deprecated by value alone; use {@link knownPermission} with the resource. */
 export function findPermission(name: string): PermissionInfo | null {
   return BY_NAME.get(name) ?? null;
+}
+
+export function knownPermission(ref: PermissionRef): PermissionInfo | null {
+  return BY_KEY.get(permissionKey(ref)) ?? null;
 }
 
 export function permissionByAppRoleId(appRoleId: string): PermissionInfo | null {
@@ -106,7 +197,7 @@ export function canReadOrganization(roles: readonly string[]): boolean {
   return roles.some((r) => READS_ORGANIZATION.includes(r));
 }
 
-/** The permissions the demo app and a default installation ask for. */
+/** The permissions the demo app and a default installation fall back to. */
 export const DEFAULT_APP_PERMISSIONS = [
   "Organization.Read.All",
   "Domain.Read.All",
@@ -115,5 +206,5 @@ export const DEFAULT_APP_PERMISSIONS = [
   "Mail.Read",
   "Calendars.Read",
   "Contacts.Read",
-  "Exchange.ManageAsApp",
+  "Exchange/Exchange.ManageAsApp",
 ] as const;

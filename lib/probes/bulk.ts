@@ -9,6 +9,7 @@ import { claimBulkItems, completeBulkItems, createBulkRun, finishBulkRunIfDone, 
 import { recordProbeRuns, type NewProbeRun } from "@/lib/db/repositories/probe-runs";
 import { getTenants, listTenants, type Tenant } from "@/lib/db/repositories/tenants";
 import type { Meta } from "@/lib/invites/invites";
+import { refreshPermissionSet } from "@/lib/permissions/registration";
 import { probeTenant } from "@/lib/probes/run-tenant";
 import { liveProbeDeps } from "@/lib/probes/runner";
 import type { Partner } from "@/lib/session/partner-session";
@@ -52,6 +53,7 @@ const workers = ((globalThis as unknown as { consentryBulkWorkers?: Map<string, 
 
 /** "Test all tenants": a bulk run over every tenant that is not deleted, worked in the background. */
 export async function startBulkRun(db: Db, partner: Partner, meta: Meta): Promise<BulkRun> {
+  await refreshPermissionSet(db).catch(() => undefined); // the app registration's permissions, read again before each bulk run (unreadable: the last version stays)
   const tenants = (await listTenants(db, { limit: 100_000 })).filter((t) => t.status !== "deleted");
   const run = await createBulkRun(db, partner.username, tenants.map((t) => t.id));
   await appendAudit(db, { actor: partner.username, action: "probes.bulk_started", target: run.id, details: { tenants: run.total }, ...meta });

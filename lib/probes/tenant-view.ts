@@ -1,8 +1,8 @@
 import "server-only";
 
-import { getConfig } from "@/lib/config";
 import { getDatabase } from "@/lib/db/database";
 import { listProbeRuns, type ProbeResult, type ProbeRun } from "@/lib/db/repositories/probe-runs";
+import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import { PROBES } from "@/lib/probes/catalog";
 import type { Finding } from "@/lib/probes/finding";
 import { latestProbeRun, runSummarySchema, type RunSummary } from "@/lib/probes/run-tenant";
@@ -44,7 +44,9 @@ export async function getTenantProbesView(tenantId: string): Promise<TenantProbe
       return { id: r.id, startedAt: r.startedAt, status: r.status, passed: counts.reduce((n, c) => n + c.pass, 0), failed: counts.reduce((n, c) => n + c.fail, 0) };
     })
     .reverse();
-  if (!latest) return { latest: null, truth: buildTruthTable(getConfig().appPermissions, null, []), history };
+  // The permissions in force now (the app registration's), so an added one shows as not granted.
+  const configured = (await currentPermissionSet(db)).permissions;
+  if (!latest) return { latest: null, truth: buildTruthTable(configured, null, []), history };
   const byProbe = new Map<string, ProbeResult[]>();
   for (const r of latest.results) byProbe.set(r.probe, [...(byProbe.get(r.probe) ?? []), r]);
   const lines: ProbeLine[] = [...byProbe.entries()].map(([probe, results]) => {
@@ -64,5 +66,5 @@ export async function getTenantProbesView(tenantId: string): Promise<TenantProbe
   });
   const order = ["token", "exchange-token", ...PROBES.map((p) => p.key)];
   lines.sort((a, b) => order.indexOf(a.probe) - order.indexOf(b.probe));
-  return { latest: { run: latest.run, summary: latest.summary, lines }, truth: buildTruthTable(getConfig().appPermissions, latest.summary, latest.results), history };
+  return { latest: { run: latest.run, summary: latest.summary, lines }, truth: buildTruthTable(configured, latest.summary, latest.results), history };
 }

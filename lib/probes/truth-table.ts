@@ -1,20 +1,75 @@
 import type { ProbeResult } from "@/lib/db/repositories/probe-runs";
-import { PROBES } from "@/lib/probes/catalog";
+import { assessPermissions, resolveGrantedRoles, type PermissionAssessment, type PermissionState } from "@/lib/permissions/assess";
+import { formatPermission, knownPermission, parsePermissionName, type PermissionEntry, type PermissionRef, type ResourceKey } from "@/lib/permissions/catalog";
+import * as probeCatalog from "@/lib/probes/catalog";
 import type { RunSummary } from "@/lib/probes/run-tenant";
 
 export interface TruthRow {
+  /** The role value (`Sites.Read.All`). */
   permission: string;
+  resource: ResourceKey;
+  /** `Graph/Sites.Read.All`. */
+  name: string;
+  displayName: string | null;
+  description: string | null;
   configured: boolean;
   /** In the service principal's appRoleAssignments; null when they could not be read. */
   granted: boolean | null;
-  /** In the roles of the token the probes used; null without a token. */
+  /** In the roles of the token for this permission's resource; null without such a token. */
   inToken: boolean | null;
+  state: PermissionState;
   /** The probe's result across the run's iterations. */
   proven: "pass" | "fail" | "skip" | "none";
+  /** How the permission is proven: by a probe, by nothing (no probe), or only by grant and token (write-only). */
+  coverage: "probe" | "no-probe" | "write-only";
   passes: number;
   attempts: number;
   /** Drift, in words, with whether the re-consent link fixes it. */
   drift: { text: string; reconsent: boolean } | null;
+}
+
+interface ProbeLike {
+  key: string;
+  permission: string;
+  resource?: ResourceKey;
+}
+
+/** The probe that proves a permission, from the probe catalog (by resource and value). */
+function probeOf(ref: PermissionRef): ProbeLike | null {
+  const catalog = probeCatalog as unknown as { probeFor?: (resource: ResourceKey, value: string) => ProbeLike | null | undefined; PROBES: readonly ProbeLike[] };
+  if (typeof catalog.probeFor === "function") return catalog.probeFor(ref.resource, ref.value) ?? null;
+  return catalog.PROBES.find((p) => p.permission === ref.value && (p.resource ?? (p.permission === "Exchange.ManageAsApp" ? "exchange" : "graph")) === ref.resource) ?? null;
+}
+
+function isWriteOnly(ref: PermissionRef): boolean {
+  const set = (probeCatalog as unknown as { WRITE_ONLY_PERMISSIONS?: ReadonlySet<string> }).WRITE_ONLY_PERMISSIONS;
+  return set ? set.has(`${ref.resource}/${ref.value}`) : false;
+}
+
+function toEntry(p: string | PermissionEntry): PermissionEntry {
+  if (typeof p !== "string") return p;
+  const parsed = parsePermissionName(p);
+  if ("error" in parsed) throw new Error(parsed.error);
+  const known = knownPermission(parsed);
+  return { ...parsed, appRoleId: known?.appRoleId ?? null, displayName: null, description: known?.description ?? null };
+}
+
+/** The evidence a probe run recorded, in the shape {@link assessPermissions} takes. */
+export function evidenceFromSummary(configured: readonly PermissionEntry[], summary: RunSummary | null) {
+  const sharepoint = (summary as { sharepointTokenRoles?: string[] | null } | null)?.sharepointTokenRoles ?? null;
+  return {
+    configured,
+    granted: summary?.grantedRoles ? resolveGrantedRoles(summary.grantedRoles, configured) : null,
+    tokenRoles: { graph: summary?.tokenRoles ?? null, exchange: summary?.exchangeTokenRoles ?? null, sharepoint },
+  };
+}
+
+function driftOf(row: PermissionAssessment, proven: TruthRow["proven"]): TruthRow["drift"] {
+  if (row.state === "not-granted") return { text: "Configured but not granted: the tenant consented before this permission was added.", reconsent: true };
+  if (row.state === "not-in-token") return { text: "Granted but not in the token yet: Microsoft may still be replicating, or the token predates the grant.", reconsent: false };
+  if (row.inToken && proven === "fail") return { text: "In the token, but the call still fails: see the probe's finding.", reconsent: false };
+  if (row.state === "extra") return { text: "Granted but no longer configured on the app: more access than the app needs.", reconsent: false };
+  return null;
 }
 
 /**
@@ -22,25 +77,29 @@ export interface TruthRow {
  * partners miss for weeks: configured but never granted, granted but not in the
  * token, or in the token with the call still denied.
  */
-export function buildTruthTable(configured: readonly string[], summary: RunSummary | null, results: ProbeResult[]): TruthRow[] {
-  const granted = summary?.grantedRoles ?? null;
-  const tokenRoles = [...(summary?.tokenRoles ?? []), ...(summary?.exchangeTokenRoles ?? [])];
-  const haveToken = summary ? summary.tokenRoles !== null || summary.exchangeTokenRoles !== null : false;
-  const names = [...new Set([...configured, ...(granted ?? []).filter((g) => !g.startsWith("appRole:"))])];
-  return names.map((permission) => {
-    const probe = PROBES.find((p) => p.permission === permission);
+export function buildTruthTable(configured: readonly (string | PermissionEntry)[], summary: RunSummary | null, results: ProbeResult[]): TruthRow[] {
+  const assessed = assessPermissions(evidenceFromSummary(configured.map(toEntry), summary));
+  return assessed.rows.map((row) => {
+    const probe = probeOf(row);
     const mine = probe ? results.filter((r) => r.probe === probe.key) : [];
     const passes = mine.filter((r) => r.outcome === "pass").length;
     const fails = mine.filter((r) => r.outcome === "fail").length;
     const proven: TruthRow["proven"] = mine.length === 0 ? "none" : fails > 0 ? "fail" : passes > 0 ? "pass" : "skip";
-    const isConfigured = configured.includes(permission);
-    const isGranted = granted === null ? null : granted.includes(permission);
-    const inToken = haveToken ? tokenRoles.includes(permission) : null;
-    let drift: TruthRow["drift"] = null;
-    if (isConfigured && (isGranted === false || (isGranted === null && inToken === false))) drift = { text: "Configured but not granted: the tenant consented before this permission was added.", reconsent: true };
-    else if (isGranted && inToken === false) drift = { text: "Granted but not in the token yet: Microsoft may still be replicating, or the token predates the grant.", reconsent: false };
-    else if (inToken && proven === "fail") drift = { text: "In the token, but the call still fails: see the probe's finding.", reconsent: false };
-    else if (!isConfigured && isGranted) drift = { text: "Granted but no longer configured on the app: more access than the app needs.", reconsent: false };
-    return { permission, configured: isConfigured, granted: isGranted, inToken, proven, passes, attempts: passes + fails, drift };
+    return {
+      permission: row.value,
+      resource: row.resource,
+      name: formatPermission(row),
+      displayName: row.displayName,
+      description: row.description,
+      configured: row.configured,
+      granted: row.granted,
+      inToken: row.inToken,
+      state: row.state,
+      proven,
+      coverage: probe ? "probe" : isWriteOnly(row) ? "write-only" : "no-probe",
+      passes,
+      attempts: passes + fails,
+      drift: driftOf(row, proven),
+    };
   });
 }

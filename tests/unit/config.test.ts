@@ -67,8 +67,26 @@ describe("parseConfig: the sandbox default", () => {
   it("reads the permission list, the consent endpoint version and the open-onboarding flag", () => {
     const config = parseConfig({ APP_PERMISSIONS: "Mail.Read, Organization.Read.All,Mail.Read", ADMIN_CONSENT_VERSION: "v2", OPEN_ONBOARDING: "true" }, tempDir());
     expect(config.appPermissions).toEqual(["Mail.Read", "Organization.Read.All"]);
+    expect(config.fallbackPermissions).toEqual([
+      { resource: "graph", value: "Mail.Read" },
+      { resource: "graph", value: "Organization.Read.All" },
+    ]);
     expect(config.adminConsentVersion).toBe("v2");
     expect(config.openOnboarding).toBe(true);
+  });
+
+  it("accepts any Resource/Permission in APP_PERMISSIONS, a bare name meaning Graph", () => {
+    const config = parseConfig({ APP_PERMISSIONS: "Graph/Sites.Read.All, exchange/full_access_as_app,SharePoint/Sites.FullControl.All,Group.Read.All,Graph/Group.Read.All" }, tempDir());
+    expect(config.fallbackPermissions).toEqual([
+      { resource: "graph", value: "Sites.Read.All" },
+      { resource: "exchange", value: "full_access_as_app" },
+      { resource: "sharepoint", value: "Sites.FullControl.All" },
+      { resource: "graph", value: "Group.Read.All" },
+    ]);
+  });
+
+  it("falls back to the demo's permissions, Exchange.ManageAsApp under Exchange", () => {
+    expect(parseConfig({}, tempDir()).fallbackPermissions).toContainEqual({ resource: "exchange", value: "Exchange.ManageAsApp" });
   });
 
   it("generates the session password once, keeps it in the data folder with mode 0600, and reuses it", () => {
@@ -190,7 +208,8 @@ describe("parseConfig: rejected values name the variable, the problem and an exa
     { name: "a plain-http sandbox authority", env: { SANDBOX_AUTHORITY_HOST: "http://127.0.0.1:3100" }, variable: "SANDBOX_AUTHORITY_HOST", problem: /https/ },
     { name: "a sandbox login host off loopback", env: { SANDBOX_LOGIN_HOST: "http://example.com:3101" }, variable: "SANDBOX_LOGIN_HOST", problem: /127\.0\.0\.1/ },
     { name: "a host with spaces", env: { HOST: "local host" }, variable: "HOST", problem: /IP address or host name/ },
-    { name: "an unknown permission", env: { APP_PERMISSIONS: "Mail.Read,Mail.Sned" }, variable: "APP_PERMISSIONS", problem: /does not know: Mail\.Sned/ },
+    { name: "an unknown resource", env: { APP_PERMISSIONS: "Mail.Read,Outlook/Mail.Send" }, variable: "APP_PERMISSIONS", problem: /fallback.*"Outlook\/Mail\.Send" names an unknown resource "Outlook"/ },
+    { name: "a name with spaces", env: { APP_PERMISSIONS: "Graph/Mail Read,Exchange/" }, variable: "APP_PERMISSIONS", problem: /"Graph\/Mail Read" is not a permission name.*"Exchange\/" is not a permission name/ },
     { name: "an empty permission list", env: { APP_PERMISSIONS: " , " }, variable: "APP_PERMISSIONS", problem: /at least one/ },
     { name: "an unknown consent endpoint version", env: { ADMIN_CONSENT_VERSION: "v3" }, variable: "ADMIN_CONSENT_VERSION", problem: /v1 or v2/ },
     { name: "a flag that is not a boolean", env: { OPEN_ONBOARDING: "yes" }, variable: "OPEN_ONBOARDING", problem: /true or false/ },

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { SIGN_EVERYONE_OUT_CONFIRMATION, signEveryoneOut } from "@/lib/auth/admin-settings";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
+import { refreshPermissionSet } from "@/lib/permissions/registration";
 import { requestOrigin } from "@/lib/session/partner-session";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 
@@ -20,4 +21,11 @@ export async function signEveryoneOutAction(formData: FormData): Promise<void> {
   const { version, cookie } = await signEveryoneOut(await getDb(), admin, requestOrigin(await headers()));
   (await cookies()).set(cookie.name, cookie.value, cookie.options);
   redirect(`/dashboard/settings?signedEveryoneOut=${version}`);
+}
+
+// Server action: "Refresh from the app registration" — reads the registration's permissions now (audited).
+export async function refreshRegistrationAction(): Promise<void> {
+  const admin = await requirePartnerForAction(MINIMUM_ROLE.viewSettings);
+  const outcome = await refreshPermissionSet(await getDb(), { actor: admin.username, meta: requestOrigin(await headers()) });
+  redirect(`/dashboard/settings?refreshed=${outcome.set.version}${outcome.created ? "&created=1" : ""}${outcome.read.ok ? "" : "&readFailed=1"}#app-registration`);
 }

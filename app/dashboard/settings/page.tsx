@@ -3,10 +3,12 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 
 import { signEveryoneOutAction } from "@/app/dashboard/settings/actions";
+import { AppRegistrationSection } from "@/app/dashboard/settings/app-registration";
 import { When } from "@/app/ui/status-badge";
 import { getAdminSettingsView, SIGN_EVERYONE_OUT_CONFIRMATION, type CredentialView } from "@/lib/auth/admin-settings";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
+import { getRegistrationSettingsView } from "@/lib/permissions/settings-view";
 import { requirePartner } from "@/lib/session/require-partner";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -25,7 +27,16 @@ function Credential({ credential }: { credential: CredentialView }) {
 export default async function SettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePartner(MINIMUM_ROLE.viewSettings);
   const params = await searchParams;
-  const settings = await getAdminSettingsView(await getDb());
+  const db = await getDb();
+  const [settings, registration] = await Promise.all([getAdminSettingsView(db), getRegistrationSettingsView(db)]);
+  const refreshedTo = typeof params.refreshed === "string" && /^\d{1,9}$/.test(params.refreshed) ? params.refreshed : null;
+  const notice = refreshedTo
+    ? params.readFailed
+      ? `The registration could not be read; version ${refreshedTo} stays in force.`
+      : params.created
+        ? `The registration changed: version ${refreshedTo} recorded. Tenants consented to an older version that lacks its permissions now need re-consent.`
+        : `Read again: unchanged (version ${refreshedTo}).`
+    : null;
   const confirming = params.confirm === SIGN_EVERYONE_OUT_CONFIRMATION;
   const raisedTo = typeof params.signedEveryoneOut === "string" && /^\d{1,15}$/.test(params.signedEveryoneOut) ? params.signedEveryoneOut : null;
   const rows: [string, ReactNode][] = [
@@ -48,6 +59,8 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           </div>
         ))}
       </dl>
+
+      <AppRegistrationSection view={registration} notice={notice} />
 
       <section aria-labelledby="sessions-title" className="mt-8">
         <h2 id="sessions-title" className="text-lg font-semibold">

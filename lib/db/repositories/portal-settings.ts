@@ -11,7 +11,7 @@ import { AppError } from "@/lib/errors";
  * instance sees the same value. Keys are a closed list: a typo fails to compile instead
  * of silently reading nothing.
  */
-export type PortalSettingKey = "partner_session_version";
+export type PortalSettingKey = "partner_session_version" | "app_registration";
 
 export interface PortalSetting {
   key: PortalSettingKey;

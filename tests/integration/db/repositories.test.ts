@@ -28,7 +28,7 @@ describe.each(ENGINES)("repositories on %s", (engine) => {
     await savePermissionSet(database.db, {
       version: 1,
       label: "Directory read",
-      permissions: [{ resource: "graph", permission: "Organization.Read.All" }],
+      permissions: [{ resource: "graph", value: "Organization.Read.All", appRoleId: null, displayName: null, description: null }],
     });
   });
   afterAll(async () => {
@@ -38,14 +38,23 @@ describe.each(ENGINES)("repositories on %s", (engine) => {
   describe("permission sets", () => {
     it("keeps versions immutable and returns the latest", async () => {
       const db = database.db;
-      const v2 = { version: 2, label: "Mail", permissions: [{ resource: "graph", permission: "Mail.Read" }] };
+      const entry = (value: string) => ({ resource: "sharepoint" as const, value, appRoleId: null, displayName: "Read items", description: "Allows the app to read." });
+      const v2 = { version: 2, label: "Mail", source: "registration" as const, permissions: [entry("Sites.Read.All")] };
       await savePermissionSet(db, v2);
       await savePermissionSet(db, v2); // same content again is fine
-      await expect(savePermissionSet(db, { ...v2, permissions: [{ resource: "graph", permission: "User.Read.All" }] })).rejects.toThrow(
+      await expect(savePermissionSet(db, { ...v2, permissions: [entry("Sites.FullControl.All")] })).rejects.toThrow(
         /already exists with other permissions/,
       );
       expect((await getPermissionSet(db, 2))?.permissions).toEqual(v2.permissions);
       expect((await getLatestPermissionSet(db))?.version).toBe(2);
+      expect((await getLatestPermissionSet(db))?.source).toBe("registration");
+    });
+
+    it("reads versions stored before resources and app role IDs were kept", async () => {
+      const db = database.db;
+      await db.insertInto("permission_sets").values({ version: 3, label: "Old", permissions: JSON.stringify([{ resource: "exchange", permission: "Exchange.ManageAsApp" }]), created_at: new Date().toISOString() }).execute();
+      expect(await getPermissionSet(db, 3)).toMatchObject({ source: "settings", permissions: [{ resource: "exchange", value: "Exchange.ManageAsApp", appRoleId: null, displayName: null, description: null }] });
+      await db.deleteFrom("permission_sets").where("version", "=", 3).execute();
     });
   });
 

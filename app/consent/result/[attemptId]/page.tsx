@@ -6,20 +6,19 @@ import { LiveStatus } from "@/app/consent/result/[attemptId]/live-status";
 import { ProbeResults } from "@/app/ui/probe-results";
 import { PublicCard } from "@/app/ui/problem-view";
 import { BOUND_COOKIE } from "@/lib/consent/bound-cookie";
-import { getConsentResultView, type ConsentResultView } from "@/lib/consent/views";
-import { RESOURCE_LABELS, type PermissionInfo } from "@/lib/permissions/catalog";
+import { getConsentResultView, type ConsentPermission, type ConsentResultView } from "@/lib/consent/views";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Consent result", robots: { index: false, follow: false } };
 
-function PermissionList({ items, testId }: { items: PermissionInfo[]; testId: string }) {
+function PermissionList({ items, testId }: { items: ConsentPermission[]; testId: string }) {
   return (
     <ul className="mt-2 space-y-2" data-testid={testId}>
       {items.map((p) => (
-        <li key={p.name} className="rounded border border-slate-200 p-3">
-          <p className="font-medium">{p.description}</p>
+        <li key={p.key} className="rounded border border-slate-200 p-3">
+          <p className="font-medium">{p.displayName ?? p.description ?? p.name}</p>
           <p className="font-mono text-xs text-slate-500">
-            {p.name} · {RESOURCE_LABELS[p.resource]}
+            {p.name} · {p.resourceLabel}
           </p>
         </li>
       ))}
@@ -97,14 +96,39 @@ function Verified({ view }: { view: ConsentResultView }) {
         <>
           <h2 className="mt-6 text-lg font-semibold text-amber-800">Not granted yet</h2>
           <p className="mt-1 text-slate-700">
-            The app is configured for these too, but Microsoft&rsquo;s token does not include them, so the features that need them will not work. Open your
+            The app is configured for these too, but your organization has not granted them, so the features that need them will not work. Open your
             invite link again and accept to grant them.
           </p>
           <PermissionList items={view.missing} testId="missing" />
         </>
       ) : (
-        <p className="mt-6 text-slate-700">Nothing is missing: every permission the app needs was granted.</p>
+        <p className="mt-6 text-slate-700" data-testid="nothing-missing">
+          Nothing is missing: every permission the app needs was granted.
+        </p>
       )}
+      {view.pending.length ? (
+        <>
+          <h2 className="mt-6 text-lg font-semibold">Granted, still reaching Microsoft&rsquo;s services</h2>
+          <p className="mt-1 text-slate-700">These are granted; Microsoft has not yet put them in the app&rsquo;s access token. Nothing to do: this resolves by itself.</p>
+          <PermissionList items={view.pending} testId="pending" />
+        </>
+      ) : null}
+      {view.actions.length ? (
+        <section aria-labelledby="actions-title" className="mt-6 rounded-md border border-amber-300 bg-amber-50 p-4" data-testid="customer-actions">
+          <h2 id="actions-title" className="text-lg font-semibold text-amber-900">
+            One more step for your administrator
+          </h2>
+          <ul className="mt-2 space-y-3">
+            {view.actions.map((a) => (
+              <li key={a.title}>
+                <p className="font-medium">{a.title}</p>
+                <p className="text-sm text-slate-800">{a.fix}</p>
+              </li>
+            ))}
+          </ul>
+          <p className="mt-2 text-sm text-slate-700">Consenting again does not change this.</p>
+        </section>
+      ) : null}
       <p className="mt-6 text-sm text-slate-500">Tenant ID: <span className="font-mono">{view.tenantId}</span></p>
     </section>
   );

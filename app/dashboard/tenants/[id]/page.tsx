@@ -58,6 +58,12 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
         <dd>
           {detail.consentedVersion !== null ? `consented to version ${detail.consentedVersion}` : "consented before Consentry (version unknown)"}; the app is configured with version{" "}
           {detail.currentVersion}
+          {detail.needsReconsent ? (
+            <p role="status" className="mt-1 rounded bg-amber-50 p-2 text-amber-900" data-testid="needs-reconsent">
+              <strong>Needs re-consent:</strong> the app registration now also asks for {detail.added.join(", ")}. Send the tenant&rsquo;s re-consent link (below) to a
+              Global Administrator or Privileged Role Administrator there.
+            </p>
+          ) : null}
         </dd>
       </dl>
 
