@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 
+import { answerRegistrationRequest } from "./applications";
 import { GRAPH_ROLE_RULES, RESOURCES, type ResourceKey } from "./catalog";
 import type { EmulatorContext } from "./context";
 import { graphErrorBody } from "./http";
@@ -124,6 +125,8 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
   if (request.method !== "GET") return error(405, "Request_BadRequest", `Specified HTTP method is not allowed for the request target.`);
 
   const segments = path.split("/").slice(2).map(decodeURIComponent);
+  const registration = answerRegistrationRequest(ctx, tenant, roles, segments[0], segments.slice(1), query, ok, error);
+  if (registration) return registration;
   // servicePrincipals(appId='…') is Graph's alternate key; read it as servicePrincipals/<id>.
   const alternate = /^servicePrincipals\(appId='([0-9a-f-]{36})'\)$/i.exec(segments[0] ?? "");
   if (alternate) {

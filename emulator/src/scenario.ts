@@ -125,7 +125,17 @@ const appSchema = z.object({
   /** Web redirect URIs. As in Entra ID, the port of an http://localhost or http://127.0.0.1 URI is ignored. */
   redirectUris: z.array(z.string().url()).default([]),
   /** Client secrets; values are generated at start unless given. */
-  secrets: z.array(z.object({ id: z.string().min(1), expired: z.boolean().default(false), value: z.string().min(16).optional() })).default([]),
+  secrets: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        expired: z.boolean().default(false),
+        value: z.string().min(16).optional(),
+        /** When the secret expires, in days from the emulator's start (the registration's `passwordCredentials[].endDateTime`); 365 when absent. */
+        expiresInDays: z.number().int().min(1).max(3650).optional(),
+      }),
+    )
+    .default([]),
   /** Certificates; key and certificate are generated at start. */
   certificates: z.array(z.object({ id: z.string().regex(/^[\w.-]+$/, "must be letters, digits, '.', '_' or '-'") })).default([]),
   /** Application permissions configured on the registration. */

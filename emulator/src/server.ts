@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import path from "node:path";
 import { z } from "zod";
 
+import { addRequiredPermission } from "./applications";
 import type { EmulatorContext } from "./context";
 import { invokeCommand } from "./exchange";
 import { batchUrl, handleGraph, parseBatch, type GraphResponse } from "./graph";
@@ -387,6 +388,12 @@ async function control(ctx: EmulatorContext, req: IncomingMessage, res: ServerRe
       return sendJson(res, 200, { faults: ctx.state.faults });
     }
   }
+  if (parts[0] === "apps" && parts[1] && parts[2] === "requiredResourceAccess" && parts.length === 3 && method === "POST") {
+    const app = ctx.state.apps.get(parts[1].toLowerCase());
+    if (!app) return sendJson(res, 404, { error: "not_found", message: `No app ${parts[1]} in the scenario.` });
+    const added = addRequiredPermission(app, await readJson());
+    return sendJson(res, added.status, added.body);
+  }
   if (parts[0] === "tenants" && parts[1]) {
     const tenant = ctx.state.resolveTenant(parts[1]);
     if (!tenant) return sendJson(res, 404, { error: "not_found", message: `No tenant ${parts[1]} in the scenario.` });
@@ -414,5 +421,5 @@ async function control(ctx: EmulatorContext, req: IncomingMessage, res: ServerRe
       }
     }
   }
-  sendJson(res, 404, { error: "not_found", message: "Control endpoints: GET /_emulator/state, GET|PUT /_emulator/faults, PATCH /_emulator/tenants/{id}, PUT|DELETE /_emulator/tenants/{id}/servicePrincipals/{clientId}." });
+  sendJson(res, 404, { error: "not_found", message: "Control endpoints: GET /_emulator/state, GET|PUT /_emulator/faults, PATCH /_emulator/tenants/{id}, PUT|DELETE /_emulator/tenants/{id}/servicePrincipals/{clientId}, POST /_emulator/apps/{clientId}/requiredResourceAccess." });
 }
