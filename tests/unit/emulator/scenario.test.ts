@@ -54,7 +54,7 @@ describe("scenario files", () => {
 
   it.each([
     ["a client ID that is not a GUID", (s: any) => (s.apps[0].clientId = "my-app"), "apps[0].clientId: must be a GUID"],
-    ["an unknown permission", (s: any) => s.apps[0].requiredResourceAccess[0].roles.push("Mail.Sned"), "apps[0].requiredResourceAccess[0].roles[7]: is not a known graph permission"],
+    ["an unknown permission", (s: any) => s.apps[0].requiredResourceAccess[0].roles.push("Mail.Sned"), "apps[0].requiredResourceAccess[0].roles[12]: is not a known graph permission"],
     ["a consent for an app that does not exist", (s: any) => (s.tenants[2].consents[0].clientId = "00000000-0000-4000-8000-000000000000"), "tenants[2].consents[0].clientId: names no app in apps[]"],
     ["a domain owned by two tenants", (s: any) => s.tenants[1].domains.push({ name: "northwind.example" }), "tenants[2].domains: domain northwind.example already belongs to tenant"],
     ["an initial domain that is not onmicrosoft.com", (s: any) => (s.tenants[1].initialDomain = "fabrikam.example"), "tenants[1].initialDomain: must end with .onmicrosoft.com"],
