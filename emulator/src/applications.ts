@@ -128,3 +128,13 @@ export function addRequiredPermission(app: AppState, body: unknown): { status: n
   else list.push({ resource, roles: [role] });
   return { status: 200, body: { clientId: app.scenario.clientId, requiredResourceAccess: list } };
 }
+
+/** `DELETE /_emulator/apps/{clientId}/requiredResourceAccess` `{"resource","role"}`: the partner removes a permission again. */
+export function removeRequiredPermission(app: AppState, body: unknown): { status: number; body: unknown } {
+  const parsed = addPermissionSchema.safeParse(body);
+  if (!parsed.success) return { status: 422, body: { error: "invalid", issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) } };
+  const grant = app.scenario.requiredResourceAccess.find((g) => g.resource === parsed.data.resource);
+  if (!grant?.roles.includes(parsed.data.role)) return { status: 404, body: { error: "not_found", message: `${parsed.data.resource}/${parsed.data.role} is not configured.` } };
+  grant.roles = grant.roles.filter((r) => r !== parsed.data.role);
+  return { status: 200, body: { clientId: app.scenario.clientId, requiredResourceAccess: app.scenario.requiredResourceAccess } };
+}

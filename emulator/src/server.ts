@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import path from "node:path";
 import { z } from "zod";
 
-import { addRequiredPermission } from "./applications";
+import { addRequiredPermission, removeRequiredPermission } from "./applications";
 import type { EmulatorContext } from "./context";
 import { invokeCommand } from "./exchange";
 import { batchUrl, handleGraph, parseBatch, type GraphResponse } from "./graph";
@@ -388,11 +388,11 @@ async function control(ctx: EmulatorContext, req: IncomingMessage, res: ServerRe
       return sendJson(res, 200, { faults: ctx.state.faults });
     }
   }
-  if (parts[0] === "apps" && parts[1] && parts[2] === "requiredResourceAccess" && parts.length === 3 && method === "POST") {
+  if (parts[0] === "apps" && parts[1] && parts[2] === "requiredResourceAccess" && parts.length === 3 && (method === "POST" || method === "DELETE")) {
     const app = ctx.state.apps.get(parts[1].toLowerCase());
     if (!app) return sendJson(res, 404, { error: "not_found", message: `No app ${parts[1]} in the scenario.` });
-    const added = addRequiredPermission(app, await readJson());
-    return sendJson(res, added.status, added.body);
+    const changed = method === "POST" ? addRequiredPermission(app, await readJson()) : removeRequiredPermission(app, await readJson());
+    return sendJson(res, changed.status, changed.body);
   }
   if (parts[0] === "tenants" && parts[1]) {
     const tenant = ctx.state.resolveTenant(parts[1]);
@@ -421,5 +421,5 @@ async function control(ctx: EmulatorContext, req: IncomingMessage, res: ServerRe
       }
     }
   }
-  sendJson(res, 404, { error: "not_found", message: "Control endpoints: GET /_emulator/state, GET|PUT /_emulator/faults, PATCH /_emulator/tenants/{id}, PUT|DELETE /_emulator/tenants/{id}/servicePrincipals/{clientId}, POST /_emulator/apps/{clientId}/requiredResourceAccess." });
+  sendJson(res, 404, { error: "not_found", message: "Control endpoints: GET /_emulator/state, GET|PUT /_emulator/faults, PATCH /_emulator/tenants/{id}, PUT|DELETE /_emulator/tenants/{id}/servicePrincipals/{clientId}, POST|DELETE /_emulator/apps/{clientId}/requiredResourceAccess." });
 }

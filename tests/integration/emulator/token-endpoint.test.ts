@@ -85,7 +85,20 @@ describe("client credentials through msal-node", () => {
       ver: "1.0",
     });
     expect(claims.oid).toBe(claims.sub);
-    expect(claims.roles).toEqual(["Application.Read.All", "Calendars.Read", "Contacts.Read", "Domain.Read.All", "Mail.Read", "Organization.Read.All", "User.Read.All"]);
+    expect(claims.roles).toEqual([
+      "Application.Read.All",
+      "AuditLog.Read.All",
+      "Calendars.Read",
+      "Contacts.Read",
+      "Domain.Read.All",
+      "Group.Read.All",
+      "Mail.Read",
+      "MailboxSettings.Read",
+      "Organization.Read.All",
+      "ServiceHealth.Read.All",
+      "Sites.Read.All",
+      "User.Read.All",
+    ]);
     expect(Number(claims.exp) - Number(claims.iat)).toBeGreaterThan(3000);
   });
 
@@ -106,7 +119,7 @@ describe("client credentials through msal-node", () => {
 
   it("gets an Exchange token with Exchange.ManageAsApp", async () => {
     const { claims } = await tokenFor(secretClient(), TENANTS.northwind, EXCHANGE);
-    expect(claims).toMatchObject({ aud: "https://outlook.office365.com", roles: ["Exchange.ManageAsApp"] });
+    expect(claims).toMatchObject({ aud: "https://outlook.office365.com", roles: ["Exchange.ManageAsApp", "full_access_as_app"] });
   });
 
   it("omits roles when nothing was granted for the resource", async () => {
