@@ -167,7 +167,7 @@ async function naiveSample(): Promise<number> {
       if (p.kind === "graph") {
         const url = `${ready.graphHost}/v1.0${p.path({ clientId: APP, mailbox: `admin@bench${i}.onmicrosoft.com`, initialDomain: `bench${i}.onmicrosoft.com` })}`;
         await (await fetch(url, { headers: { authorization: `Bearer ${graph.accessToken}` } })).arrayBuffer();
-      } else {
+      } else if (p.kind === "exchange") {
         const exchange = await acquireAppToken(t, "exchange", { fresh: true });
         await (
           await fetch(`${ready.exchangeHost}/adminapi/beta/bench${i}.onmicrosoft.com/InvokeCommand`, {

@@ -10,7 +10,7 @@ import { getTenantMsalClient } from "@/lib/identity/msal-client";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
 
 
-export type TokenResource = "graph" | "exchange";
+export type TokenResource = "graph" | "exchange" | "sharepoint";
 
 /** The claims of an app-only token Consentry reads. */
 export interface AppTokenClaims {
@@ -38,15 +38,28 @@ const claimsSchema = z.object({
 });
 
 /**
+ * The resource identifier a token is asked for. SharePoint's is the tenant's own
+ * SharePoint root (`https://contoso.sharepoint.com`), so each tenant has its own.
+ * @see https://learn.microsoft.com/sharepoint/dev/solution-guidance/security-apponly-azuread
+ */
+function resourceUriOf(resource: TokenResource, sharepointRoot: string | undefined): string {
+  const { cloud } = getConfig();
+  if (resource === "graph") return cloud.graphResource;
+  if (resource === "exchange") return cloud.exchangeResource;
+  if (!sharepointRoot) throw new AppError("sharepoint_root_unknown", "A SharePoint token needs the tenant's SharePoint root site URL.", { status: 500 });
+  return new URL(sharepointRoot).origin;
+}
+
+/**
  * An app-only token for one tenant (client credentials). `fresh` skips msal-node's
  * cache: verification right after consent must see the roles Microsoft has now, not
  * a token issued before replication finished.
  * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
  */
-export async function acquireAppToken(tenantId: string, resource: TokenResource, options: { fresh?: boolean } = {}): Promise<AppToken> {
+export async function acquireAppToken(tenantId: string, resource: TokenResource, options: { fresh?: boolean; sharepointRoot?: string } = {}): Promise<AppToken> {
   if (!isTenantGuid(tenantId)) throw new AppError("invalid_tenant", `"${tenantId.slice(0, 60)}" is not a tenant ID.`, { status: 400 });
   const config = getConfig();
-  const resourceUri = resource === "graph" ? config.cloud.graphResource : config.cloud.exchangeResource;
+  const resourceUri = resourceUriOf(resource, options.sharepointRoot);
   let result;
   try {
     const client = await getTenantMsalClient(tenantId);

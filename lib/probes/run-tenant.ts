@@ -16,6 +16,8 @@ export const runSummarySchema = z.object({
   probes: z.record(z.string(), z.object({ pass: z.number(), fail: z.number(), skip: z.number() })),
   tokenRoles: z.array(z.string()).nullable(),
   exchangeTokenRoles: z.array(z.string()).nullable(),
+  /** Absent in runs recorded before SharePoint had its own token. */
+  sharepointTokenRoles: z.array(z.string()).nullable().optional(),
   grantedRoles: z.array(z.string()).nullable(),
   findings: z.array(z.string()),
   mailbox: z.string().nullable(),
@@ -49,7 +51,7 @@ export async function probeTenant(tenant: Tenant, options: ProbeRunOptions, deps
   const iterations = Math.max(1, Math.min(MAX_ITERATIONS, Math.floor(options.iterations ?? 1)));
   const target = { id: tenant.id, initialDomain: tenant.initialDomain, testMailbox: tenant.testMailbox };
   const all: (ProbeOutcome & { iteration: number })[] = [];
-  const summary: RunSummary = { iterations, probes: {}, tokenRoles: null, exchangeTokenRoles: null, grantedRoles: null, findings: [], mailbox: tenant.testMailbox };
+  const summary: RunSummary = { iterations, probes: {}, tokenRoles: null, exchangeTokenRoles: null, sharepointTokenRoles: null, grantedRoles: null, findings: [], mailbox: tenant.testMailbox };
   const learned: Partial<Pick<Tenant, "displayName" | "initialDomain" | "defaultDomain" | "testMailbox">> = {};
   const base = { tenantId: tenant.id, trigger: options.trigger, iterations, bulkRunId: options.bulkRunId ?? null, startedAt };
 
@@ -64,6 +66,7 @@ export async function probeTenant(tenant: Tenant, options: ProbeRunOptions, deps
       }
       summary.tokenRoles = pass.tokenRoles ?? summary.tokenRoles;
       summary.exchangeTokenRoles = pass.exchangeTokenRoles ?? summary.exchangeTokenRoles;
+      summary.sharepointTokenRoles = pass.sharepointTokenRoles ?? summary.sharepointTokenRoles;
       if (pass.learned.grantedRoles) summary.grantedRoles = pass.learned.grantedRoles;
       if (pass.learned.initialDomain && !target.initialDomain) target.initialDomain = learned.initialDomain = pass.learned.initialDomain;
       if (pass.learned.displayName && !tenant.displayName) learned.displayName = pass.learned.displayName;
@@ -77,7 +80,7 @@ export async function probeTenant(tenant: Tenant, options: ProbeRunOptions, deps
 
   const status = all.some((o) => o.outcome === "fail") ? "failed" : "passed";
   const lostConsent = summary.findings.some((f) => NOT_CONSENTED.includes(f as FindingId)) && summary.tokenRoles === null;
-  const roles = [...new Set([...(summary.tokenRoles ?? []), ...(summary.exchangeTokenRoles ?? [])])].sort();
+  const roles = [...new Set([...(summary.tokenRoles ?? []), ...(summary.exchangeTokenRoles ?? []), ...(summary.sharepointTokenRoles ?? [])])].sort();
   const tenantChanges: TenantChanges = {
     ...learned,
     ...(summary.tokenRoles !== null ? { roles } : {}),

@@ -1,0 +1,46 @@
+import "server-only";
+
+import { httpRequest, transportErrorBody } from "@/lib/net/http";
+import { backoffWithJitterMs, retryAfterMs, type RetryPolicy } from "@/lib/graph/retry";
+
+/** One answer of a Microsoft service after retries; `text` is the raw body. */
+export interface RetriedAnswer {
+  /** HTTP status, or null when no answer came (timeout, reset). */
+  status: number | null;
+  headers: Record<string, string>;
+  text: string;
+  /** Set when no answer came: why, in Graph's error shape. */
+  transportError: ReturnType<typeof transportErrorBody> | null;
+  latencyMs: number;
+}
+
+/**
+ * Sends one request, again after exactly its Retry-After when throttled (429, 503 with
+ * Retry-After) and with jittered backoff on 5xx, resets and timeouts, within the policy.
+ */
+export async function requestWithRetry(request: Parameters<typeof httpRequest>[0] extends infer R ? Omit<R & object, "timeoutMs"> : never, policy: RetryPolicy): Promise<RetriedAnswer> {
+  let throttles = 0;
+  let errors = 0;
+  for (;;) {
+    const started = performance.now();
+    let answer: RetriedAnswer;
+    try {
+      const response = await httpRequest({ ...request, timeoutMs: policy.timeoutMs });
+      answer = { status: response.status, headers: response.headers, text: response.text, transportError: null, latencyMs: performance.now() - started };
+    } catch (error) {
+      answer = { status: null, headers: {}, text: "", transportError: transportErrorBody(error), latencyMs: performance.now() - started };
+    }
+    const retryAfter = retryAfterMs(answer.headers["retry-after"]);
+    if ((answer.status === 429 || (answer.status === 503 && retryAfter !== null)) && throttles < policy.maxThrottleRetries) {
+      throttles++;
+      await policy.sleep(retryAfter ?? 1000);
+      continue;
+    }
+    if ((answer.status === null || answer.status >= 500) && errors < policy.maxErrorRetries) {
+      errors++;
+      await policy.sleep(backoffWithJitterMs(errors, policy.random));
+      continue;
+    }
+    return answer;
+  }
+}
