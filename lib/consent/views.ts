@@ -6,7 +6,6 @@ import { getDatabase } from "@/lib/db/database";
 import type { Db } from "@/lib/db/database";
 import { getConsentAttempt, type ConsentAttempt } from "@/lib/db/repositories/consent-attempts";
 import { listProbeRuns } from "@/lib/db/repositories/probe-runs";
-import { getInvite } from "@/lib/db/repositories/invites";
 import { getPermissionSet } from "@/lib/db/repositories/permission-sets";
 import { getTenant } from "@/lib/db/repositories/tenants";
 import { isBoundToAttempt } from "@/lib/consent/bound-cookie";
