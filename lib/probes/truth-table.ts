@@ -1,7 +1,7 @@
 import type { ProbeResult } from "@/lib/db/repositories/probe-runs";
 import { assessPermissions, resolveGrantedRoles, type PermissionAssessment, type PermissionState } from "@/lib/permissions/assess";
 import { formatPermission, knownPermission, parsePermissionName, type PermissionEntry, type PermissionRef, type ResourceKey } from "@/lib/permissions/catalog";
-import * as probeCatalog from "@/lib/probes/catalog";
+import { probeFor, WRITE_ONLY_PERMISSIONS } from "@/lib/probes/catalog";
 import type { RunSummary } from "@/lib/probes/run-tenant";
 
 export interface TruthRow {
@@ -28,22 +28,8 @@ export interface TruthRow {
   drift: { text: string; reconsent: boolean } | null;
 }
 
-interface ProbeLike {
-  key: string;
-  permission: string;
-  resource?: ResourceKey;
-}
-
-/** The probe that proves a permission, from the probe catalog (by resource and value). */
-function probeOf(ref: PermissionRef): ProbeLike | null {
-  const catalog = probeCatalog as unknown as { probeFor?: (resource: ResourceKey, value: string) => ProbeLike | null | undefined; PROBES: readonly ProbeLike[] };
-  if (typeof catalog.probeFor === "function") return catalog.probeFor(ref.resource, ref.value) ?? null;
-  return catalog.PROBES.find((p) => p.permission === ref.value && (p.resource ?? (p.permission === "Exchange.ManageAsApp" ? "exchange" : "graph")) === ref.resource) ?? null;
-}
-
 function isWriteOnly(ref: PermissionRef): boolean {
-  const set = (probeCatalog as unknown as { WRITE_ONLY_PERMISSIONS?: ReadonlySet<string> }).WRITE_ONLY_PERMISSIONS;
-  return set ? set.has(`${ref.resource}/${ref.value}`) : false;
+  return WRITE_ONLY_PERMISSIONS.has(`${ref.resource}/${ref.value}`);
 }
 
 function toEntry(p: string | PermissionEntry): PermissionEntry {
@@ -56,11 +42,10 @@ function toEntry(p: string | PermissionEntry): PermissionEntry {
 
 /** The evidence a probe run recorded, in the shape {@link assessPermissions} takes. */
 export function evidenceFromSummary(configured: readonly PermissionEntry[], summary: RunSummary | null) {
-  const sharepoint = (summary as { sharepointTokenRoles?: string[] | null } | null)?.sharepointTokenRoles ?? null;
   return {
     configured,
     granted: summary?.grantedRoles ? resolveGrantedRoles(summary.grantedRoles, configured) : null,
-    tokenRoles: { graph: summary?.tokenRoles ?? null, exchange: summary?.exchangeTokenRoles ?? null, sharepoint },
+    tokenRoles: { graph: summary?.tokenRoles ?? null, exchange: summary?.exchangeTokenRoles ?? null, sharepoint: summary?.sharepointTokenRoles ?? null },
   };
 }
 
@@ -80,7 +65,7 @@ function driftOf(row: PermissionAssessment, proven: TruthRow["proven"]): TruthRo
 export function buildTruthTable(configured: readonly (string | PermissionEntry)[], summary: RunSummary | null, results: ProbeResult[]): TruthRow[] {
   const assessed = assessPermissions(evidenceFromSummary(configured.map(toEntry), summary));
   return assessed.rows.map((row) => {
-    const probe = probeOf(row);
+    const probe = probeFor(row.resource, row.value) ?? null;
     const mine = probe ? results.filter((r) => r.probe === probe.key) : [];
     const passes = mine.filter((r) => r.outcome === "pass").length;
     const fails = mine.filter((r) => r.outcome === "fail").length;

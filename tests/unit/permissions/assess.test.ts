@@ -103,4 +103,14 @@ describe("the truth table labels rows without a probe", () => {
     expect(by["Graph/Organization.Read.All"]).toMatchObject({ coverage: "probe", state: "unknown" });
     expect(by["Graph/Some.Unprobed.Permission"]).toMatchObject({ coverage: "no-probe" });
   });
+
+  it("says a write-only permission is proven by grant and token only, and tells Graph's Sites.Read.All from SharePoint's", () => {
+    const summary = { iterations: 1, probes: {}, tokenRoles: ["Mail.Send", "Sites.Read.All"], exchangeTokenRoles: [], sharepointTokenRoles: [], grantedRoles: ["Mail.Send", "Sites.Read.All"], findings: [], mailbox: null };
+    const rows = buildTruthTable([entry("graph", "Mail.Send"), entry("graph", "Sites.Read.All"), entry("sharepoint", "Sites.Read.All")], summary, []);
+    const by = Object.fromEntries(rows.map((r) => [r.name, r]));
+    expect(by["Graph/Mail.Send"]).toMatchObject({ coverage: "write-only", granted: true, inToken: true, state: "granted", drift: null });
+    expect(by["Graph/Sites.Read.All"]).toMatchObject({ coverage: "probe", state: "granted" });
+    // Granted (the value is configured for both resources) but not in SharePoint's own token yet.
+    expect(by["SharePoint/Sites.Read.All"]).toMatchObject({ coverage: "probe", inToken: false, state: "not-in-token", drift: { reconsent: false } });
+  });
 });
