@@ -149,7 +149,7 @@ export const GRAPH_ROLE_RULES = {
   domains: ["Domain.Read.All", "Directory.Read.All"],
   users: ["User.Read.All", "Directory.Read.All"],
   servicePrincipals: ["Application.Read.All", "Directory.Read.All"],
-  messages: ["Mail.Read"],
+  messages: ["Mail.Read", "Mail.ReadBasic.All"],
   events: ["Calendars.Read"],
   contacts: ["Contacts.Read"],
 } as const;

@@ -4,6 +4,7 @@ import { answerRegistrationRequest } from "./applications";
 import { GRAPH_ROLE_RULES, RESOURCES, type ResourceKey } from "./catalog";
 import type { EmulatorContext } from "./context";
 import { graphErrorBody } from "./http";
+import { answerWorkload } from "./workloads";
 import type { ScenarioTenant, ScenarioUser } from "./scenario";
 import { verifyBearer, type BearerCheck } from "./tokens";
 
@@ -31,14 +32,14 @@ function respond(status: number, body: unknown, requestId: string, clientRequest
 }
 
 /** Applies `$select` the way Graph does: only the listed properties (and @odata annotations) remain. */
-function select<T extends Record<string, unknown>>(item: T, query: URLSearchParams): Record<string, unknown> {
+export function select<T extends Record<string, unknown>>(item: T, query: URLSearchParams): Record<string, unknown> {
   const raw = query.get("$select");
   if (!raw) return item;
   const wanted = new Set(raw.split(",").map((s) => s.trim()).filter(Boolean));
   return Object.fromEntries(Object.entries(item).filter(([k]) => wanted.has(k) || k.startsWith("@odata")));
 }
 
-function stableId(...parts: string[]): string {
+export function stableId(...parts: string[]): string {
   const hex = createHash("sha256").update(parts.join("|")).digest("hex");
   return `AAMk${Buffer.from(hex, "hex").toString("base64url").slice(0, 40)}`;
 }
@@ -102,6 +103,30 @@ const ON_PREM_PROFILE_MISSING =
 const ON_PREM_PARTNER_APP_EMPTY =
   "2000008;reason=\"The token should have valid permissions or linked account associated with partner application '00000003-0000-0000-c000-000000000000'.\";error_category=\"invalid_grant\"";
 
+type GraphError = (status: number, code: string, message: string, extra?: Record<string, string>) => GraphResponse;
+
+/**
+ * Why Exchange Online will not serve a user's mailbox through Graph, or null when it will:
+ * no such user, no (active, licensed) mailbox, an application access policy, or an
+ * on-premises mailbox whose hybrid set-up rejects the token.
+ */
+export function mailboxRefusal(tenant: ScenarioTenant, user: ScenarioUser | null, id: string, error: GraphError): GraphResponse | null {
+  if (!user) return error(404, "ErrorInvalidUser", `The requested user '${id}' is invalid.`);
+  if (user.mailbox === "none" || user.mailbox === "inactive" || !user.licensed) return error(404, "MailboxNotEnabledForRESTAPI", "REST API is not yet supported for this mailbox.");
+  if (tenant.mailboxAccessPolicyDeniesApp) {
+    return error(403, "ErrorAccessDenied", "Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.");
+  }
+  if (user.mailbox === "onprem") {
+    if (!tenant.hybrid.v1s2sAppOnlyProfile) {
+      return error(401, "InvalidAuthenticationToken", "The on-premises Exchange server rejected the token.", { "x-ms-diagnostics": ON_PREM_PROFILE_MISSING });
+    }
+    if (!tenant.hybrid.partnerAppOnlyPermissions) {
+      return error(401, "InvalidAuthenticationToken", "The on-premises Exchange server rejected the token.", { "x-ms-diagnostics": ON_PREM_PARTNER_APP_EMPTY });
+    }
+  }
+  return null;
+}
+
 /** Answers one Graph request, as if sent alone. Used directly and for each request of a $batch. */
 export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): Promise<GraphResponse> {
   const requestId = randomUUID();
@@ -133,6 +158,9 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
     const sp = ctx.state.servicePrincipal(tenant.id, alternate[1]!.toLowerCase());
     segments.splice(0, 1, "servicePrincipals", sp?.id ?? `appId=${alternate[1]}`);
   }
+  // Workloads beyond the directory and mailboxes (groups, security, Intune, Teams, sites, …).
+  const workload = answerWorkload(ctx, { tenant, roles, segments, query, base, error, ok, redirect: (location) => respond(302, null, requestId, clientRequestId, { location }) });
+  if (workload) return workload;
   const [collection, id, sub, ...rest] = segments;
   if (rest.length > 0) return error(400, "BadRequest", `Resource not found for the segment '${rest[0]}'.`);
 
@@ -170,19 +198,8 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
     }
     if (sub !== "messages" && sub !== "events" && sub !== "contacts") return error(400, "BadRequest", `Resource not found for the segment '${sub}'.`);
     if (!allowed(GRAPH_ROLE_RULES[sub])) return error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
-    if (!user) return error(404, "ErrorInvalidUser", `The requested user '${id}' is invalid.`);
-    if (user.mailbox === "none" || user.mailbox === "inactive" || !user.licensed) return error(404, "MailboxNotEnabledForRESTAPI", "REST API is not yet supported for this mailbox.");
-    if (tenant.mailboxAccessPolicyDeniesApp) {
-      return error(403, "ErrorAccessDenied", "Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.");
-    }
-    if (user.mailbox === "onprem") {
-      if (!tenant.hybrid.v1s2sAppOnlyProfile) {
-        return error(401, "InvalidAuthenticationToken", "The on-premises Exchange server rejected the token.", { "x-ms-diagnostics": ON_PREM_PROFILE_MISSING });
-      }
-      if (!tenant.hybrid.partnerAppOnlyPermissions) {
-        return error(401, "InvalidAuthenticationToken", "The on-premises Exchange server rejected the token.", { "x-ms-diagnostics": ON_PREM_PARTNER_APP_EMPTY });
-      }
-    }
+    const refused = mailboxRefusal(tenant, user, id, error);
+    if (refused || !user) return refused!;
     const topRaw = query.get("$top");
     const top = topRaw === null ? 10 : Number(topRaw);
     if (!Number.isInteger(top) || top < 1 || top > 1000) return error(400, "ErrorInvalidUrlQuery", `The value '${topRaw}' of parameter '$top' is invalid.`);

@@ -9,8 +9,10 @@ import { z } from "zod";
 
 import { addRequiredPermission, removeRequiredPermission } from "./applications";
 import type { EmulatorContext } from "./context";
+import { ewsRequest } from "./ews";
 import { invokeCommand } from "./exchange";
 import { batchUrl, handleGraph, parseBatch, type GraphResponse } from "./graph";
+import { sharepointWeb } from "./sharepoint";
 import { BodyTooLargeError, graphErrorBody, isLoopback, readBody, sendAadError, sendJson } from "./http";
 import { adminConsent, authorize, instanceDiscovery, jwks, openIdConfiguration, token } from "./identity";
 import { ensureCertificateAuthority, ensureClientCertificate, ensureServerCertificate, ensureSigningKey } from "./pki";
@@ -264,6 +266,13 @@ async function route(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
     if ((await applyFaults(ctx, "exchange", addressed?.id ?? null, req, res, "graph", random)) === "handled") return;
     return invokeCommand(ctx, req, res, parts[2]!, random);
   }
+
+  // Exchange Web Services (SOAP) and SharePoint Online REST
+  if (parts.length === 2 && parts[0]!.toLowerCase() === "ews" && parts[1]!.toLowerCase() === "exchange.asmx") {
+    if (method !== "POST") return sendJson(res, 405, { error: { code: "MethodNotAllowed", message: "Use POST." } });
+    return ewsRequest(ctx, req, res);
+  }
+  if (parts.length === 2 && parts[0] === "_api" && parts[1] === "web" && method === "GET") return sharepointWeb(ctx, req, res, url.searchParams);
 
   // Identity platform
   if (parts[0] === "common" && parts[1] === "discovery" && parts[2] === "instance") {
