@@ -6,6 +6,7 @@ import type { Db } from "@/lib/db/database";
 import { listProbeResults, listProbeRuns, recordProbeRuns, type NewProbeRun, type ProbeRun, type ProbeRunTrigger } from "@/lib/db/repositories/probe-runs";
 import { getTenant, type Tenant, type TenantChanges } from "@/lib/db/repositories/tenants";
 import { AppError } from "@/lib/errors";
+import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import type { FindingId } from "@/lib/probes/finding";
 import { liveProbeDeps, probeTenantOnce, type ProbeDeps, type ProbeOutcome } from "@/lib/probes/runner";
 
@@ -90,16 +91,22 @@ export async function probeTenant(tenant: Tenant, options: ProbeRunOptions, deps
   return { record: { ...base, status, finishedAt: new Date(), results: toResults(all), summary, tenantChanges }, summary, outcomes: all, error: null };
 }
 
+/** Live dependencies probing the permission set in force (the app registration's, per resource). */
+export async function liveProbeDepsFor(db: Db): Promise<ProbeDeps> {
+  const current = await currentPermissionSet(db);
+  return { ...liveProbeDeps(), permissions: current.permissions.map((p) => ({ resource: p.resource, value: p.value })) };
+}
+
 /** Probes one onboarded tenant (by ID, or the row a caller already loaded) now and records the run. */
 export async function runTenantProbes(
   db: Db,
   tenantOrId: string | Tenant,
   options: ProbeRunOptions = { trigger: "manual" },
-  deps: ProbeDeps = liveProbeDeps(),
+  deps?: ProbeDeps,
 ): Promise<{ run: ProbeRun; summary: RunSummary; outcomes: (ProbeOutcome & { iteration: number })[] }> {
   const tenant = typeof tenantOrId === "string" ? await getTenant(db, tenantOrId) : tenantOrId;
   if (!tenant) throw new AppError("tenant_not_found", `No tenant ${String(tenantOrId).slice(0, 40)} is onboarded.`, { status: 404 });
-  const probed = await probeTenant(tenant, options, deps);
+  const probed = await probeTenant(tenant, options, deps ?? (await liveProbeDepsFor(db)));
   const [run] = await recordProbeRuns(db, [probed.record]);
   if (probed.error) throw probed.error;
   return { run: run!, summary: probed.summary, outcomes: probed.outcomes };

@@ -1,13 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { DEFAULT_RETRY_POLICY } from "@/lib/graph/retry";
+import { upsertTenant } from "@/lib/db/repositories/tenants";
 import { acquireAppToken } from "@/lib/identity/app-token";
+import { recordPermissionSet } from "@/lib/permissions/permission-set";
+import { runTenantProbes } from "@/lib/probes/run-tenant";
 import { PROBES } from "@/lib/probes/catalog";
 import { liveProbeDeps, probeTenantOnce, type ProbeDeps } from "@/lib/probes/runner";
+import { createTestDatabase, type TestDatabase } from "../../support/databases";
 import { DEMO_APP_ID, TENANTS, type TestEmulator } from "../../support/emulator";
 import { startPortalOnEmulator } from "../../support/portal-on-emulator";
 
 let emu: TestEmulator & { dispose(): Promise<void> };
+let database: TestDatabase;
 let batches: number[] = [];
 
 const EVERY_PERMISSION = PROBES.map((p) => ({ resource: p.resource, value: p.permission }));
@@ -35,8 +40,10 @@ async function grantEverything() {
 
 beforeAll(async () => {
   emu = await startPortalOnEmulator();
+  database = await createTestDatabase("sqlite");
 });
 afterAll(async () => {
+  await database?.dispose();
   await emu?.dispose();
 });
 beforeEach(() => {
@@ -93,5 +100,15 @@ describe("the whole probe catalog against the sandbox", () => {
       ["sharepoint-web", "pass"],
     ]);
     expect(batches).toEqual([1]);
+  });
+
+  it("probes the permission set in force when no dependencies are given: the registration's, per resource", async () => {
+    await grantEverything();
+    const entry = (resource: "graph" | "exchange" | "sharepoint", value: string) => ({ resource, value, appRoleId: null, displayName: null, description: null });
+    await recordPermissionSet(database.db, [entry("graph", "Organization.Read.All"), entry("graph", "Group.Read.All"), entry("sharepoint", "Sites.Read.All"), entry("graph", "Mail.Send")], "registration");
+    await upsertTenant(database.db, TENANTS.fabrikam, { status: "consented" });
+    const { outcomes, summary } = await runTenantProbes(database.db, TENANTS.fabrikam, { trigger: "manual" });
+    expect(outcomes.map((o) => o.probe).sort()).toEqual(["groups", "organization", "sharepoint-token", "sharepoint-web", "token"]);
+    expect(summary.sharepointTokenRoles).toEqual(["Sites.FullControl.All", "Sites.Read.All"]);
   });
 });
