@@ -10,8 +10,8 @@ import { recordProbeRuns, type NewProbeRun } from "@/lib/db/repositories/probe-r
 import { getTenants, listTenants, type Tenant } from "@/lib/db/repositories/tenants";
 import type { Meta } from "@/lib/invites/invites";
 import { refreshPermissionSet } from "@/lib/permissions/registration";
-import { probeTenant } from "@/lib/probes/run-tenant";
-import { liveProbeDeps } from "@/lib/probes/runner";
+import { liveProbeDepsFor, probeTenant } from "@/lib/probes/run-tenant";
+import type { ProbeDeps } from "@/lib/probes/runner";
 import type { Partner } from "@/lib/session/partner-session";
 
 /** How many tenants this process probes at once, across all its bulk runs. */
@@ -42,12 +42,19 @@ export interface Pacing {
   sleep(ms: number): Promise<void>;
 }
 
-const liveProbe = async (tenant: Tenant, bulkRunId: string, pacing: Pacing): Promise<NewProbeRun> => {
-  const deps = liveProbeDeps();
-  const probed = await probeTenant(tenant, { trigger: "bulk", bulkRunId }, { ...deps, policy: { ...deps.policy, sleep: pacing.sleep } });
-  if (probed.error) console.error(`[bulk] ${tenant.id} failed:`, probed.error instanceof Error ? probed.error.message : probed.error);
-  return probed.record;
-};
+/**
+ * Probes one tenant for a bulk run with the current permission set's probes, read once
+ * per worker (startBulkRun refreshed it from the app registration just before).
+ */
+function liveProbeFor(db: Db) {
+  let depsOnce: Promise<ProbeDeps> | null = null;
+  return async (tenant: Tenant, bulkRunId: string, pacing: Pacing): Promise<NewProbeRun> => {
+    const deps = await (depsOnce ??= liveProbeDepsFor(db));
+    const probed = await probeTenant(tenant, { trigger: "bulk", bulkRunId }, { ...deps, policy: { ...deps.policy, sleep: pacing.sleep } });
+    if (probed.error) console.error(`[bulk] ${tenant.id} failed:`, probed.error instanceof Error ? probed.error.message : probed.error);
+    return probed.record;
+  };
+}
 
 const workers = ((globalThis as unknown as { consentryBulkWorkers?: Map<string, Promise<void>> }).consentryBulkWorkers ??= new Map());
 
@@ -198,7 +205,7 @@ const IN_FLIGHT_PER_SLOT = 8;
 async function work(db: Db, bulkRunId: string, options: BulkWorkerOptions): Promise<void> {
   const concurrency = options.concurrency ?? BULK_CONCURRENCY;
   const owner = options.owner ?? INSTANCE;
-  const probe = options.probe ?? liveProbe;
+  const probe = options.probe ?? liveProbeFor(db);
   const recorder = new BulkRecorder(db, bulkRunId, owner, Math.max(1, Math.ceil(concurrency / 2)), options.signal);
   const slots = options.concurrency === undefined ? sharedSlots : new Slots(concurrency);
   const pacing: Pacing = {
