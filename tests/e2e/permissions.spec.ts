@@ -52,7 +52,7 @@ test.describe("the app's permissions are the app registration's", () => {
     await expect(page.getByTestId("credentials").locator('[data-kind="certificate"]')).toHaveAttribute("data-state", "ok");
     // demo-secret expires 20 days after the sandbox started: warned, 30 days ahead.
     await expect(page.getByTestId("credential-warning").filter({ hasText: "demo-secret" })).toContainText(/expires in (19|20) days/);
-    await expect(page.getByTestId("credential-warning").filter({ hasText: "expired-secret" })).toContainText("has expired");
+    await expect(page.getByTestId("credential-warning").filter({ hasText: "expired-secret" })).toContainText("has expired: remove it from the app registration");
     await expect(section.getByTestId("permission-versions")).toContainText("from the registration");
   });
 

@@ -57,8 +57,9 @@ export function AppRegistrationSection({ view, notice }: { view: RegistrationSet
       <h3 className="mt-5 font-semibold">Credentials</h3>
       {warnings.map((c) => (
         <p key={`w-${c.kind}-${c.name}`} role="alert" className="mt-2 rounded bg-amber-50 p-3 text-sm text-amber-900" data-testid="credential-warning">
-          The {c.kind} {c.name} {c.state === "expired" ? "has expired" : `expires in ${c.daysLeft} day${c.daysLeft === 1 ? "" : "s"}`}: add a new one to the app registration
-          and switch Consentry to it before then (warned {CREDENTIAL_WARNING_DAYS} days ahead).
+          {c.state === "expired"
+            ? `The ${c.kind} ${c.name} has expired: remove it from the app registration, and if Consentry still uses it, add a new one and switch Consentry to it now.`
+            : `The ${c.kind} ${c.name} expires in ${c.daysLeft} day${c.daysLeft === 1 ? "" : "s"}: add a new one to the app registration and switch Consentry to it before then (warned ${CREDENTIAL_WARNING_DAYS} days ahead).`}
         </p>
       ))}
       {view.credentials.length ? (
