@@ -42,8 +42,9 @@ export function buildGetFolderRequest(mailbox: string, folder: string): string {
 
 /** The ResponseCode and message of a GetFolder answer (or of a SOAP fault). */
 export function parseEwsResponse(xml: string): { responseCode: string | null; message: string | null } {
-  const code = /<(?:\w+:)?ResponseCode>([^<]+)</.exec(xml)?.[1] ?? null;
-  const message = /<(?:\w+:)?MessageText>([^<]*)</.exec(xml)?.[1] ?? /<faultstring[^>]*>([^<]*)</.exec(xml)?.[1] ?? null;
+  // Elements may carry attributes (`<e:ResponseCode xmlns:e="…">` in SOAP fault details).
+  const code = /<(?:\w+:)?ResponseCode(?:\s[^>]*)?>([^<]+)</.exec(xml)?.[1] ?? null;
+  const message = /<(?:\w+:)?MessageText(?:\s[^>]*)?>([^<]*)</.exec(xml)?.[1] ?? /<faultstring[^>]*>([^<]*)</.exec(xml)?.[1] ?? null;
   return { responseCode: code, message };
 }
 
@@ -62,6 +63,8 @@ export async function ewsGetFolder(accessToken: string, mailbox: string, folder:
       body: buildGetFolderRequest(mailbox, folder),
     },
     policy,
+    // EWS reports errors such as ErrorNonExistentMailbox as HTTP 500 with a SOAP fault: an answer, not an outage.
+    (a) => a.status === 500 && /<(?:\w+:)?Fault[\s>]/.test(a.text),
   );
   const parsed = answer.transportError ? { responseCode: answer.transportError.error.code, message: answer.transportError.error.message } : parseEwsResponse(answer.text);
   return { status: answer.status, headers: answer.headers, xml: answer.text, ...parsed, latencyMs: answer.latencyMs, requestId: answer.headers["request-id"] ?? null };

@@ -18,7 +18,12 @@ export interface RetriedAnswer {
  * Sends one request, again after exactly its Retry-After when throttled (429, 503 with
  * Retry-After) and with jittered backoff on 5xx, resets and timeouts, within the policy.
  */
-export async function requestWithRetry(request: Parameters<typeof httpRequest>[0] extends infer R ? Omit<R & object, "timeoutMs"> : never, policy: RetryPolicy): Promise<RetriedAnswer> {
+export async function requestWithRetry(
+  request: Parameters<typeof httpRequest>[0] extends infer R ? Omit<R & object, "timeoutMs"> : never,
+  policy: RetryPolicy,
+  /** A 5xx that is the service's own answer to this request (an EWS SOAP fault), which a retry would only repeat. */
+  isApplicationError: (answer: RetriedAnswer) => boolean = () => false,
+): Promise<RetriedAnswer> {
   let throttles = 0;
   let errors = 0;
   for (;;) {
@@ -36,7 +41,7 @@ export async function requestWithRetry(request: Parameters<typeof httpRequest>[0
       await policy.sleep(retryAfter ?? 1000);
       continue;
     }
-    if ((answer.status === null || answer.status >= 500) && errors < policy.maxErrorRetries) {
+    if ((answer.status === null || answer.status >= 500) && !isApplicationError(answer) && errors < policy.maxErrorRetries) {
       errors++;
       await policy.sleep(backoffWithJitterMs(errors, policy.random));
       continue;
