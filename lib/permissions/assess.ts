@@ -1,4 +1,4 @@
-import { formatPermission, knownPermission, permissionKey, RESOURCE_KEYS, type PermissionEntry, type PermissionRef, type ResourceKey } from "@/lib/permissions/catalog";
+import { formatPermission, knownPermission, permissionByAppRoleId, permissionKey, RESOURCE_KEYS, type PermissionEntry, type PermissionRef, type ResourceKey } from "@/lib/permissions/catalog";
 
 /**
  * Configured vs granted vs in the token, per resource: the one function the admin's
@@ -15,6 +15,12 @@ export interface PermissionEvidence {
   granted: readonly PermissionRef[] | null;
   /** Roles of each resource's token; absent or null when no token for it was obtained. */
   tokenRoles: Partial<Record<ResourceKey, readonly string[] | null>>;
+  /**
+   * Granted app roles Consentry could not name (the configured set carries no ID for them,
+   * as with the APP_PERMISSIONS fallback): a configured permission without an ID is then
+   * "unknown" rather than "not granted".
+   */
+  grantedUnresolved?: number;
 }
 
 export type PermissionState =
@@ -61,7 +67,8 @@ export function assessPermissions(evidence: PermissionEvidence): PermissionAsses
     .map((p): PermissionAssessment => {
       const roles = evidence.tokenRoles[p.resource];
       const inToken = roles === undefined || roles === null ? null : roles.includes(p.value);
-      const isGranted = granted === null ? null : granted.has(permissionKey(p));
+      const isGranted =
+        granted === null ? null : granted.has(permissionKey(p)) ? true : p.appRoleId === null && (evidence.grantedUnresolved ?? 0) > 0 ? null : false;
       let state: PermissionState;
       if (!p.configured) state = "extra";
       else if (isGranted === true) state = inToken === false ? "not-in-token" : "granted";
@@ -74,23 +81,32 @@ export function assessPermissions(evidence: PermissionEvidence): PermissionAsses
 }
 
 /**
- * Turns the granted roles a probe run recorded (role values, or `appRole:<id>` when the
- * probe could not name one) into permissions of a resource, using the configured set's
- * app role IDs and values. A value configured for one resource only belongs to it; one
- * no configured permission has is taken as Graph's (where most permissions live).
+ * Turns the granted roles a probe run recorded into permissions of a resource. Runs
+ * record each assignment's app role ID (`appRole:<id>`), which names one permission of
+ * one resource (Graph's and SharePoint's `Sites.Read.All` have different IDs): it is
+ * looked up in the configured set, then among the permissions Consentry knows; what
+ * neither names is counted as unresolved. Runs from before recorded role values, which
+ * are matched by value (a value no configured permission has is taken as Graph's).
  */
-export function resolveGrantedRoles(names: readonly string[], configured: readonly PermissionEntry[]): PermissionRef[] {
+export function resolveGrantedRoles(names: readonly string[], configured: readonly PermissionEntry[]): { refs: PermissionRef[]; unresolved: number } {
   const out = new Map<string, PermissionRef>();
+  let unresolved = 0;
+  const add = (p: PermissionRef) => out.set(permissionKey(p), { resource: p.resource, value: p.value });
   for (const name of names) {
-    const byId = name.startsWith("appRole:") ? configured.filter((p) => p.appRoleId === name.slice("appRole:".length).toLowerCase()) : [];
-    const byValue = byId.length ? byId : configured.filter((p) => p.value === name);
-    if (byValue.length) for (const p of byValue) out.set(permissionKey(p), { resource: p.resource, value: p.value });
-    else if (!name.startsWith("appRole:")) {
-      const known = knownPermission({ resource: "exchange", value: name }) ? "exchange" : "graph";
-      out.set(permissionKey({ resource: known, value: name }), { resource: known, value: name });
+    if (name.startsWith("appRole:")) {
+      const id = name.slice("appRole:".length).toLowerCase();
+      const configuredMatch = configured.find((p) => p.appRoleId === id);
+      const known = configuredMatch ? null : permissionByAppRoleId(id);
+      if (configuredMatch) add(configuredMatch);
+      else if (known) add({ resource: known.resource, value: known.name });
+      else unresolved++;
+      continue;
     }
+    const byValue = configured.filter((p) => p.value === name);
+    if (byValue.length) for (const p of byValue) add(p);
+    else add({ resource: knownPermission({ resource: "exchange", value: name }) ? "exchange" : "graph", value: name });
   }
-  return [...out.values()];
+  return { refs: [...out.values()], unresolved };
 }
 
 export function describeAssessment(row: PermissionAssessment): string {

@@ -1,7 +1,6 @@
 import { z } from "zod";
 
 import { parseOrganization } from "@/lib/graph/organization-profile";
-import { permissionByAppRoleId } from "@/lib/permissions/catalog";
 
 /** The resource whose token a probe uses, as in the app registration's requiredResourceAccess. */
 export type ProbeResource = "graph" | "exchange" | "sharepoint";
@@ -256,7 +255,8 @@ export const PROBES: readonly Probe[] = [
     read: (body) => {
       const parsed = assignmentsAnswer.safeParse(body);
       if (!parsed.success) return null;
-      const granted = parsed.data.value.map((a) => permissionByAppRoleId(a.appRoleId)?.name ?? `appRole:${a.appRoleId}`).sort();
+      // By app role ID: a value alone cannot tell Graph's Sites.Read.All from SharePoint's (lib/permissions/assess.ts resolves them).
+      const granted = parsed.data.value.map((a) => `appRole:${a.appRoleId.toLowerCase()}`).sort();
       return { note: `${granted.length} application permission(s) granted`, learned: { grantedRoles: granted } };
     },
   },

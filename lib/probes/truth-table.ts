@@ -42,9 +42,11 @@ function toEntry(p: string | PermissionEntry): PermissionEntry {
 
 /** The evidence a probe run recorded, in the shape {@link assessPermissions} takes. */
 export function evidenceFromSummary(configured: readonly PermissionEntry[], summary: RunSummary | null) {
+  const granted = summary?.grantedRoles ? resolveGrantedRoles(summary.grantedRoles, configured) : null;
   return {
     configured,
-    granted: summary?.grantedRoles ? resolveGrantedRoles(summary.grantedRoles, configured) : null,
+    granted: granted?.refs ?? null,
+    grantedUnresolved: granted?.unresolved ?? 0,
     tokenRoles: { graph: summary?.tokenRoles ?? null, exchange: summary?.exchangeTokenRoles ?? null, sharepoint: summary?.sharepointTokenRoles ?? null },
   };
 }

@@ -57,7 +57,7 @@ describe("probing a tenant against the sandbox", () => {
     for (const o of outcomes) expect(o, o.probe).toMatchObject({ outcome: "pass" });
     expect(batches).toBe(1);
     expect(run.status).toBe("passed");
-    expect(summary.grantedRoles).toContain("Exchange.ManageAsApp");
+    expect(summary.grantedRoles).toContain("appRole:dc50a0fb-09a3-484d-be87-e023b12c6440"); // Exchange.ManageAsApp, recorded by its ID
     const stored = await listProbeResults(database.db, run.id);
     expect(stored).toHaveLength(10);
     expect(stored.find((r) => r.probe === "mail")).toMatchObject({ httpStatus: 200, outcome: "pass", requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });

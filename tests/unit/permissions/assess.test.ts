@@ -67,11 +67,24 @@ describe("assessPermissions: granted / in the token / missing per resource", () 
 describe("resolveGrantedRoles", () => {
   it("places values by the configured set, app role IDs by their ID, and unknown values under Graph", () => {
     const configured = [entry("exchange", "full_access_as_app", "dc890d15-9560-4a4c-9b7f-a736ec74ec40"), entry("sharepoint", "Sites.Read.All", "aaaaaaaa-0000-4000-8000-000000000001")];
-    expect(resolveGrantedRoles(["full_access_as_app", "appRole:AAAAAAAA-0000-4000-8000-000000000001", "Group.Read.All", "appRole:ffffffff-0000-4000-8000-000000000000"], configured)).toEqual([
-      ref("exchange", "full_access_as_app"),
-      ref("sharepoint", "Sites.Read.All"),
-      ref("graph", "Group.Read.All"),
-    ]);
+    expect(resolveGrantedRoles(["full_access_as_app", "appRole:AAAAAAAA-0000-4000-8000-000000000001", "Group.Read.All", "appRole:ffffffff-0000-4000-8000-000000000000"], configured)).toEqual({
+      refs: [ref("exchange", "full_access_as_app"), ref("sharepoint", "Sites.Read.All"), ref("graph", "Group.Read.All")],
+      unresolved: 1,
+    });
+  });
+
+  it("tells Graph's Mail.Read from another resource's by its ID, and names a known ID the configured set lacks", () => {
+    const configured = [entry("exchange", "Mail.Read", "eeeeeeee-0000-4000-8000-000000000001")];
+    // 810c84a8-… is Microsoft Graph's Mail.Read application permission.
+    expect(resolveGrantedRoles(["appRole:810c84a8-4a9e-49e6-bf7d-12d183f40d01"], configured)).toEqual({ refs: [ref("graph", "Mail.Read")], unresolved: 0 });
+  });
+
+  it("with the APP_PERMISSIONS fallback (no IDs), an unnamed grant leaves a permission unknown, never 'not granted'", () => {
+    const configured = [entry("graph", "Sites.Read.All")];
+    const { refs, unresolved } = resolveGrantedRoles(["appRole:332a536c-c7ef-4017-ab91-336970924f0d"], configured);
+    const { rows, reconsentNeeded } = assessPermissions({ configured, granted: refs, grantedUnresolved: unresolved, tokenRoles: { graph: ["Sites.Read.All"] } });
+    expect(rows[0]).toMatchObject({ value: "Sites.Read.All", granted: null, inToken: true, state: "granted" });
+    expect(reconsentNeeded).toBe(false);
   });
 });
 

@@ -116,9 +116,9 @@ describe("the probe catalog", () => {
     expect(read?.learned).toEqual({ displayName: "Contoso", initialDomain: "contoso.onmicrosoft.com", defaultDomain: "contoso.com" });
   });
 
-  it("maps appRoleAssignments to permission names, keeping unknown role IDs visible", () => {
-    const read = graph("application").read({ value: [{ appRoleId: "810c84a8-4a9e-49e6-bf7d-12d183f40d01" }, { appRoleId: "11111111-2222-4333-8444-555555555555" }] });
-    expect(read?.learned?.grantedRoles).toEqual(["Mail.Read", "appRole:11111111-2222-4333-8444-555555555555"]);
+  it("records appRoleAssignments by app role ID, which alone tells one resource's permission from another's", () => {
+    const read = graph("application").read({ value: [{ appRoleId: "810C84A8-4A9E-49E6-BF7D-12D183F40D01" }, { appRoleId: "11111111-2222-4333-8444-555555555555" }] });
+    expect(read?.learned?.grantedRoles).toEqual(["appRole:11111111-2222-4333-8444-555555555555", "appRole:810c84a8-4a9e-49e6-bf7d-12d183f40d01"]);
   });
 
   it("picks the first licensed user with a mailbox as test mailbox", () => {
