@@ -7,11 +7,15 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { assertStartable } = await import("@/lib/startup");
   const { database } = await assertStartable({ exitOnFailure: true });
-  // The app's permissions are its registration's: read them now (the APP_PERMISSIONS fallback when it cannot be read).
+  // The app's permissions are its registration's: read them in the background (a slow or unreachable
+  // Graph must not hold up serving; until then the last version read, or the APP_PERMISSIONS fallback, applies).
   const { refreshPermissionSet } = await import("@/lib/permissions/registration");
-  const refreshed = await refreshPermissionSet(database.db).catch((error: unknown) => ({ error }));
-  if ("error" in refreshed) console.error(`Reading the app registration's permissions failed: ${refreshed.error instanceof Error ? refreshed.error.message : String(refreshed.error)}`);
-  else if (!refreshed.read.ok) console.warn(`${refreshed.read.message} Using permission set version ${refreshed.set.version} (${refreshed.set.source}).`);
+  void refreshPermissionSet(database.db).then(
+    (refreshed) => {
+      if (!refreshed.read.ok) console.warn(`${refreshed.read.message} Using permission set version ${refreshed.set.version} (${refreshed.set.source}).`);
+    },
+    (error: unknown) => console.error(`Reading the app registration's permissions failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
   // Bulk re-tests that were running when the server stopped continue where they stopped.
   const { resumeBulkRuns } = await import("@/lib/probes/bulk");
   await resumeBulkRuns(database.db);

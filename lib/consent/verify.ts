@@ -100,7 +100,8 @@ export async function verifyConsentAttempt(db: Db, attemptId: string, deps: Veri
 async function succeed(db: Db, attempt: ConsentAttempt, signedIn: SignedInCustomer, token: AppToken, deps: VerifyDeps): Promise<ConsentAttempt | null> {
   const roles = [...token.claims.roles].sort();
   const invite = attempt.inviteId ? await getInvite(db, attempt.inviteId) : null;
-  const version = invite ? invite.permissionSetVersion : (await currentPermissionSet(db)).version;
+  // Admin consent grants what the registration asks for now, whatever version the invite was made under.
+  const version = (await currentPermissionSet(db)).version;
   const organization = canReadOrganization(roles) ? await deps.readOrganization(token.accessToken).catch(() => null) : null;
   const recorded = await recordConsentOutcome(
     db,

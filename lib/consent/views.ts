@@ -6,7 +6,6 @@ import { getDatabase } from "@/lib/db/database";
 import type { Db } from "@/lib/db/database";
 import { getConsentAttempt, type ConsentAttempt } from "@/lib/db/repositories/consent-attempts";
 import { listProbeRuns } from "@/lib/db/repositories/probe-runs";
-import { getPermissionSet } from "@/lib/db/repositories/permission-sets";
 import { getTenant } from "@/lib/db/repositories/tenants";
 import { isBoundToAttempt } from "@/lib/consent/bound-cookie";
 import { findInviteByCode } from "@/lib/invites/invites";
@@ -77,7 +76,8 @@ export async function getConsentPageView(code: string | null): Promise<ConsentPa
   }
   const found = await findInviteByCode(db, code);
   if (found.kind !== "ok") return { kind: "problem", problem: problem(found.kind === "unknown" ? "invite_unknown" : found.kind === "expired" ? "invite_expired" : "invite_revoked") };
-  const set = (await getPermissionSet(db, found.invite.permissionSetVersion)) ?? (await currentPermissionSet(db));
+  // Admin consent grants what the registration asks for now, so that is what the page lists, whatever version the invite was made under.
+  const set = await currentPermissionSet(db);
   return {
     kind: "ok",
     appName: config.appDisplayName,
@@ -141,8 +141,10 @@ export async function getConsentResultView(attemptId: string, boundCookieValue: 
     tenantId: attempt.tenantClaim,
     organization: tenant ? { name: tenant.displayName, initialDomain: tenant.initialDomain, defaultDomain: tenant.defaultDomain } : null,
     granted: pick(assessed.rows.filter((r) => r.state === "granted" || r.state === "not-in-token")),
-    missing: attempt.status === "verifying" ? [] : pick(assessed.notGranted),
-    pending: attempt.status === "verifying" ? [] : pick(assessed.notInToken),
+    // Judged only once the checks ran (they read what was granted): before that, a role Microsoft is
+    // still replicating would look missing and send the customer into a needless re-consent.
+    missing: checks ? pick(assessed.notGranted) : [],
+    pending: checks ? pick(assessed.notInToken) : [],
     actions: customerActions(checks),
     tries: attempt.tries,
     startedAt: attempt.startedAt,
