@@ -1,4 +1,7 @@
+import { afterAll, beforeAll } from "vitest";
+
 import { resetMsalClientForTests } from "@/lib/identity/msal-client";
+import { createTestDatabase, type TestDatabase } from "./databases";
 import { startTestEmulator, type TestEmulator } from "./emulator";
 import { configurePortalEnv } from "./portal-env";
 import type { EmulatorOptions } from "../../emulator/src/server";
@@ -13,4 +16,27 @@ export async function startPortalOnEmulator(options: Partial<EmulatorOptions> = 
   });
   resetMsalClientForTests();
   return emu;
+}
+
+export interface PortalOnEmulator {
+  emu: TestEmulator & { dispose(): Promise<void> };
+  database: TestDatabase;
+}
+
+/**
+ * For a test file that runs the portal's code against a sandbox and a real SQLite
+ * database: started before the file's tests (then `setup` runs), disposed after them.
+ */
+export function setUpPortalOnEmulator(setup?: (portal: PortalOnEmulator) => Promise<void>): PortalOnEmulator {
+  const portal = {} as PortalOnEmulator;
+  beforeAll(async () => {
+    portal.emu = await startPortalOnEmulator();
+    portal.database = await createTestDatabase("sqlite");
+    await setup?.(portal);
+  });
+  afterAll(async () => {
+    await portal.database?.dispose();
+    await portal.emu?.dispose();
+  });
+  return portal;
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { signEveryoneOut } from "@/lib/auth/admin-settings";
 import { finishPartnerSignIn, startPartnerSignIn } from "@/lib/auth/partner-sign-in";
@@ -6,8 +6,7 @@ import { signOutPartner } from "@/lib/auth/sign-out";
 import { listAudit } from "@/lib/db/repositories/audit";
 import { getPartnerSessionVersion } from "@/lib/db/repositories/portal-settings";
 import { inspectPartnerSession, type Partner } from "@/lib/session/partner-session";
-import { createTestDatabase, type TestDatabase } from "../../support/databases";
-import { startPortalOnEmulator } from "../../support/portal-on-emulator";
+import { setUpPortalOnEmulator } from "../../support/portal-on-emulator";
 
 // Partner sign-in against the sandbox, whose partner tenant gives its staff the app's roles:
 // Alice Consentry.Admin, Bob Consentry.Operator, Rita Consentry.Reader, Nora none.
@@ -20,17 +19,8 @@ const USERS = {
 };
 const meta = { ip: "203.0.113.7", userAgent: "vitest" };
 
-let emu: Awaited<ReturnType<typeof startPortalOnEmulator>>;
-let database: TestDatabase;
 
-beforeAll(async () => {
-  emu = await startPortalOnEmulator();
-  database = await createTestDatabase("sqlite");
-});
-afterAll(async () => {
-  await database?.dispose();
-  await emu?.dispose();
-});
+const portal = setUpPortalOnEmulator();
 
 /** The portal's sign-in as a browser would run it: start, pick the user on the sandbox's page, come back. */
 async function signInAs(userId: string) {
@@ -44,13 +34,13 @@ async function signInAs(userId: string) {
   expect(answer.status).toBe(302);
   const back = new URL(answer.headers.get("location")!);
   expect(back.pathname).toBe("/auth/callback");
-  return finishPartnerSignIn(database.db, back.searchParams, cookie.value, meta);
+  return finishPartnerSignIn(portal.database.db, back.searchParams, cookie.value, meta);
 }
 
 async function sessionOf(userId: string): Promise<{ partner: Partner; cookie: string }> {
   const outcome = await signInAs(userId);
   if (outcome.kind !== "signed-in") throw new Error(`expected a session, got ${JSON.stringify(outcome)}`);
-  const lookup = await inspectPartnerSession(outcome.sessionCookie.value, (await getPartnerSessionVersion(database.db)).version);
+  const lookup = await inspectPartnerSession(outcome.sessionCookie.value, (await getPartnerSessionVersion(portal.database.db)).version);
   if (lookup.status !== "active") throw new Error(`expected an active session, got ${lookup.status}`);
   return { partner: lookup.partner, cookie: outcome.sessionCookie.value };
 }
@@ -64,7 +54,7 @@ describe("partner sign-in with app roles", () => {
     const { partner } = await sessionOf(userId);
     expect(partner.role).toBe(role);
     expect(partner.lastSeenAt).toBe(partner.signedInAt);
-    expect(partner.sessionVersion).toBe((await getPartnerSessionVersion(database.db)).version);
+    expect(partner.sessionVersion).toBe((await getPartnerSessionVersion(portal.database.db)).version);
   });
 
   it("refuses Nora, a partner-tenant user without a role, names the roles to ask for and how they are assigned, and audits it", async () => {
@@ -76,7 +66,7 @@ describe("partner sign-in with app roles", () => {
     expect(text).toContain("nora@contoso-partners.example");
     for (const value of ["Consentry.Reader", "Consentry.Operator", "Consentry.Admin"]) expect(text).toContain(value);
     expect(text).toMatch(/Enterprise applications → .+ → Users and groups → Add user\/group/);
-    const [entry] = await listAudit(database.db, { action: "partner.sign_in_refused_no_role", limit: 1 });
+    const [entry] = await listAudit(portal.database.db, { action: "partner.sign_in_refused_no_role", limit: 1 });
     expect(entry).toMatchObject({ actor: "nora@contoso-partners.example", ip: meta.ip, details: { roles: [] } });
   });
 
@@ -90,11 +80,11 @@ describe("sign everyone out", () => {
   it("ends every session sealed before it, keeps the admin who asked signed in, and audits it", async () => {
     const bob = await sessionOf(USERS.bob);
     const alice = await sessionOf(USERS.alice);
-    const before = (await getPartnerSessionVersion(database.db)).version;
+    const before = (await getPartnerSessionVersion(portal.database.db)).version;
 
-    const { version, cookie } = await signEveryoneOut(database.db, alice.partner, meta);
+    const { version, cookie } = await signEveryoneOut(portal.database.db, alice.partner, meta);
     expect(version).toBe(before + 1);
-    const current = (await getPartnerSessionVersion(database.db)).version;
+    const current = (await getPartnerSessionVersion(portal.database.db)).version;
     expect(current).toBe(version);
 
     expect((await inspectPartnerSession(bob.cookie, current)).status).toBe("revoked");
@@ -103,7 +93,7 @@ describe("sign everyone out", () => {
     // Signing in again gives a session of the new version.
     expect((await sessionOf(USERS.bob)).partner.sessionVersion).toBe(version);
 
-    const [entry] = await listAudit(database.db, { action: "partner.sessions_revoked", limit: 1 });
+    const [entry] = await listAudit(portal.database.db, { action: "partner.sessions_revoked", limit: 1 });
     expect(entry).toMatchObject({ actor: "alice@contoso-partners.example", details: { sessionVersion: version } });
   });
 });
@@ -113,9 +103,9 @@ describe("sign-out", () => {
 
   it("signs out a POST from the portal's own page and audits it", async () => {
     const { cookie } = await sessionOf(USERS.rita);
-    const outcome = await signOutPartner(database.db, new Headers({ origin: ORIGIN }), cookie, meta);
+    const outcome = await signOutPartner(portal.database.db, new Headers({ origin: ORIGIN }), cookie, meta);
     expect(outcome).toEqual({ kind: "signed-out" });
-    const [entry] = await listAudit(database.db, { action: "partner.signed_out", limit: 1 });
+    const [entry] = await listAudit(portal.database.db, { action: "partner.signed_out", limit: 1 });
     expect(entry?.actor).toBe("rita@contoso-partners.example");
   });
 
@@ -125,9 +115,9 @@ describe("sign-out", () => {
     ["neither header", {}],
   ])("refuses %s with a 403 page and records nothing", async (_label, headers) => {
     const { cookie } = await sessionOf(USERS.rita);
-    const auditBefore = (await listAudit(database.db, { action: "partner.signed_out", limit: 1000 })).length;
-    const outcome = await signOutPartner(database.db, new Headers(headers), cookie, meta);
+    const auditBefore = (await listAudit(portal.database.db, { action: "partner.signed_out", limit: 1000 })).length;
+    const outcome = await signOutPartner(portal.database.db, new Headers(headers), cookie, meta);
     expect(outcome).toMatchObject({ kind: "refused", page: { kind: "sign_out_refused", status: 403 } });
-    expect((await listAudit(database.db, { action: "partner.signed_out", limit: 1000 })).length).toBe(auditBefore);
+    expect((await listAudit(portal.database.db, { action: "partner.signed_out", limit: 1000 })).length).toBe(auditBefore);
   });
 });

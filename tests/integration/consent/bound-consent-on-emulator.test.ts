@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { handleConsentCallback } from "@/lib/consent/callback";
 import { sealConsentFlow } from "@/lib/consent/consent-cookie";
 import { consentCallbackDeps, signInCallbackDeps } from "@/lib/consent/customer-sign-in";
 import { handleSignInCallback } from "@/lib/consent/sign-in-callback";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
-import { createTestDatabase, type TestDatabase } from "../../support/databases";
-import { DEMO_APP_ID, TENANTS, type TestEmulator } from "../../support/emulator";
-import { startPortalOnEmulator } from "../../support/portal-on-emulator";
+import { DEMO_APP_ID, TENANTS } from "../../support/emulator";
+import { setUpPortalOnEmulator } from "../../support/portal-on-emulator";
 
 /**
  * The consent callback and the sign-in that binds it, with msal-node and the sandbox's
@@ -17,17 +16,9 @@ const MEGAN = "b2000000-0000-4000-8000-000000000001";
 const TESS = "a1000000-0000-4000-8000-000000000005";
 const meta = { ip: null, userAgent: null };
 
-let emu: TestEmulator & { dispose(): Promise<void> };
-let database: TestDatabase;
 
-beforeAll(async () => {
-  emu = await startPortalOnEmulator();
-  database = await createTestDatabase("sqlite");
-  await currentPermissionSet(database.db);
-});
-afterAll(async () => {
-  await database?.dispose();
-  await emu?.dispose();
+const portal = setUpPortalOnEmulator(async (portal) => {
+  await currentPermissionSet(portal.database.db);
 });
 
 /** A browser's cookie jar for the sandbox's login host. */
@@ -59,7 +50,7 @@ class Browser {
 async function callbackFor(tenant: string) {
   const state = `consent-${Math.random().toString(36).slice(2)}`;
   const cookie = await sealConsentFlow({ state, inviteId: null, issuedAt: Date.now(), consentPath: "/consent" });
-  const outcome = await handleConsentCallback(database.db, { search: `?admin_consent=True&tenant=${tenant}&state=${state}`, cookieValue: cookie.value, meta }, consentCallbackDeps());
+  const outcome = await handleConsentCallback(portal.database.db, { search: `?admin_consent=True&tenant=${tenant}&state=${state}`, cookieValue: cookie.value, meta }, consentCallbackDeps());
   if (outcome.kind !== "sign-in") throw new Error(`expected a sign-in, got ${JSON.stringify(outcome)}`);
   return outcome;
 }
@@ -70,15 +61,15 @@ function queryOf(location: string | null): string {
 }
 
 async function signInCallback(search: string, cookieValue: string, started: string[]) {
-  const deps = { ...signInCallbackDeps(database.db), startVerification: (id: string) => void started.push(id) };
-  return handleSignInCallback(database.db, { search, cookieValue, boundCookieValue: undefined, meta }, deps);
+  const deps = { ...signInCallbackDeps(portal.database.db), startVerification: (id: string) => void started.push(id) };
+  return handleSignInCallback(portal.database.db, { search, cookieValue, boundCookieValue: undefined, meta }, deps);
 }
 
 describe("binding a consent with a sign-in at the tenant's authority (sandbox)", () => {
   it("explains a forged tenant that does not exist (Microsoft's AADSTS90002) instead of failing", async () => {
     const cookie = await sealConsentFlow({ state: "unknown-tenant", inviteId: null, issuedAt: Date.now(), consentPath: "/consent" });
     const outcome = await handleConsentCallback(
-      database.db,
+      portal.database.db,
       { search: "?admin_consent=True&tenant=0f1e2d3c-4b5a-4978-8a9b-acbdcedf0011&state=unknown-tenant", cookieValue: cookie.value, meta },
       consentCallbackDeps(),
     );
@@ -88,7 +79,7 @@ describe("binding a consent with a sign-in at the tenant's authority (sandbox)",
   it("is silent when Microsoft still holds the consenting admin's session", async () => {
     const browser = new Browser();
     // Megan accepts on the sandbox's consent page, which signs her in on the login host.
-    const consent = await browser.post(`${emu.loginHost}/${TENANTS.fabrikam}/adminconsent`, {
+    const consent = await browser.post(`${portal.emu.loginHost}/${TENANTS.fabrikam}/adminconsent`, {
       client_id: DEMO_APP_ID,
       redirect_uri: "http://localhost:3000/consent/callback",
       state: "consent-state",
@@ -98,7 +89,7 @@ describe("binding a consent with a sign-in at the tenant's authority (sandbox)",
     expect(consent.status).toBe(302);
     const step = await callbackFor(TENANTS.fabrikam);
     const url = new URL(step.url);
-    expect(`${url.origin}${url.pathname}`).toBe(`${emu.loginHost}/${TENANTS.fabrikam}/oauth2/v2.0/authorize`);
+    expect(`${url.origin}${url.pathname}`).toBe(`${portal.emu.loginHost}/${TENANTS.fabrikam}/oauth2/v2.0/authorize`);
     expect(url.searchParams.get("prompt")).toBe("none");
     expect(url.searchParams.get("code_challenge_method")).toBe("S256");
     expect(url.searchParams.get("nonce")).toBeTruthy();
@@ -107,7 +98,7 @@ describe("binding a consent with a sign-in at the tenant's authority (sandbox)",
     const started: string[] = [];
     const bound = await signInCallback(queryOf(answer.headers.get("location")), step.cookie.value, started);
     expect(bound.kind).toBe("bound");
-    const attempt = await database.db.selectFrom("consent_attempts").selectAll().where("id", "=", bound.kind === "bound" ? bound.attemptId : "").executeTakeFirstOrThrow();
+    const attempt = await portal.database.db.selectFrom("consent_attempts").selectAll().where("id", "=", bound.kind === "bound" ? bound.attemptId : "").executeTakeFirstOrThrow();
     expect(attempt).toMatchObject({ tenant_claim: TENANTS.fabrikam, signed_in_oid: MEGAN, signed_in_upn: "megan@fabrikam.example", signed_in_name: "Megan Admin" });
     expect(started).toHaveLength(1);
   });
@@ -141,7 +132,7 @@ describe("binding a consent with a sign-in at the tenant's authority (sandbox)",
     const picked = await browser.get(`${again.url}&login_user=${guestObjectId}`);
     const bound = await signInCallback(queryOf(picked.headers.get("location")), again.cookie.value, []);
     expect(bound.kind).toBe("bound");
-    const attempt = await database.db.selectFrom("consent_attempts").selectAll().where("id", "=", bound.kind === "bound" ? bound.attemptId : "").executeTakeFirstOrThrow();
+    const attempt = await portal.database.db.selectFrom("consent_attempts").selectAll().where("id", "=", bound.kind === "bound" ? bound.attemptId : "").executeTakeFirstOrThrow();
     expect(attempt).toMatchObject({ tenant_claim: TENANTS.fabrikam, signed_in_upn: "tess@contoso-partners.example" });
     expect(attempt.signed_in_oid).not.toBe(TESS);
   });
@@ -158,7 +149,7 @@ describe("binding a consent with a sign-in at the tenant's authority (sandbox)",
     // The sandbox redeems the code and the tid check refuses it; Entra ID may already refuse the
     // code at the other tenant's token endpoint. Either way nothing is bound.
     expect(["sign_in_tenant_mismatch", "consent_sign_in_failed"]).toContain(outcome.problem.kind);
-    const attempts = await database.db.selectFrom("consent_attempts").select("id").where("tenant_claim", "=", TENANTS.woodgrove).execute();
+    const attempts = await portal.database.db.selectFrom("consent_attempts").select("id").where("tenant_claim", "=", TENANTS.woodgrove).execute();
     expect(attempts).toEqual([]);
   });
 });

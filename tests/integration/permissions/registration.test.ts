@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { listAudit } from "@/lib/db/repositories/audit";
 import { upsertTenant } from "@/lib/db/repositories/tenants";
@@ -8,21 +8,11 @@ import { formatPermission } from "@/lib/permissions/catalog";
 import { currentPermissionSet, needsReconsent, permissionSetsByVersion } from "@/lib/permissions/permission-set";
 import { lastRegistrationRead, refreshPermissionSet } from "@/lib/permissions/registration";
 import { getRegistrationSettingsView } from "@/lib/permissions/settings-view";
-import { createTestDatabase, type TestDatabase } from "../../support/databases";
-import { DEMO_APP_ID, TENANTS, type TestEmulator } from "../../support/emulator";
-import { startPortalOnEmulator } from "../../support/portal-on-emulator";
+import { DEMO_APP_ID, TENANTS } from "../../support/emulator";
+import { setUpPortalOnEmulator } from "../../support/portal-on-emulator";
 
-let emu: TestEmulator & { dispose(): Promise<void> };
-let database: TestDatabase;
 
-beforeAll(async () => {
-  emu = await startPortalOnEmulator();
-  database = await createTestDatabase("sqlite");
-});
-afterAll(async () => {
-  await database?.dispose();
-  await emu?.dispose();
-});
+const portal = setUpPortalOnEmulator();
 
 describe("the app registration, read from Graph in the partner tenant", () => {
   it("reads requiredResourceAccess, credentials and redirect URIs, and resolves role IDs through each resource's appRoles", async () => {
@@ -39,13 +29,13 @@ describe("the app registration, read from Graph in the partner tenant", () => {
   });
 
   it("is not found from a customer tenant, where the application object does not exist", async () => {
-    await emu.control("PUT", `/tenants/${TENANTS.fabrikam}/servicePrincipals/${DEMO_APP_ID}`, { grants: [{ resource: "graph", roles: ["Application.Read.All"] }] });
+    await portal.emu.control("PUT", `/tenants/${TENANTS.fabrikam}/servicePrincipals/${DEMO_APP_ID}`, { grants: [{ resource: "graph", roles: ["Application.Read.All"] }] });
     const token = (await acquireAppToken(TENANTS.fabrikam, "graph", { fresh: true })).accessToken;
     expect(await readAppRegistration(token, DEMO_APP_ID)).toMatchObject({ ok: false, status: 404, code: "Request_ResourceNotFound" });
   });
 
   it("records a version on refresh, none when unchanged, and a new one when the partner adds a permission, which tenants on the old one need", async () => {
-    const db = database.db;
+    const db = portal.database.db;
     const first = await refreshPermissionSet(db);
     expect(first).toMatchObject({ created: true, fallback: false, read: { ok: true } });
     expect(first.set.source).toBe("registration");
@@ -56,7 +46,7 @@ describe("the app registration, read from Graph in the partner tenant", () => {
     expect(await refreshPermissionSet(db)).toMatchObject({ created: false, set: { version: first.set.version } });
 
     await upsertTenant(db, TENANTS.fabrikam, { status: "consented", consentedPermissionSetVersion: first.set.version });
-    const added = await emu.control("POST", `/apps/${DEMO_APP_ID}/requiredResourceAccess`, { resource: "graph", role: "Reports.Read.All" });
+    const added = await portal.emu.control("POST", `/apps/${DEMO_APP_ID}/requiredResourceAccess`, { resource: "graph", role: "Reports.Read.All" });
     expect(added.status).toBe(200);
     const second = await refreshPermissionSet(db, { actor: "alice@contoso-partners.example", meta: { ip: "127.0.0.1", userAgent: "test" } });
     expect(second).toMatchObject({ created: true, set: { version: first.set.version + 1 } });
@@ -67,21 +57,21 @@ describe("the app registration, read from Graph in the partner tenant", () => {
   });
 
   it("keeps the last version read when the registration cannot be read, and says why", async () => {
-    const db = database.db;
+    const db = portal.database.db;
     const before = await currentPermissionSet(db);
-    await emu.control("PUT", `/tenants/${TENANTS.partner}/servicePrincipals/${DEMO_APP_ID}`, { grants: [{ resource: "graph", roles: ["User.Read.All"] }] });
+    await portal.emu.control("PUT", `/tenants/${TENANTS.partner}/servicePrincipals/${DEMO_APP_ID}`, { grants: [{ resource: "graph", roles: ["User.Read.All"] }] });
     try {
       const outcome = await refreshPermissionSet(db);
       expect(outcome).toMatchObject({ created: false, fallback: false, set: { version: before.version }, read: { ok: false, code: "Authorization_RequestDenied" } });
       expect(outcome.read.ok === false && outcome.read.message).toMatch(/Application\.Read\.All/);
       expect(await lastRegistrationRead(db)).toMatchObject({ ok: false });
     } finally {
-      await emu.control("PUT", `/tenants/${TENANTS.partner}/servicePrincipals/${DEMO_APP_ID}`, { grants: [{ resource: "graph", roles: ["Application.Read.All"] }] });
+      await portal.emu.control("PUT", `/tenants/${TENANTS.partner}/servicePrincipals/${DEMO_APP_ID}`, { grants: [{ resource: "graph", roles: ["Application.Read.All"] }] });
     }
   });
 
   it("shows the settings page the credentials with expiry, a warning within 30 days and the redirect URIs", async () => {
-    const db = database.db;
+    const db = portal.database.db;
     await refreshPermissionSet(db);
     const view = await getRegistrationSettingsView(db);
     expect(view.fallback).toBe(false);

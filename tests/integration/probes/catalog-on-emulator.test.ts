@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
 import { DEFAULT_RETRY_POLICY } from "@/lib/graph/retry";
 import { upsertTenant } from "@/lib/db/repositories/tenants";
@@ -7,12 +7,9 @@ import { recordPermissionSet } from "@/lib/permissions/permission-set";
 import { runTenantProbes } from "@/lib/probes/run-tenant";
 import { PROBES } from "@/lib/probes/catalog";
 import { liveProbeDeps, probeTenantOnce, type ProbeDeps } from "@/lib/probes/runner";
-import { createTestDatabase, type TestDatabase } from "../../support/databases";
-import { DEMO_APP_ID, TENANTS, type TestEmulator } from "../../support/emulator";
-import { startPortalOnEmulator } from "../../support/portal-on-emulator";
+import { DEMO_APP_ID, TENANTS } from "../../support/emulator";
+import { setUpPortalOnEmulator } from "../../support/portal-on-emulator";
 
-let emu: TestEmulator & { dispose(): Promise<void> };
-let database: TestDatabase;
 let batches: number[] = [];
 
 const EVERY_PERMISSION = PROBES.map((p) => ({ resource: p.resource, value: p.permission }));
@@ -34,18 +31,11 @@ function deps(permissions: ProbeDeps["permissions"] = EVERY_PERMISSION): ProbeDe
 
 async function grantEverything() {
   const grants = (["graph", "exchange", "sharepoint"] as const).map((resource) => ({ resource, roles: PROBES.filter((p) => p.resource === resource).map((p) => p.permission) }));
-  const response = await emu.control("PUT", `/tenants/${TENANTS.fabrikam}/servicePrincipals/${DEMO_APP_ID}`, { grants, directoryRoles: ["Exchange Administrator"] });
+  const response = await portal.emu.control("PUT", `/tenants/${TENANTS.fabrikam}/servicePrincipals/${DEMO_APP_ID}`, { grants, directoryRoles: ["Exchange Administrator"] });
   expect(response.status).toBe(200);
 }
 
-beforeAll(async () => {
-  emu = await startPortalOnEmulator();
-  database = await createTestDatabase("sqlite");
-});
-afterAll(async () => {
-  await database?.dispose();
-  await emu?.dispose();
-});
+const portal = setUpPortalOnEmulator();
 beforeEach(() => {
   batches = [];
 });
@@ -64,13 +54,13 @@ describe("the whole probe catalog against the sandbox", () => {
     expect(pass.learned).toMatchObject({ mailboxCandidate: "megan@fabrikam.example", teamCandidate: expect.any(String), channelCandidate: expect.stringMatching(/^19:/) });
     // Round 1 (no mailbox, team or channel known) holds more than one $batch's worth of probes.
     expect(batches[0]).toBeGreaterThan(20);
-    const sent = (await (await emu.control("GET", "/state")).json()) as { requests: Record<string, number> };
+    const sent = (await (await portal.emu.control("GET", "/state")).json()) as { requests: Record<string, number> };
     expect(sent.requests.batch).toBeGreaterThanOrEqual(Math.ceil(batches[0]! / 20) + batches.length - 1);
   });
 
   it("fails the probes of a permission that is not granted, and skips what needed it to find a team", async () => {
     await grantEverything();
-    await emu.control("PUT", `/tenants/${TENANTS.fabrikam}/servicePrincipals/${DEMO_APP_ID}`, {
+    await portal.emu.control("PUT", `/tenants/${TENANTS.fabrikam}/servicePrincipals/${DEMO_APP_ID}`, {
       grants: [
         { resource: "graph", roles: PROBES.filter((p) => p.resource === "graph" && p.permission !== "Team.ReadBasic.All" && p.permission !== "SecurityAlert.Read.All").map((p) => p.permission) },
         { resource: "exchange", roles: ["Exchange.ManageAsApp"] },
@@ -105,9 +95,9 @@ describe("the whole probe catalog against the sandbox", () => {
   it("probes the permission set in force when no dependencies are given: the registration's, per resource", async () => {
     await grantEverything();
     const entry = (resource: "graph" | "exchange" | "sharepoint", value: string) => ({ resource, value, appRoleId: null, displayName: null, description: null });
-    await recordPermissionSet(database.db, [entry("graph", "Organization.Read.All"), entry("graph", "Group.Read.All"), entry("sharepoint", "Sites.Read.All"), entry("graph", "Mail.Send")], "registration");
-    await upsertTenant(database.db, TENANTS.fabrikam, { status: "consented" });
-    const { outcomes, summary } = await runTenantProbes(database.db, TENANTS.fabrikam, { trigger: "manual" });
+    await recordPermissionSet(portal.database.db, [entry("graph", "Organization.Read.All"), entry("graph", "Group.Read.All"), entry("sharepoint", "Sites.Read.All"), entry("graph", "Mail.Send")], "registration");
+    await upsertTenant(portal.database.db, TENANTS.fabrikam, { status: "consented" });
+    const { outcomes, summary } = await runTenantProbes(portal.database.db, TENANTS.fabrikam, { trigger: "manual" });
     expect(outcomes.map((o) => o.probe).sort()).toEqual(["groups", "organization", "sharepoint-token", "sharepoint-web", "token"]);
     expect(summary.sharepointTokenRoles).toEqual(["Sites.FullControl.All", "Sites.Read.All"]);
   });

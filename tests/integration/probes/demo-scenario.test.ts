@@ -1,29 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { importConsentedTenant } from "@/lib/consent/import-tenant";
 import { DEFAULT_RETRY_POLICY } from "@/lib/graph/retry";
 import { runTenantProbes } from "@/lib/probes/run-tenant";
 import { liveProbeDeps } from "@/lib/probes/runner";
-import { createTestDatabase, type TestDatabase } from "../../support/databases";
-import { DEMO_APP_ID, TENANTS, type TestEmulator } from "../../support/emulator";
-import { startPortalOnEmulator } from "../../support/portal-on-emulator";
+import { DEMO_APP_ID, TENANTS } from "../../support/emulator";
+import { setUpPortalOnEmulator } from "../../support/portal-on-emulator";
 
-let emu: TestEmulator & { dispose(): Promise<void> };
-let database: TestDatabase;
 
-beforeAll(async () => {
-  emu = await startPortalOnEmulator();
-  database = await createTestDatabase("sqlite");
-});
-afterAll(async () => {
-  await database?.dispose();
-  await emu?.dispose();
-});
+const portal = setUpPortalOnEmulator();
 
 async function findings(tenantId: string) {
-  await importConsentedTenant(database.db, "test", tenantId);
+  await importConsentedTenant(portal.database.db, "test", tenantId);
   const deps = { ...liveProbeDeps(), policy: { ...DEFAULT_RETRY_POLICY, sleep: async () => {} } };
-  const { outcomes } = await runTenantProbes(database.db, tenantId, { trigger: "manual" }, deps);
+  const { outcomes } = await runTenantProbes(portal.database.db, tenantId, { trigger: "manual" }, deps);
   return Object.fromEntries(outcomes.filter((o) => o.finding).map((o) => [o.probe, o.finding!.id]));
 }
 
@@ -40,7 +30,7 @@ describe("the demo scenario", () => {
   });
 
   it("Fabrikam after a fresh consent: Exchange needs a directory role", async () => {
-    await emu.control("PUT", `/tenants/${TENANTS.fabrikam}/servicePrincipals/${DEMO_APP_ID}`, {
+    await portal.emu.control("PUT", `/tenants/${TENANTS.fabrikam}/servicePrincipals/${DEMO_APP_ID}`, {
       grants: [
         { resource: "graph", roles: ["Organization.Read.All", "Domain.Read.All", "User.Read.All", "Application.Read.All", "Mail.Read", "Calendars.Read", "Contacts.Read"] },
         { resource: "exchange", roles: ["Exchange.ManageAsApp"] },
@@ -50,9 +40,9 @@ describe("the demo scenario", () => {
   });
 
   it("refuses to import a tenant that never consented, and one that is not a GUID", async () => {
-    await expect(importConsentedTenant(database.db, "test", TENANTS.tailspin)).rejects.toMatchObject({ code: "not_consented" });
-    await expect(importConsentedTenant(database.db, "test", "contoso.com")).rejects.toMatchObject({ code: "invalid_tenant" });
-    const rows = await database.db.selectFrom("tenants").select("id").where("id", "=", TENANTS.tailspin).execute();
+    await expect(importConsentedTenant(portal.database.db, "test", TENANTS.tailspin)).rejects.toMatchObject({ code: "not_consented" });
+    await expect(importConsentedTenant(portal.database.db, "test", "contoso.com")).rejects.toMatchObject({ code: "invalid_tenant" });
+    const rows = await portal.database.db.selectFrom("tenants").select("id").where("id", "=", TENANTS.tailspin).execute();
     expect(rows).toEqual([]);
   });
 });
