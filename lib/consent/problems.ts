@@ -194,3 +194,8 @@ const TEXT: Record<ProblemKind, Omit<Problem, "kind" | "details">> = {
 export function problem(kind: ProblemKind, details?: Problem["details"]): Problem {
   return { kind, ...TEXT[kind], ...(details?.length ? { details } : {}) };
 }
+
+/** Why an invite link cannot be used, for the three ways it can fail to find an open invite. */
+export function unusableInviteProblem(kind: "unknown" | "expired" | "revoked"): Problem {
+  return problem(kind === "unknown" ? "invite_unknown" : kind === "expired" ? "invite_expired" : "invite_revoked");
+}

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { getConfig } from "@/lib/config";
 import { buildAdminConsentUrl } from "@/lib/consent/admin-consent-url";
 import { sealConsentFlow, type SealedCookie } from "@/lib/consent/consent-cookie";
-import { problem, type Problem } from "@/lib/consent/problems";
+import { problem, unusableInviteProblem, type Problem } from "@/lib/consent/problems";
 import type { Db } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
 import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
@@ -33,9 +33,7 @@ export async function startConsent(db: Db, code: string | null, meta: Meta): Pro
     if (!config.openOnboarding) return { kind: "problem", problem: problem("onboarding_closed") };
   } else {
     const found = await findInviteByCode(db, code);
-    if (found.kind === "unknown") return { kind: "problem", problem: problem("invite_unknown") };
-    if (found.kind === "expired") return { kind: "problem", problem: problem("invite_expired") };
-    if (found.kind === "revoked") return { kind: "problem", problem: problem("invite_revoked") };
+    if (found.kind !== "ok") return { kind: "problem", problem: unusableInviteProblem(found.kind) };
     inviteId = found.invite.id;
     tenantHint = found.invite.tenantHint;
   }

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
-import { problem, type Problem } from "@/lib/consent/problems";
+import { problem, unusableInviteProblem, type Problem } from "@/lib/consent/problems";
 import { getDatabase } from "@/lib/db/database";
 import type { Db } from "@/lib/db/database";
 import { getConsentAttempt, type ConsentAttempt } from "@/lib/db/repositories/consent-attempts";
@@ -75,7 +75,7 @@ export async function getConsentPageView(code: string | null): Promise<ConsentPa
     return { kind: "ok", appName: config.appDisplayName, partnerName: config.partnerDisplayName, customerName: null, tenantHint: null, permissions: describePermissions(set), expiresAt: null, startPath: "/consent/start" };
   }
   const found = await findInviteByCode(db, code);
-  if (found.kind !== "ok") return { kind: "problem", problem: problem(found.kind === "unknown" ? "invite_unknown" : found.kind === "expired" ? "invite_expired" : "invite_revoked") };
+  if (found.kind !== "ok") return { kind: "problem", problem: unusableInviteProblem(found.kind) };
   // Admin consent grants what the registration asks for now, so that is what the page lists, whatever version the invite was made under.
   const set = await currentPermissionSet(db);
   return {

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { problem, type Problem } from "@/lib/consent/problems";
+import { unusableInviteProblem, type Problem } from "@/lib/consent/problems";
 import { getDb } from "@/lib/db/database";
 import { findInviteByCode } from "@/lib/invites/invites";
 
@@ -12,14 +12,5 @@ import { findInviteByCode } from "@/lib/invites/invites";
  */
 export async function inviteLinkProblem(code: string): Promise<Problem | null> {
   const found = await findInviteByCode(await getDb(), code);
-  switch (found.kind) {
-    case "ok":
-      return null;
-    case "unknown":
-      return problem("invite_unknown");
-    case "expired":
-      return problem("invite_expired");
-    case "revoked":
-      return problem("invite_revoked");
-  }
+  return found.kind === "ok" ? null : unusableInviteProblem(found.kind);
 }
