@@ -4,6 +4,7 @@ import { answerRegistrationRequest } from "./applications";
 import { GRAPH_ROLE_RULES, RESOURCES, type ResourceKey } from "./catalog";
 import type { EmulatorContext } from "./context";
 import { graphErrorBody } from "./http";
+import { mailboxAccess } from "./mailbox";
 import { answerWorkload } from "./workloads";
 import type { ScenarioTenant, ScenarioUser } from "./scenario";
 import { verifyBearer, type BearerCheck } from "./tokens";
@@ -98,35 +99,6 @@ function mailboxItems(kind: "messages" | "events" | "contacts", tenant: Scenario
   });
 }
 
-const ON_PREM_PROFILE_MISSING =
-  '2000001;reason="This token profile \'V1S2SAppOnly\' is not applicable for the current protocol.";error_category="invalid_token"';
-const ON_PREM_PARTNER_APP_EMPTY =
-  "2000008;reason=\"The token should have valid permissions or linked account associated with partner application '00000003-0000-0000-c000-000000000000'.\";error_category=\"invalid_grant\"";
-
-type GraphError = (status: number, code: string, message: string, extra?: Record<string, string>) => GraphResponse;
-
-/**
- * Why Exchange Online will not serve a user's mailbox through Graph, or null when it will:
- * no such user, no (active, licensed) mailbox, an application access policy, or an
- * on-premises mailbox whose hybrid set-up rejects the token.
- */
-export function mailboxRefusal(tenant: ScenarioTenant, user: ScenarioUser | null, id: string, error: GraphError): GraphResponse | null {
-  if (!user) return error(404, "ErrorInvalidUser", `The requested user '${id}' is invalid.`);
-  if (user.mailbox === "none" || user.mailbox === "inactive" || !user.licensed) return error(404, "MailboxNotEnabledForRESTAPI", "REST API is not yet supported for this mailbox.");
-  if (tenant.mailboxAccessPolicyDeniesApp) {
-    return error(403, "ErrorAccessDenied", "Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.");
-  }
-  if (user.mailbox === "onprem") {
-    if (!tenant.hybrid.v1s2sAppOnlyProfile) {
-      return error(401, "InvalidAuthenticationToken", "The on-premises Exchange server rejected the token.", { "x-ms-diagnostics": ON_PREM_PROFILE_MISSING });
-    }
-    if (!tenant.hybrid.partnerAppOnlyPermissions) {
-      return error(401, "InvalidAuthenticationToken", "The on-premises Exchange server rejected the token.", { "x-ms-diagnostics": ON_PREM_PARTNER_APP_EMPTY });
-    }
-  }
-  return null;
-}
-
 /** Answers one Graph request, as if sent alone. Used directly and for each request of a $batch. */
 export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): Promise<GraphResponse> {
   const requestId = randomUUID();
@@ -159,7 +131,7 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
     segments.splice(0, 1, "servicePrincipals", sp?.id ?? `appId=${alternate[1]}`);
   }
   // Workloads beyond the directory and mailboxes (groups, security, Intune, Teams, sites, …).
-  const workload = answerWorkload(ctx, { tenant, roles, segments, query, base, error, ok, redirect: (location) => respond(302, null, requestId, clientRequestId, { location }) });
+  const workload = answerWorkload(ctx, { tenant, appId: String(auth.claims.appid ?? ""), roles, segments, query, base, error, ok, redirect: (location) => respond(302, null, requestId, clientRequestId, { location }) });
   if (workload) return workload;
   const [collection, id, sub, ...rest] = segments;
   if (rest.length > 0) return error(400, "BadRequest", `Resource not found for the segment '${rest[0]}'.`);
@@ -197,8 +169,7 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
       return ok({ "@odata.context": `${base}/$metadata#users/$entity`, ...select(userOf(user), query) });
     }
     if (sub !== "messages" && sub !== "events" && sub !== "contacts") return error(400, "BadRequest", `Resource not found for the segment '${sub}'.`);
-    if (!allowed(GRAPH_ROLE_RULES[sub])) return error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
-    const refused = mailboxRefusal(tenant, user, id, error);
+    const refused = mailboxAccess(ctx, { tenant, appId: String(auth.claims.appid ?? ""), roles, rule: GRAPH_ROLE_RULES[sub], user, id, path: segments.join("/"), error });
     if (refused || !user) return refused!;
     const topRaw = query.get("$top");
     const top = topRaw === null ? 10 : Number(topRaw);

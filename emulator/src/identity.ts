@@ -562,7 +562,23 @@ export async function token(ctx: EmulatorContext, req: IncomingMessage, res: Ser
       `The resource principal named ${identifier} was not found in the tenant named ${tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     );
   }
+  // A tenant without Exchange Online has no Office 365 Exchange Online resource principal.
+  if (resource === "exchange" && !tenant.exchange.online) {
+    return fail(
+      400,
+      "invalid_resource",
+      500011,
+      `The resource principal named ${identifier} was not found in the tenant named ${tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+    );
+  }
   const sp = ctx.state.servicePrincipal(tenant.id, clientId);
+  // The service principal is disabled in the tenant (accountEnabled false).
+  // @see https://learn.microsoft.com/troubleshoot/entra/entra-id/app-integration/error-code-aadsts7000112-application-is-disabled
+  if (sp?.disabled) return fail(400, "unauthorized_client", 7000112, `Application '${clientId}'(${app.scenario.displayName}) is disabled.`);
+  // Conditional Access for workload identities blocks the app's service principal.
+  // @see https://learn.microsoft.com/entra/identity/conditional-access/workload-identity
+  // @see https://learn.microsoft.com/entra/identity-platform/reference-error-codes (AADSTS53003 BlockedByConditionalAccess)
+  if (sp?.conditionalAccessBlocked) return fail(400, "invalid_grant", 53003, "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.");
   const phase = sp ? ctx.state.replicationPhase(tenant, sp) : "missing";
   if (!sp || phase === "missing") {
     return fail(

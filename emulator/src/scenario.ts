@@ -50,14 +50,70 @@ const assignedAppRolesSchema = z
   })
   .default({});
 
+export const MAILBOX_KINDS = ["cloud", "onprem", "none", "inactive", "softDeleted"] as const;
+
+/** The era of Graph's REST access to on-premises mailboxes; Microsoft ended it in March 2023. */
+export const HYBRID_REST_API = ["retired", "pre-2023"] as const;
+
+/**
+ * Exchange Online's RBAC for Applications roles the sandbox knows ("Application Mail.Read", …):
+ * the permission names Exchange gives them, the same as Graph's.
+ * @see https://learn.microsoft.com/exchange/permissions-exo/application-rbac
+ */
+export const APPLICATION_RBAC_PERMISSIONS = [
+  "Mail.Read",
+  "Mail.ReadBasic",
+  "Mail.ReadWrite",
+  "Mail.Send",
+  "MailboxSettings.Read",
+  "MailboxSettings.ReadWrite",
+  "Calendars.Read",
+  "Calendars.ReadWrite",
+  "Contacts.Read",
+  "Contacts.ReadWrite",
+  "EWS.AccessAsApp",
+] as const;
+
+/** A management role assignment for an app's service principal, scoped to some mailboxes. */
+export const applicationRbacSchema = z.object({
+  clientId: guid,
+  permission: z.enum(APPLICATION_RBAC_PERMISSIONS),
+  /** The mailboxes (UPNs) the assignment's resource scope covers. */
+  mailboxes: z.array(z.string().regex(/^[^@\s]+@[^@\s]+$/, "must look like name@domain").transform((s) => s.toLowerCase())),
+  /** The management scope's name, as Test-ServicePrincipalAuthorization shows it. */
+  scopeName: z.string().min(1).optional(),
+});
+
+/**
+ * The tenant's Exchange Online: whether it has one at all, its EWS organization settings, and
+ * RBAC for Applications assignments.
+ */
+export const exchangeSchema = z.object({
+  /** false: the tenant has no Exchange Online (no subscription), so its resource principal does not exist. */
+  online: z.boolean().default(true),
+  /**
+   * Get/Set-OrganizationConfig `EwsEnabled`. Microsoft set it to False on 2026-10-01 in every
+   * tenant that had not set it, so `false` is the default.
+   */
+  ewsEnabled: z.boolean().nullable().default(false),
+  /** Get/Set-OrganizationConfig `EwsAllowedAppIDs`: the app IDs allowed to use EWS when EwsEnabled is True. */
+  ewsAllowedAppIds: z.array(guid).nullable().default(null),
+  applicationRbac: z.array(applicationRbacSchema).default([]),
+});
+export type ExchangeSettings = z.infer<typeof exchangeSchema>;
+
 const userSchema = z.object({
   id: guid,
   userPrincipalName: z.string().regex(/^[^@\s]+@[^@\s]+$/, "must look like name@domain"),
   displayName: z.string().min(1),
   /** Directory roles, e.g. "Global Administrator". */
   directoryRoles: z.array(z.string().min(1)).default([]),
-  /** Where the mailbox lives: Exchange Online, an on-premises server (hybrid), none, or an inactive (soft-deleted) one. */
-  mailbox: z.enum(["cloud", "onprem", "none", "inactive"]).default("cloud"),
+  /**
+   * Where the mailbox lives: Exchange Online, an on-premises server (hybrid), none, an inactive
+   * mailbox (kept by a hold after its user was deleted) or a soft-deleted one (deleted, still
+   * recoverable for 30 days).
+   */
+  mailbox: z.enum(MAILBOX_KINDS).default("cloud"),
   licensed: z.boolean().default(true),
   appRoles: assignedAppRolesSchema,
 });
@@ -93,8 +149,14 @@ const tenantSchema = z.object({
       v1s2sAppOnlyProfile: z.boolean().default(true),
       /** Does the Graph partner application on-prem have AppOnlyPermissions? */
       partnerAppOnlyPermissions: z.boolean().default(true),
+      /**
+       * "retired" (today): Graph answers on-prem mailboxes 404 MailboxNotEnabledForRESTAPI.
+       * "pre-2023": Graph still proxies to the on-prem server, whose fix state above decides.
+       */
+      restApi: z.enum(HYBRID_REST_API).default("retired"),
     })
-    .default({ v1s2sAppOnlyProfile: true, partnerAppOnlyPermissions: true }),
+    .default({ v1s2sAppOnlyProfile: true, partnerAppOnlyPermissions: true, restApi: "retired" }),
+  exchange: exchangeSchema.default({ online: true, ewsEnabled: false, ewsAllowedAppIds: null, applicationRbac: [] }),
   /** After a consent in this run: seconds of AADSTS7000229, then seconds of tokens without roles. */
   replication: z
     .object({ servicePrincipalSeconds: z.number().min(0).default(0), rolesSeconds: z.number().min(0).default(0) })
@@ -112,6 +174,10 @@ const tenantSchema = z.object({
         grants: z.array(grantSchema).optional(),
         /** Directory roles assigned to the app's service principal (Exchange app-only needs one). */
         directoryRoles: z.array(z.string().min(1)).default([]),
+        /** The service principal is disabled in the tenant (accountEnabled false): AADSTS7000112. */
+        disabled: z.boolean().default(false),
+        /** A Conditional Access policy for workload identities blocks the app: AADSTS53003. */
+        conditionalAccessBlocked: z.boolean().default(false),
       }),
     )
     .default([]),
@@ -234,6 +300,14 @@ export const scenarioSchema = z
       tenant.consents.forEach((consent, ci) => {
         if (!appIds.has(consent.clientId)) ctx.addIssue({ code: "custom", path: ["tenants", ti, "consents", ci, "clientId"], message: "names no app in apps[]" });
         if (consent.grants) checkRoles(consent.grants, ["tenants", ti, "consents", ci, "grants"]);
+      });
+      tenant.exchange.applicationRbac.forEach((assignment, ai) => {
+        if (!appIds.has(assignment.clientId)) ctx.addIssue({ code: "custom", path: ["tenants", ti, "exchange", "applicationRbac", ai, "clientId"], message: "names no app in apps[]" });
+        assignment.mailboxes.forEach((upn, mi) => {
+          if (!tenant.users.some((u) => u.userPrincipalName.toLowerCase() === upn)) {
+            ctx.addIssue({ code: "custom", path: ["tenants", ti, "exchange", "applicationRbac", ai, "mailboxes", mi], message: "names no user of this tenant" });
+          }
+        });
       });
       tenant.users.forEach((user, ui) => {
         checkDirectoryRoles(user.directoryRoles, ["tenants", ti, "users", ui, "directoryRoles"]);

@@ -17,7 +17,9 @@ import { BodyTooLargeError, graphErrorBody, isLoopback, readBody, sendAadError, 
 import { adminConsent, authorize, instanceDiscovery, jwks, openIdConfiguration, token } from "./identity";
 import { ensureCertificateAuthority, ensureClientCertificate, ensureServerCertificate, ensureSigningKey } from "./pki";
 import { peekClaims, rs256Signature } from "./jws";
-import { faultSchema, type Fault, type Scenario } from "./scenario";
+import { applicationRbacSchema, faultSchema, HYBRID_REST_API, type Fault, type Scenario } from "./scenario";
+import { GUID } from "./context";
+import { IIS_LOG_HEADER } from "./mailbox";
 import { TokenSigner } from "./signer";
 import { verifyBearer } from "./tokens";
 import { EmulatorState, grantsFrom, type AppSecret, type AppState } from "./state";
@@ -344,14 +346,29 @@ async function batch(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
 }
 
 const tenantPatchSchema = z.object({
-  hybrid: z.object({ v1s2sAppOnlyProfile: z.boolean().optional(), partnerAppOnlyPermissions: z.boolean().optional() }).optional(),
+  hybrid: z
+    .object({ v1s2sAppOnlyProfile: z.boolean().optional(), partnerAppOnlyPermissions: z.boolean().optional(), restApi: z.enum(HYBRID_REST_API).optional() })
+    .strict()
+    .optional(),
+  exchange: z
+    .object({
+      online: z.boolean().optional(),
+      ewsEnabled: z.boolean().nullable().optional(),
+      ewsAllowedAppIds: z.array(z.string().regex(GUID, "must be a GUID").transform((s) => s.toLowerCase())).nullable().optional(),
+      applicationRbac: z.array(applicationRbacSchema).optional(),
+    })
+    .strict()
+    .optional(),
+  mailboxAccessPolicyDeniesApp: z.boolean().optional(),
   replication: z.object({ servicePrincipalSeconds: z.number().min(0).optional(), rolesSeconds: z.number().min(0).optional() }).optional(),
   exchangeNonInitialFailureRate: z.number().min(0).max(1).optional(),
-});
+}).strict();
 
 const servicePrincipalPutSchema = z.object({
   grants: z.array(z.object({ resource: z.enum(["graph", "exchange", "sharepoint"]), roles: z.array(z.string()) })),
   directoryRoles: z.array(z.string()).default([]),
+  disabled: z.boolean().default(false),
+  conditionalAccessBlocked: z.boolean().default(false),
 });
 
 // /_emulator/... — loopback-only control surface for tests and demos.
@@ -378,11 +395,12 @@ async function control(ctx: EmulatorContext, req: IncomingMessage, res: ServerRe
         id: t.id,
         displayName: t.displayName,
         hybrid: t.hybrid,
+        exchange: t.exchange,
         replication: t.replication,
         servicePrincipals: [...ctx.state.apps.keys()]
           .map((clientId) => ctx.state.servicePrincipal(t.id, clientId))
           .filter((sp) => sp !== null)
-          .map((sp) => ({ id: sp.id, appId: sp.appId, grants: sp.grants, directoryRoles: sp.directoryRoles, consentedAt: sp.consentedAt ? new Date(sp.consentedAt).toISOString() : null })),
+          .map((sp) => ({ id: sp.id, appId: sp.appId, grants: sp.grants, directoryRoles: sp.directoryRoles, disabled: sp.disabled, conditionalAccessBlocked: sp.conditionalAccessBlocked, consentedAt: sp.consentedAt ? new Date(sp.consentedAt).toISOString() : null })),
       })),
       consents: ctx.state.consents.map((c) => ({ ...c, at: new Date(c.at).toISOString() })),
       faults: ctx.state.faults,
@@ -409,10 +427,32 @@ async function control(ctx: EmulatorContext, req: IncomingMessage, res: ServerRe
     if (parts.length === 2 && method === "PATCH") {
       const parsed = tenantPatchSchema.safeParse(await readJson());
       if (!parsed.success) return invalid(parsed.error);
+      const rbac = parsed.data.exchange?.applicationRbac;
+      const rbacProblem = rbac?.flatMap((a, ai) => [
+        ...(ctx.state.apps.has(a.clientId) ? [] : [{ path: `exchange.applicationRbac.${ai}.clientId`, message: "names no app in the scenario" }]),
+        ...a.mailboxes.flatMap((upn, mi) => (ctx.state.findUser(tenant, upn) ? [] : [{ path: `exchange.applicationRbac.${ai}.mailboxes.${mi}`, message: "names no user of this tenant" }])),
+      ]);
+      if (rbacProblem && rbacProblem.length > 0) return sendJson(res, 422, { error: "invalid", issues: rbacProblem });
       Object.assign(tenant.hybrid, parsed.data.hybrid ?? {});
       Object.assign(tenant.replication, parsed.data.replication ?? {});
+      Object.assign(tenant.exchange, parsed.data.exchange ?? {});
       if (parsed.data.exchangeNonInitialFailureRate !== undefined) tenant.exchangeNonInitialFailureRate = parsed.data.exchangeNonInitialFailureRate;
-      return sendJson(res, 200, { id: tenant.id, hybrid: tenant.hybrid, replication: tenant.replication, exchangeNonInitialFailureRate: tenant.exchangeNonInitialFailureRate });
+      if (parsed.data.mailboxAccessPolicyDeniesApp !== undefined) tenant.mailboxAccessPolicyDeniesApp = parsed.data.mailboxAccessPolicyDeniesApp;
+      return sendJson(res, 200, {
+        id: tenant.id,
+        hybrid: tenant.hybrid,
+        replication: tenant.replication,
+        exchange: tenant.exchange,
+        mailboxAccessPolicyDeniesApp: tenant.mailboxAccessPolicyDeniesApp,
+        exchangeNonInitialFailureRate: tenant.exchangeNonInitialFailureRate,
+      });
+    }
+    // The simulated on-premises Exchange server's IIS log (pre-2023 hybrid): one line per rejected request.
+    if (parts[2] === "iis-log" && parts.length === 3 && method === "GET") {
+      const lines = ctx.state.iisLogs.get(tenant.id) ?? [];
+      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+      res.end(`${IIS_LOG_HEADER}\n${lines.map((l) => `${l}\n`).join("")}`);
+      return;
     }
     if (parts[2] === "servicePrincipals" && parts[3] && parts.length === 4) {
       const clientId = parts[3].toLowerCase();
@@ -426,9 +466,11 @@ async function control(ctx: EmulatorContext, req: IncomingMessage, res: ServerRe
         if (!parsed.success) return invalid(parsed.error);
         ctx.state.removeServicePrincipal(tenant.id, clientId);
         const sp = ctx.state.createServicePrincipal(tenant.id, clientId, grantsFrom(parsed.data.grants), parsed.data.directoryRoles, 0);
-        return sendJson(res, 200, { id: sp.id, grants: sp.grants, directoryRoles: sp.directoryRoles });
+        sp.disabled = parsed.data.disabled;
+        sp.conditionalAccessBlocked = parsed.data.conditionalAccessBlocked;
+        return sendJson(res, 200, { id: sp.id, grants: sp.grants, directoryRoles: sp.directoryRoles, disabled: sp.disabled, conditionalAccessBlocked: sp.conditionalAccessBlocked });
       }
     }
   }
-  sendJson(res, 404, { error: "not_found", message: "Control endpoints: GET /_emulator/state, GET|PUT /_emulator/faults, PATCH /_emulator/tenants/{id}, PUT|DELETE /_emulator/tenants/{id}/servicePrincipals/{clientId}, POST|DELETE /_emulator/apps/{clientId}/requiredResourceAccess." });
+  sendJson(res, 404, { error: "not_found", message: "Control endpoints: GET /_emulator/state, GET|PUT /_emulator/faults, PATCH /_emulator/tenants/{id}, GET /_emulator/tenants/{id}/iis-log, PUT|DELETE /_emulator/tenants/{id}/servicePrincipals/{clientId}, POST|DELETE /_emulator/apps/{clientId}/requiredResourceAccess." });
 }

@@ -26,6 +26,10 @@ export interface ServicePrincipal {
   consentedAt: number;
   grants: Record<ResourceKey, string[]>;
   directoryRoles: string[];
+  /** accountEnabled false in the tenant: the token endpoint answers AADSTS7000112. */
+  disabled: boolean;
+  /** A Conditional Access policy for workload identities blocks it: AADSTS53003. */
+  conditionalAccessBlocked: boolean;
   /** Per resource, the assignment ids (stable across reads). */
   assignmentIds: Map<string, string>;
 }
@@ -100,6 +104,8 @@ export class EmulatorState {
   readonly requestCounts = new Map<string, number>();
   /** Bearer tokens whose signature was already checked, by resource, until they expire. */
   readonly validatedTokens = new Map<string, { claims: BearerClaims; exp: number }>();
+  /** Per tenant, the simulated on-premises Exchange server's IIS log lines (pre-2023 hybrid only), oldest first. */
+  readonly iisLogs = new Map<string, string[]>();
   /** Stable object IDs of the first-party resource service principals per tenant. */
   private readonly resourceSpIds = new Map<string, string>();
 
@@ -128,7 +134,9 @@ export class EmulatorState {
     for (const tenant of scenario.tenants) {
       for (const consent of tenant.consents) {
         const app = this.apps.get(consent.clientId)!;
-        this.createServicePrincipal(tenant.id, consent.clientId, grantsFrom(consent.grants ?? app.scenario.requiredResourceAccess), consent.directoryRoles, 0);
+        const sp = this.createServicePrincipal(tenant.id, consent.clientId, grantsFrom(consent.grants ?? app.scenario.requiredResourceAccess), consent.directoryRoles, 0);
+        sp.disabled = consent.disabled;
+        sp.conditionalAccessBlocked = consent.conditionalAccessBlocked;
       }
     }
     this.setFaults(scenario.faults);
@@ -215,7 +223,7 @@ export class EmulatorState {
       existing.directoryRoles = [...new Set([...existing.directoryRoles, ...directoryRoles])];
       return existing;
     }
-    const sp: ServicePrincipal = { id: randomUUID(), appId: clientId, tenantId, consentedAt: delayFrom, grants, directoryRoles: [...directoryRoles], assignmentIds: new Map() };
+    const sp: ServicePrincipal = { id: randomUUID(), appId: clientId, tenantId, consentedAt: delayFrom, grants, directoryRoles: [...directoryRoles], disabled: false, conditionalAccessBlocked: false, assignmentIds: new Map() };
     this.servicePrincipals.set(`${tenantId}:${clientId}`, sp);
     return sp;
   }
@@ -244,6 +252,14 @@ export class EmulatorState {
       sp.assignmentIds.set(key, id);
     }
     return id;
+  }
+
+  /** Appends a line to a tenant's simulated on-prem IIS log, keeping the last 1,000. */
+  appendIisLog(tenantId: string, line: string): void {
+    const lines = this.iisLogs.get(tenantId) ?? [];
+    lines.push(line);
+    if (lines.length > 1000) lines.shift();
+    this.iisLogs.set(tenantId, lines);
   }
 
   setFaults(faults: Fault[]): void {

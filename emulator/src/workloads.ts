@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
 
 import type { EmulatorContext } from "./context";
-import { mailboxRefusal, select, stableId, type GraphResponse } from "./graph";
+import { select, stableId, type GraphResponse } from "./graph";
+import { mailboxAccess } from "./mailbox";
 import type { ScenarioTenant, ScenarioUser } from "./scenario";
 
 /** What a workload route gets from Graph's router: the caller's tenant and roles, and how to answer. */
 export interface WorkloadRequest {
   tenant: ScenarioTenant;
+  /** The caller's app ID (the token's `appid`), for Exchange RBAC for Applications. */
+  appId: string;
   roles: Set<string>;
   /** Path segments below /v1.0, decoded. */
   segments: string[];
@@ -160,7 +163,7 @@ const ROUTES: Route[] = [
     denial: "mailbox",
     answer: (r, p, ctx) => {
       const user = findUser(ctx, r, p.user!);
-      const refused = mailboxRefusal(r.tenant, user, p.user!, r.error);
+      const refused = mailboxAccess(ctx, { tenant: r.tenant, appId: r.appId, roles: r.roles, rule: ["MailboxSettings.Read", "MailboxSettings.ReadWrite"], user, id: p.user!, path: r.segments.join("/"), error: r.error });
       if (refused) return refused;
       return r.ok({ "@odata.context": `${r.base}/$metadata#users('${enc(user!.userPrincipalName)}')/mailboxSettings`, ...select({ timeZone: "UTC", dateFormat: "yyyy-MM-dd", timeFormat: "HH:mm" }, r.query) });
     },
@@ -192,7 +195,8 @@ export function answerWorkload(ctx: EmulatorContext, request: WorkloadRequest): 
   for (const route of ROUTES) {
     const params = match(route.path, request.segments);
     if (!params) continue;
-    if (!route.roles.some((r) => request.roles.has(r))) {
+    // Mailbox routes decide for themselves: Exchange RBAC for Applications may allow a call the token's roles do not.
+    if (route.denial !== "mailbox" && !route.roles.some((r) => request.roles.has(r))) {
       const [code, message] = DENIALS[route.denial];
       return request.error(403, code, message);
     }

@@ -49,11 +49,15 @@ describe("Exchange admin API", () => {
     expect(result.body.value[0]).toMatchObject({ Name: "northwindtraders", Guid: TENANTS.northwind });
   });
 
-  it("lists mailboxes, on-prem ones as mail users", async () => {
-    const result = await invoke("northwindtraders.onmicrosoft.com", await token(TENANTS.northwind, "exchange"), "Get-Mailbox");
-    const types = Object.fromEntries(result.body.value.map((m: { UserPrincipalName: string; RecipientTypeDetails: string }) => [m.UserPrincipalName, m.RecipientTypeDetails]));
-    expect(types["pradeep@northwind.example"]).toBe("MailUser");
-    expect(types["joni@northwind.example"]).toBe("UserMailbox");
+  it("lists mailboxes with Get-Mailbox and on-prem ones as mail users with Get-Recipient", async () => {
+    const accessToken = await token(TENANTS.northwind, "exchange");
+    const typesOf = (value: { UserPrincipalName: string; RecipientTypeDetails: string }[]) => Object.fromEntries(value.map((m) => [m.UserPrincipalName, m.RecipientTypeDetails]));
+    const mailboxes = typesOf((await invoke("northwindtraders.onmicrosoft.com", accessToken, "Get-Mailbox")).body.value);
+    expect(mailboxes["joni@northwind.example"]).toBe("UserMailbox");
+    expect(mailboxes["pradeep@northwind.example"]).toBeUndefined();
+    const recipients = typesOf((await invoke("northwindtraders.onmicrosoft.com", accessToken, "Get-Recipient")).body.value);
+    expect(recipients["pradeep@northwind.example"]).toBe("MailUser");
+    expect(recipients["joni@northwind.example"]).toBe("UserMailbox");
   });
 
   it("answers 401 when the token lacks Exchange.ManageAsApp", async () => {

@@ -134,14 +134,18 @@ describe("Graph v1.0 in the sandbox", () => {
     expect(Object.keys(body.value[0])).toEqual(["id"]);
   });
 
-  it("answers MailboxNotEnabledForRESTAPI for a user without a mailbox or without a licence", async () => {
+  it.each([
+    ["retired", "The mailbox is either inactive, soft-deleted, or is hosted on-premise."],
+    ["pre-2023", "REST API is not yet supported for this mailbox."],
+  ])("answers MailboxNotEnabledForRESTAPI for a user without a mailbox or without a licence (hybrid REST %s)", async (era, text) => {
     const none = await startTestEmulator({
       scenario: defaultScenario((raw) => {
-        const t = raw.tenants.find((x) => x.id === TENANTS.northwind) as { users: { userPrincipalName: string; mailbox?: string; licensed?: boolean }[] };
+        const t = raw.tenants.find((x) => x.id === TENANTS.northwind) as { users: { userPrincipalName: string; mailbox?: string; licensed?: boolean }[]; hybrid: { restApi?: string } };
         const user = (upn: string) => t.users.find((u) => u.userPrincipalName === upn)!;
         user("joni@northwind.example").mailbox = "none";
         user("pradeep@northwind.example").licensed = false;
         user("pradeep@northwind.example").mailbox = "cloud";
+        t.hybrid.restApi = era;
       }),
     });
     try {
@@ -152,30 +156,58 @@ describe("Graph v1.0 in the sandbox", () => {
         expect(response.status).toBe(404);
         const answer = (await response.json()) as Record<string, any>;
         expectGraphError(answer, "MailboxNotEnabledForRESTAPI");
-        expect(answer.error.message).toBe("REST API is not yet supported for this mailbox.");
+        expect(answer.error.message).toBe(text);
       }
     } finally {
       await none.dispose();
     }
   });
 
-  it("walks the hybrid on-prem mailbox through its three states", async () => {
+  it.each(["messages", "events", "contacts", "mailboxSettings"])("answers today's 404 for an on-prem mailbox's %s, whatever the on-prem server's state", async (kind) => {
+    const { status, headers, body } = await graph(TENANTS.northwind, `/v1.0/users/pradeep@northwind.example/${kind}`);
+    expect(status).toBe(404);
+    expectGraphError(body, "MailboxNotEnabledForRESTAPI");
+    expect(body.error.message).toBe("The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
+    expect(headers.get("x-ms-diagnostics")).toBeNull();
+  });
+
+  it("walks a pre-2023 hybrid on-prem mailbox through its three states: Graph says 500, the on-prem IIS log says why", async () => {
     const path = "/v1.0/users/pradeep@northwind.example/messages?$top=1";
-    const unfixed = await graph(TENANTS.northwind, path);
-    expect(unfixed.status).toBe(401);
-    expect(unfixed.headers.get("x-ms-diagnostics")).toBe('2000001;reason="This token profile \'V1S2SAppOnly\' is not applicable for the current protocol.";error_category="invalid_token"');
+    const iisLog = async () => {
+      const response = await emu.control("GET", `/tenants/${TENANTS.northwind}/iis-log`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+      return (await response.text()).split("\n").filter((l) => l && !l.startsWith("#"));
+    };
+    const before = (await iisLog()).length;
+    expect((await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { restApi: "pre-2023" } })).status).toBe(200);
+    try {
+      const unfixed = await graph(TENANTS.northwind, path);
+      expect(unfixed.status).toBe(500);
+      expectGraphError(unfixed.body, "UnknownError");
+      expect(unfixed.headers.get("x-ms-diagnostics")).toBeNull();
+      let lines = await iisLog();
+      expect(lines).toHaveLength(before + 1);
+      expect(lines.at(-1)).toContain(" 401 ");
+      expect(lines.at(-1)).toContain(`"2000001;reason=""This token profile 'V1S2SAppOnly' is not applicable for the current protocol."";error_category=""invalid_token"""`);
+      expect(lines.at(-1)).toContain('"Bearer client_id=""00000002-0000-0ff1-ce00-000000000000""');
 
-    await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { v1s2sAppOnlyProfile: true } });
-    const halfFixed = await graph(TENANTS.northwind, path);
-    expect(halfFixed.status).toBe(401);
-    expect(halfFixed.headers.get("x-ms-diagnostics")).toBe(
-      "2000008;reason=\"The token should have valid permissions or linked account associated with partner application '00000003-0000-0000-c000-000000000000'.\";error_category=\"invalid_grant\"",
-    );
+      await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { v1s2sAppOnlyProfile: true } });
+      const halfFixed = await graph(TENANTS.northwind, path);
+      expect(halfFixed.status).toBe(500);
+      expectGraphError(halfFixed.body, "UnknownError");
+      expect(halfFixed.headers.get("x-ms-diagnostics")).toBeNull();
+      lines = await iisLog();
+      expect(lines).toHaveLength(before + 2);
+      expect(lines.at(-1)).toContain("2000008;reason=\"\"The token should have valid permissions or linked account associated with partner application '00000003-0000-0000-c000-000000000000'.");
 
-    await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { partnerAppOnlyPermissions: true } });
-    const fixed = await graph(TENANTS.northwind, path);
-    expect(fixed.status).toBe(200);
-    await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { v1s2sAppOnlyProfile: false, partnerAppOnlyPermissions: false } });
+      await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { partnerAppOnlyPermissions: true } });
+      const fixed = await graph(TENANTS.northwind, path);
+      expect(fixed.status).toBe(200);
+      expect(await iisLog()).toHaveLength(before + 2);
+    } finally {
+      await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { v1s2sAppOnlyProfile: false, partnerAppOnlyPermissions: false, restApi: "retired" } });
+    }
   });
 
   it("denies mailbox reads without Mail.Read with ErrorAccessDenied", async () => {

@@ -62,7 +62,13 @@ describe("scenario files", () => {
     ["a mailbox kind that does not exist", (s: any) => (s.tenants[2].users[1].mailbox = "exchange2010"), "tenants[2].users[1].mailbox"],
     ["a latency fault without milliseconds", (s: any) => s.faults.push({ endpoint: "graph", kind: "latency" }), "faults[1].latencyMs: is required for a latency fault"],
     ["a fault rate above 1", (s: any) => s.faults.push({ endpoint: "graph", kind: "reset", rate: 2 }), "faults[1].rate"],
-    ["a tenant listed twice", (s: any) => s.tenants.push({ ...s.tenants[1], domains: [], initialDomain: "other.onmicrosoft.com" }), "tenants[9].id: is listed twice"],
+    ["a tenant listed twice", (s: any) => s.tenants.push({ ...s.tenants[1], domains: [], initialDomain: "other.onmicrosoft.com" }), `tenants[${raw().tenants.length}].id: is listed twice`],
+    ["a hybrid REST era that does not exist", (s: any) => (s.tenants[2].hybrid.restApi = "2016"), "tenants[2].hybrid.restApi"],
+    ["EWS allowed app IDs that are not GUIDs", (s: any) => (s.tenants[2].exchange = { ewsEnabled: true, ewsAllowedAppIds: ["my-app"] }), "tenants[2].exchange.ewsAllowedAppIds[0]: must be a GUID"],
+    ["an RBAC assignment with an unknown permission", (s: any) => (s.tenants[2].exchange = { applicationRbac: [{ clientId: APP, permission: "Mail.Sned", mailboxes: [] }] }), "tenants[2].exchange.applicationRbac[0].permission"],
+    ["an RBAC assignment for an app that does not exist", (s: any) => (s.tenants[2].exchange = { applicationRbac: [{ clientId: "00000000-0000-4000-8000-000000000000", permission: "Mail.Read", mailboxes: [] }] }), "tenants[2].exchange.applicationRbac[0].clientId: names no app in apps[]"],
+    ["an RBAC scope naming a mailbox of no user", (s: any) => (s.tenants[2].exchange = { applicationRbac: [{ clientId: APP, permission: "Mail.Read", mailboxes: ["ghost@northwind.example"] }] }), "tenants[2].exchange.applicationRbac[0].mailboxes[0]: names no user of this tenant"],
+    ["a consent flag that is not a boolean", (s: any) => (s.tenants[2].consents[0].disabled = "yes"), "tenants[2].consents[0].disabled"],
     ["an app whose home tenant is missing", (s: any) => (s.apps[0].homeTenantId = "00000000-0000-4000-8000-000000000000"), "apps[0].homeTenantId: names no tenant in tenants[]"],
     ["an app role the app does not declare", (s: any) => (s.tenants[0].users[0].appRoles[APP] = ["Consentry.Owner"]), `tenants[0].users[0].appRoles.${APP}[0]: "Consentry.Owner" is not an app role of Consentry Demo App; declared: Consentry.Admin, Consentry.Operator, Consentry.Reader`],
     ["appRoles given as a list instead of a map", (s: any) => (s.tenants[0].users[0].appRoles = ["Consentry.Admin"]), `tenants[0].users[0].appRoles: must map an app's client ID to its app role values`],
@@ -74,6 +80,44 @@ describe("scenario files", () => {
   ])("rejects %s and names the path", (_name, mutate, expected) => {
     const found = problems(mutate);
     expect(found.join("\n")).toContain(expected);
+  });
+
+  it("defaults to today's Exchange Online: hybrid REST retired, EWS switched off, an Exchange Online subscription", () => {
+    const scenario = parseScenario({ apps: [{ clientId: APP, displayName: "A", publisherName: "P", homeTenantId: "11111111-1111-4111-8111-111111111111" }], tenants: [{ id: "11111111-1111-4111-8111-111111111111", displayName: "T", initialDomain: "t.onmicrosoft.com", consents: [{ clientId: APP }] }] });
+    const tenant = scenario.tenants[0]!;
+    expect(tenant.hybrid.restApi).toBe("retired");
+    expect(tenant.exchange).toEqual({ online: true, ewsEnabled: false, ewsAllowedAppIds: null, applicationRbac: [] });
+    expect(tenant.consents[0]).toMatchObject({ disabled: false, conditionalAccessBlocked: false });
+  });
+
+  it("accepts a soft-deleted mailbox, the pre-2023 hybrid era and RBAC for Applications assignments", () => {
+    const scenario = raw();
+    scenario.tenants[2].users[0].mailbox = "softDeleted";
+    scenario.tenants[2].hybrid.restApi = "pre-2023";
+    scenario.tenants[2].exchange = { ewsEnabled: null, applicationRbac: [{ clientId: APP, permission: "Calendars.Read", mailboxes: ["Joni@Northwind.example"] }] };
+    const tenant = parseScenario(scenario).tenants[2]!;
+    expect(tenant.users[0]!.mailbox).toBe("softDeleted");
+    expect(tenant.hybrid).toMatchObject({ restApi: "pre-2023" });
+    expect(tenant.exchange.ewsEnabled).toBeNull();
+    expect(tenant.exchange.applicationRbac[0]!.mailboxes).toEqual(["joni@northwind.example"]);
+  });
+
+  it("gives the demo a tenant for each diagnosis, keeps Northwind on today's hybrid and Adatum in the pre-2023 era", () => {
+    const scenario = loadScenarioFile(DEFAULT);
+    const byName = (part: string) => scenario.tenants.find((t) => t.displayName.includes(part))!;
+    expect(byName("Northwind").hybrid.restApi).toBe("retired");
+    expect(byName("Adatum").hybrid.restApi).toBe("pre-2023");
+    expect(byName("everything passes").exchange).toMatchObject({ ewsEnabled: true, ewsAllowedAppIds: [APP] });
+    expect(byName("everything passes").consents[0]!.directoryRoles).toContain("Exchange Administrator");
+    expect(byName("not allow-listed").exchange.ewsEnabled).toBe(true);
+    expect(byName("not allow-listed").exchange.ewsAllowedAppIds).not.toContain(APP);
+    expect(byName("RBAC for Applications").exchange.applicationRbac.length).toBeGreaterThan(0);
+    expect(byName("app disabled").consents[0]!.disabled).toBe(true);
+    expect(byName("Conditional Access").consents[0]!.conditionalAccessBlocked).toBe(true);
+    expect(byName("no Exchange Online").exchange.online).toBe(false);
+    expect(byName("soft-deleted").users[0]!.mailbox).toBe("softDeleted");
+    // Tenants that passed EWS before keep passing: the demo app is allow-listed.
+    for (const name of ["Fabrikam", "Northwind", "Woodgrove", "Proseware", "Trey Research"]) expect(byName(name).exchange.ewsAllowedAppIds).toContain(APP);
   });
 
   it("reports a file that is not JSON", () => {
