@@ -48,7 +48,7 @@ export function ewsAllowedFor(tenant: ScenarioTenant, appId: string): boolean {
  * token must hold full_access_as_app, the call must impersonate a mailbox
  * (`ExchangeImpersonation`), and the mailbox must be one Exchange Online serves; an
  * application access policy that denies the app applies to EWS too. An app the tenant's EWS
- * settings do not allow gets HTTP 403 with an empty body (what clients report; see README).
+ * settings do not allow gets HTTP 403 with an `X-EWS-Policy-Reason` header and an empty body.
  * @see https://learn.microsoft.com/exchange/client-developer/exchange-web-services/how-to-authenticate-an-ews-application-by-using-oauth
  * @see https://learn.microsoft.com/exchange/client-developer/web-service-reference/getfolder-operation
  */
@@ -58,7 +58,12 @@ export async function ewsRequest(ctx: EmulatorContext, req: IncomingMessage, res
   if (!auth.ok) return sendXml(res, 401, "", { "www-authenticate": challenge, "x-ms-diagnostics": `2000001;reason="${auth.message}";error_category="invalid_token"` });
   if (!(auth.claims.roles ?? []).includes("full_access_as_app")) return sendXml(res, 401, "", { "www-authenticate": challenge, "x-ms-diagnostics": NO_EWS_ROLE });
   const tenant = ctx.state.tenants.get(auth.claims.tid)!;
-  if (!ewsAllowedFor(tenant, String(auth.claims.appid ?? ""))) return sendXml(res, 403, "");
+  if (!ewsAllowedFor(tenant, String(auth.claims.appid ?? ""))) {
+    // Exchange names the reason only in X-EWS-Policy-Reason, not in the body.
+    // @see https://learn.microsoft.com/exchange/client-developer/exchange-web-services/how-to-control-access-to-ews-in-exchange ("Understand HTTP 403 responses")
+    const reason = tenant.exchange.ewsEnabled === true ? "EWS is blocked by policy for this user or tenant" : "EWS is disabled for this user or tenant";
+    return sendXml(res, 403, "", { "x-ews-policy-reason": reason });
+  }
   const xml = await readBody(req);
   if (!/<(?:\w+:)?GetFolder\b/.test(xml)) return sendXml(res, 500, fault("ErrorInvalidRequest", "The sandbox's EWS answers GetFolder only."));
   const smtp = /<(?:\w+:)?ExchangeImpersonation>[\s\S]*?<(?:\w+:)?SmtpAddress>([^<]+)</.exec(xml)?.[1]?.trim();

@@ -578,7 +578,8 @@ export async function token(ctx: EmulatorContext, req: IncomingMessage, res: Ser
   // Conditional Access for workload identities blocks the app's service principal.
   // @see https://learn.microsoft.com/entra/identity/conditional-access/workload-identity
   // @see https://learn.microsoft.com/entra/identity-platform/reference-error-codes (AADSTS53003 BlockedByConditionalAccess)
-  if (sp?.conditionalAccessBlocked) return fail(400, "invalid_grant", 53003, "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.");
+  // `error` is interaction_required as in user flows; Microsoft's sources do not show it for client credentials.
+  if (sp?.conditionalAccessBlocked) return fail(400, "interaction_required", 53003, "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.");
   const phase = sp ? ctx.state.replicationPhase(tenant, sp) : "missing";
   if (!sp || phase === "missing") {
     return fail(

@@ -70,7 +70,7 @@ async function ews(tenant: string, mailbox: string) {
     headers: { authorization: `Bearer ${await token(tenant, EXCHANGE)}`, "content-type": "text/xml; charset=utf-8" },
     body: getFolder(mailbox),
   });
-  return { status: response.status, text: await response.text() };
+  return { status: response.status, reason: response.headers.get("x-ews-policy-reason"), text: await response.text() };
 }
 
 describe("mailboxes Graph does not serve today", () => {
@@ -133,11 +133,11 @@ describe("EWS in Exchange Online today", () => {
   });
 
   it("refuses 403 an app the tenant has not allow-listed, and every app when EwsEnabled is False or unset", async () => {
-    expect((await ews(T.ewsNotListed, "cora@cohowinery.onmicrosoft.com")).status).toBe(403);
+    expect(await ews(T.ewsNotListed, "cora@cohowinery.onmicrosoft.com")).toEqual({ status: 403, reason: "EWS is blocked by policy for this user or tenant", text: "" });
     for (const ewsEnabled of [false, null]) {
       await emu.control("PATCH", `/tenants/${T.allPass}`, { exchange: { ewsEnabled } });
       try {
-        expect((await ews(T.allPass, "ada@alpineskihouse.onmicrosoft.com")).status).toBe(403);
+        expect(await ews(T.allPass, "ada@alpineskihouse.onmicrosoft.com")).toEqual({ status: 403, reason: "EWS is disabled for this user or tenant", text: "" });
       } finally {
         await emu.control("PATCH", `/tenants/${T.allPass}`, { exchange: { ewsEnabled: true } });
       }
@@ -190,7 +190,7 @@ describe("token endpoint refusals for the tenant's state", () => {
   it("answers AADSTS53003 when Conditional Access for workload identities blocks the app", async () => {
     const { status, body } = await rawToken(T.conditionalAccess, GRAPH);
     expect(status).toBe(400);
-    expect(body.error).toBe("invalid_grant");
+    expect(body.error).toBe("interaction_required");
     expect(body.error_codes).toEqual([53003]);
     expect(body.error_description).toMatch(/^AADSTS53003: Access has been blocked by Conditional Access policies\. The access policy does not allow token issuance\.\r\n/);
   });
