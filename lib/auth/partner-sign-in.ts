@@ -11,6 +11,7 @@ import { statesEqual } from "@/lib/consent/consent-cookie";
 import type { Db } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
 import { getPartnerSessionVersion } from "@/lib/db/repositories/portal-settings";
+import { aadstsCodeOf } from "@/lib/identity/aadsts";
 import { beginSignIn, completeSignIn, type SignInFlow } from "@/lib/identity/sign-in";
 import type { Meta } from "@/lib/invites/invites";
 import { sealPartnerSession } from "@/lib/session/partner-session";
@@ -55,7 +56,8 @@ export async function finishPartnerSignIn(db: Db, search: URLSearchParams, cooki
   const flow = await unseal<SignInFlow>(cookieValue, SIGN_IN_SECONDS);
   if (!flow || !q.state || !statesEqual(flow.state, q.state)) return { kind: "problem", problem: problem("sign_in_failed") };
   if (q.error || !q.code) {
-    const code = /AADSTS\d+/.exec(q.error_description ?? "")?.[0] ?? q.error ?? "no_code";
+    const aadsts = aadstsCodeOf(q.error_description);
+    const code = aadsts ? `AADSTS${aadsts}` : (q.error ?? "no_code");
     return { kind: "problem", problem: problem("sign_in_failed", [{ label: "Error", value: code }]) };
   }
   let user;

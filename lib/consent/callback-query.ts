@@ -4,6 +4,7 @@ import { z } from "zod";
 
 import type { Problem } from "@/lib/consent/problems";
 import { problem } from "@/lib/consent/problems";
+import { parseAadsts } from "@/lib/identity/aadsts";
 import { IdentityError } from "@/lib/identity/identity-error";
 
 const MAX_QUERY_LENGTH = 8192;
@@ -41,18 +42,16 @@ export function parseBoundedQuery(search: string): Record<string, string> | null
 /** Splits what the identity platform echoed into what a person can quote to support. */
 export function errorDetails(description: string | undefined, error: string | undefined, subcode: string | undefined) {
   const text = description ?? "";
-  const aadsts = /AADSTS(\d{4,8})/.exec(text)?.[1];
+  const parsed = parseAadsts(text);
   const details: { label: string; value: string }[] = [];
-  if (aadsts) details.push({ label: "Error code", value: `AADSTS${aadsts}` });
+  if (parsed) details.push({ label: "Error code", value: `AADSTS${parsed.code}` });
   else if (error) details.push({ label: "Error", value: error });
-  const firstLine = text.split(/\r?\n/)[0]?.replace(/^AADSTS\d+:\s*/, "").trim();
+  const firstLine = parsed ? parsed.message : text.split(/\r?\n/)[0]?.trim();
   if (firstLine) details.push({ label: "Message", value: firstLine.slice(0, 500) });
-  const trace = /Trace ID:\s*([0-9a-f-]{36})/i.exec(text)?.[1];
-  const correlation = /Correlation ID:\s*([0-9a-f-]{36})/i.exec(text)?.[1];
-  if (trace) details.push({ label: "Trace ID", value: trace });
-  if (correlation) details.push({ label: "Correlation ID", value: correlation });
+  if (parsed?.traceId) details.push({ label: "Trace ID", value: parsed.traceId });
+  if (parsed?.correlationId) details.push({ label: "Correlation ID", value: parsed.correlationId });
   if (subcode) details.push({ label: "Subcode", value: subcode });
-  return { aadsts: aadsts ? Number(aadsts) : null, trace: trace ?? null, correlation: correlation ?? null, details };
+  return { aadsts: parsed?.code ?? null, trace: parsed?.traceId ?? null, correlation: parsed?.correlationId ?? null, details };
 }
 
 /**

@@ -14,7 +14,7 @@ import { assessPermissions, type PermissionAssessment } from "@/lib/permissions/
 import { formatPermission, permissionKey, RESOURCE_LABELS, type PermissionEntry } from "@/lib/permissions/catalog";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import { loadPermissionReasons, reasonFor } from "@/lib/permissions/reasons";
-import type { Finding } from "@/lib/probes/finding";
+import type { Finding } from "@/lib/diagnosis/finding";
 import { getTenantProbesView, type ProbeLine } from "@/lib/probes/tenant-view";
 import { evidenceFromSummary } from "@/lib/probes/truth-table";
 

@@ -3,6 +3,7 @@ import "server-only";
 import type { z } from "zod";
 
 import { getConfig } from "@/lib/config";
+import { readServiceError } from "@/lib/graph/service-error";
 import { HttpTimeoutError, httpRequest, parseJson } from "@/lib/net/http";
 
 /** A Graph call's outcome in the project's terms: never a raw fetch error. */
@@ -35,12 +36,12 @@ export async function graphGet<T>(accessToken: string, path: string, schema: z.Z
   const body = parseJson(answer.text);
   const latencyMs = performance.now() - started;
   if (answer.status < 200 || answer.status >= 300) {
-    const err = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    const err = readServiceError(body);
     return {
       ok: false,
       status: answer.status,
-      code: typeof err?.code === "string" ? err.code : `http_${answer.status}`,
-      message: typeof err?.message === "string" ? err.message : `Microsoft Graph answered ${answer.status}.`,
+      code: err.code ?? `http_${answer.status}`,
+      message: err.message ?? `Microsoft Graph answered ${answer.status}.`,
       requestId,
       latencyMs,
       headers,

@@ -5,7 +5,7 @@ import { z } from "zod";
 
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { IdentityError, toIdentityFailure } from "@/lib/identity/identity-error";
+import { IdentityError, localIdentityFailure, toIdentityFailure } from "@/lib/identity/identity-error";
 import { getTenantMsalClient } from "@/lib/identity/msal-client";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
 
@@ -72,10 +72,10 @@ export async function acquireAppToken(tenantId: string, resource: TokenResource,
     if (error instanceof AppError) throw error;
     throw new IdentityError(toIdentityFailure(error));
   }
-  if (!result?.accessToken) throw new IdentityError({ error: "no_token", aadsts: null, description: "The token endpoint answered without a token.", traceId: null, correlationId: null });
+  if (!result?.accessToken) throw new IdentityError(localIdentityFailure("no_token", "The token endpoint answered without a token.", 200));
   const parsed = claimsSchema.safeParse(decodeJwt(result.accessToken));
   if (!parsed.success) {
-    throw new IdentityError({ error: "invalid_token", aadsts: null, description: "The access token's claims are not those of an app-only token.", traceId: null, correlationId: null });
+    throw new IdentityError(localIdentityFailure("invalid_token", "The access token's claims are not those of an app-only token.", 200));
   }
   const c = parsed.data;
   return {

@@ -1,6 +1,10 @@
 import "server-only";
 
+import { AuthError } from "@azure/msal-node";
+
 import { AppError } from "@/lib/errors";
+import { parseAadsts } from "@/lib/identity/aadsts";
+import { HttpTimeoutError } from "@/lib/net/http";
 
 /** What the identity platform said, reduced to what the portal acts on. */
 export interface IdentityFailure {
@@ -12,6 +16,15 @@ export interface IdentityFailure {
   description: string;
   traceId: string | null;
   correlationId: string | null;
+  /** The token endpoint's HTTP status, when it answered; null when unknown or no answer came. */
+  status: number | null;
+  /** Set when no usable answer came: a timeout, or a reset / refused connection. */
+  transport: "timeout" | "network" | null;
+}
+
+/** An IdentityFailure for a condition the portal detects itself (no answer from Microsoft to quote). */
+export function localIdentityFailure(error: string, description: string, status: number | null = null): IdentityFailure {
+  return { error, aadsts: null, description, traceId: null, correlationId: null, status, transport: null };
 }
 
 export class IdentityError extends AppError {
@@ -24,17 +37,52 @@ export class IdentityError extends AppError {
   }
 }
 
-/** Reads an msal-node error (ServerError, ClientAuthError, network errors) into an IdentityFailure. */
+/**
+ * What the transport saw when the token endpoint gave no JSON answer: thrown from the network
+ * client as an msal AuthError, which msal-node passes through untouched (any other error it
+ * replaces with a bare `network_error`, losing the status).
+ */
+export class TokenTransportError extends AuthError {
+  constructor(
+    readonly transport: "timeout" | "network" | "not_json",
+    readonly httpStatus: number | null,
+    message: string,
+  ) {
+    super(transport === "not_json" ? "invalid_response" : "network_error", message);
+    this.name = "TokenTransportError";
+    Object.setPrototypeOf(this, TokenTransportError.prototype);
+  }
+
+  static from(error: unknown): TokenTransportError {
+    const message = error instanceof Error ? error.message : String(error);
+    return new TokenTransportError(error instanceof HttpTimeoutError ? "timeout" : "network", null, message);
+  }
+}
+
+const CONNECTION_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (typeof code === "string" && CONNECTION_CODES.has(code)) || (error instanceof Error && error.message === "socket hang up");
+}
+
+/**
+ * Reads an msal-node error (ServerError with the endpoint's status and `error_codes`,
+ * ClientAuthError, the network client's TokenTransportError) into an IdentityFailure.
+ */
 export function toIdentityFailure(error: unknown): IdentityFailure {
-  const e = error as { errorCode?: string; errorMessage?: string; message?: string; correlationId?: string };
+  const e = error as { errorCode?: string; errorMessage?: string; message?: string; correlationId?: string; status?: unknown; errorNo?: unknown };
   const text = e.errorMessage ?? e.message ?? String(error);
-  const aadsts = /AADSTS(\d+)/.exec(text);
-  const description = /Description: (AADSTS\d+: [^\r\n]*?)(?: - Correlation ID:| - Trace ID:|\r?\n|$)/.exec(text)?.[1] ?? (aadsts ? text.slice(text.indexOf(aadsts[0])).split(/\r?\n/)[0]! : text);
+  const parsed = parseAadsts(text);
+  const errorNo = typeof e.errorNo === "string" || typeof e.errorNo === "number" ? Number(e.errorNo) : NaN;
+  const transport = error instanceof TokenTransportError ? error : error instanceof HttpTimeoutError || isConnectionError(error) ? TokenTransportError.from(error) : null;
   return {
     error: e.errorCode || "unknown_error",
-    aadsts: aadsts ? Number(aadsts[1]) : null,
-    description: description.trim(),
-    traceId: /Trace ID: ([0-9a-f-]{36})/i.exec(text)?.[1] ?? null,
-    correlationId: /Correlation ID: ([0-9a-f-]{36})/i.exec(text)?.[1] ?? e.correlationId ?? null,
+    aadsts: parsed?.code ?? (Number.isInteger(errorNo) && errorNo > 0 ? errorNo : null),
+    description: parsed ? `AADSTS${parsed.code}: ${parsed.message}` : text.trim(),
+    traceId: parsed?.traceId ?? null,
+    correlationId: parsed?.correlationId ?? e.correlationId ?? null,
+    status: transport ? transport.httpStatus : typeof e.status === "number" ? e.status : null,
+    transport: transport && transport.transport !== "not_json" ? transport.transport : null,
   };
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 
 import { getConfig, type Config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { IdentityError } from "@/lib/identity/identity-error";
+import { IdentityError, localIdentityFailure } from "@/lib/identity/identity-error";
 import { KeepAliveNetworkClient } from "@/lib/identity/network-client";
 import { httpRequest, parseJson } from "@/lib/net/http";
 
@@ -127,13 +127,7 @@ function readAuthorityMetadata(authorityHost: string): Promise<string> {
     pending = httpRequest({ method: "GET", url, headers: {}, timeoutMs: METADATA_TIMEOUT_MS }).then((answer) => {
       const parsed = answer.status === 200 ? metadataSchema.safeParse(parseJson(answer.text)) : null;
       if (!parsed?.success) {
-        throw new IdentityError({
-          error: "endpoints_resolution_error",
-          aadsts: null,
-          description: `The identity platform's OpenID metadata at ${url} could not be read (HTTP ${answer.status}${parsed ? ", not the metadata document" : ""}).`,
-          traceId: null,
-          correlationId: null,
-        });
+        throw new IdentityError(localIdentityFailure("endpoints_resolution_error", `The identity platform's OpenID metadata at ${url} could not be read (HTTP ${answer.status}${parsed ? ", not the metadata document" : ""}).`, answer.status));
       }
       return answer.text;
     });

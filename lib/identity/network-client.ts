@@ -2,6 +2,7 @@ import "server-only";
 
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
 
+import { TokenTransportError } from "@/lib/identity/identity-error";
 import { httpRequest } from "@/lib/net/http";
 
 const TIMEOUT_MS = 30_000;
@@ -9,7 +10,8 @@ const TIMEOUT_MS = 30_000;
 /**
  * msal-node's transport on node:https with keep-alive instead of fetch: token requests
  * for thousands of tenants are CPU-bound, and fetch costs several times more per request.
- * Behaves like msal-node's own client: JSON bodies, status and headers passed through.
+ * Behaves like msal-node's own client: JSON bodies, status and headers passed through; a failure
+ * without a JSON answer is a TokenTransportError that keeps the status or says timeout/reset.
  */
 export class KeepAliveNetworkClient implements INetworkModule {
   async sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
@@ -21,12 +23,18 @@ export class KeepAliveNetworkClient implements INetworkModule {
   }
 
   private async send<T>(method: "GET" | "POST", url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
-    const answer = await httpRequest({ method, url, headers: options?.headers ?? {}, body: options?.body, timeoutMs: timeout ?? TIMEOUT_MS });
+    let answer;
+    try {
+      answer = await httpRequest({ method, url, headers: options?.headers ?? {}, body: options?.body, timeoutMs: timeout ?? TIMEOUT_MS });
+    } catch (error) {
+      throw TokenTransportError.from(error);
+    }
     let body: T;
     try {
       body = JSON.parse(answer.text) as T;
     } catch {
-      throw new Error(`Failed to parse response from ${new URL(url).host}: status ${answer.status}, not JSON.`);
+      // A gateway's HTML page, an empty 503: keep the status so a diagnosis can tell an outage from the rest.
+      throw new TokenTransportError("not_json", answer.status, `The identity platform at ${new URL(url).host} answered HTTP ${answer.status} without a JSON body.`);
     }
     return { headers: answer.headers, body, status: answer.status };
   }

@@ -7,7 +7,7 @@ import { listProbeResults, listProbeRuns, recordProbeRuns, type NewProbeRun, typ
 import { getTenant, type Tenant, type TenantChanges } from "@/lib/db/repositories/tenants";
 import { AppError } from "@/lib/errors";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
-import type { FindingId } from "@/lib/probes/finding";
+import type { FindingId } from "@/lib/diagnosis/finding";
 import { liveProbeDeps, probeTenantOnce, type ProbeDeps, type ProbeOutcome } from "@/lib/probes/runner";
 
 export const MAX_ITERATIONS = 200;

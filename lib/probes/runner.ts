@@ -7,7 +7,7 @@ import { invokeExchangeCommand, type ExchangeAnswer } from "@/lib/graph/exchange
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/graph/retry";
 import { sharepointGet, sharepointRootFor, type SharePointAnswer } from "@/lib/graph/sharepoint-rest";
 import { acquireAppToken, type AppToken, type TokenResource } from "@/lib/identity/app-token";
-import { IdentityError } from "@/lib/identity/identity-error";
+import { IdentityError, localIdentityFailure } from "@/lib/identity/identity-error";
 import {
   NEED_MISSING,
   probesFor,
@@ -19,8 +19,11 @@ import {
   type ProbeNeed,
   type SharePointProbe,
 } from "@/lib/probes/catalog";
-import { diagnose, type FailureFacts } from "@/lib/probes/diagnose";
-import type { Finding } from "@/lib/probes/finding";
+import { diagnose } from "@/lib/diagnosis/diagnose";
+import { failureFacts, type DiagnosisContext, type FailureFacts } from "@/lib/diagnosis/facts";
+import type { Finding } from "@/lib/diagnosis/finding";
+import { rediagnoseWithContext, type FailureContextSources } from "@/lib/probes/failure-context";
+import { readServiceError } from "@/lib/graph/service-error";
 
 /** One probe's result in one iteration. */
 export interface ProbeOutcome {
@@ -56,7 +59,7 @@ export interface ProbeDeps {
   /** `sharepointRoot` names the tenant's SharePoint when `resource` is "sharepoint". */
   acquireToken(tenantId: string, resource: TokenResource, sharepointRoot?: string): Promise<AppToken>;
   graphBatch(accessToken: string, items: BatchItem[], policy: RetryPolicy): Promise<Map<string, BatchAnswer>>;
-  invokeExchange(accessToken: string, tenant: string, cmdlet: string, policy: RetryPolicy): Promise<ExchangeAnswer>;
+  invokeExchange(accessToken: string, tenant: string, cmdlet: string, policy: RetryPolicy, parameters?: Record<string, unknown>): Promise<ExchangeAnswer>;
   ewsGetFolder(accessToken: string, mailbox: string, folder: string, policy: RetryPolicy): Promise<EwsAnswer>;
   sharepointGet(accessToken: string, siteUrl: string, path: string, policy: RetryPolicy): Promise<SharePointAnswer>;
   /** The tenant's SharePoint root site URL, from what is known (see {@link sharepointRootFor}). */
@@ -82,11 +85,6 @@ export function liveProbeDeps(): ProbeDeps {
   };
 }
 
-function graphError(body: unknown): { code: string | null; message: string | null } {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  return { code: typeof error?.code === "string" ? error.code : null, message: typeof error?.message === "string" ? error.message : null };
-}
-
 function skip(probe: string, permission: string | null, note: string): ProbeOutcome {
   return { probe, permission, outcome: "skip", httpStatus: null, latencyMs: null, requestId: null, errorCode: null, errorMessage: null, note, finding: null };
 }
@@ -97,86 +95,90 @@ async function tokenOutcome(deps: ProbeDeps, tenantId: string, resource: TokenRe
     const token = await deps.acquireToken(tenantId, resource, sharepointRoot);
     const latencyMs = performance.now() - started;
     if (token.claims.tid !== tenantId) {
-      const facts: FailureFacts = { probe: probeKey, permission: null, status: 200, code: "tid_mismatch", message: `Token tid ${token.claims.tid}, expected ${tenantId}.`, headers: {}, tokenRoles: token.claims.roles };
+      const facts = failureFacts({ probe: probeKey, status: 200, code: "tid_mismatch", message: `Token tid ${token.claims.tid}, expected ${tenantId}.`, tokenRoles: token.claims.roles });
       return { token: null, outcome: { probe: probeKey, permission: null, outcome: "fail", httpStatus: 200, latencyMs, requestId: null, errorCode: "tid_mismatch", errorMessage: facts.message, note: null, finding: diagnose(facts) } };
     }
     if (resource === "graph" && token.claims.roles.length === 0) {
-      const facts: FailureFacts = { probe: probeKey, permission: null, status: 200, code: "roles_missing", message: "The token has no roles claim.", headers: {}, tokenRoles: [] };
+      const facts = failureFacts({ probe: probeKey, status: 200, code: "roles_missing", message: "The token has no roles claim.", tokenRoles: [] });
       return { token, outcome: { probe: probeKey, permission: null, outcome: "fail", httpStatus: 200, latencyMs, requestId: null, errorCode: "roles_missing", errorMessage: facts.message, note: null, finding: diagnose(facts) } };
     }
     return { token, outcome: { probe: probeKey, permission: null, outcome: "pass", httpStatus: 200, latencyMs, requestId: null, errorCode: null, errorMessage: null, note: `roles: ${token.claims.roles.join(", ") || "none"}`, finding: null } };
   } catch (error) {
     const latencyMs = performance.now() - started;
-    const failure = error instanceof IdentityError ? error.failure : { error: "token_error", aadsts: null, description: error instanceof Error ? error.message : String(error), traceId: null, correlationId: null };
+    const failure = error instanceof IdentityError ? error.failure : localIdentityFailure("token_error", error instanceof Error ? error.message : String(error));
     const code = failure.aadsts ? `AADSTS${failure.aadsts}` : failure.error;
-    const facts: FailureFacts = { probe: probeKey, permission: null, status: null, code, message: failure.description, headers: failure.traceId ? { "request-id": failure.traceId } : {}, tokenRoles: [] };
-    return { token: null, outcome: { probe: probeKey, permission: null, outcome: "fail", httpStatus: null, latencyMs, requestId: failure.traceId, errorCode: code, errorMessage: failure.description, note: null, finding: diagnose(facts) } };
+    const facts = failureFacts({
+      probe: probeKey,
+      status: failure.status,
+      transport: failure.transport,
+      code: failure.error,
+      aadsts: failure.aadsts,
+      message: failure.description,
+      headers: failure.traceId ? { "request-id": failure.traceId } : {},
+      context: { clientId: deps.clientId },
+    });
+    return { token: null, outcome: { probe: probeKey, permission: null, outcome: "fail", httpStatus: failure.status, latencyMs, requestId: failure.traceId, errorCode: code, errorMessage: failure.description, note: null, finding: diagnose(facts) } };
   }
 }
 
-function graphOutcome(probe: GraphProbe, answer: BatchAnswer | undefined, tokenRoles: string[], mailbox: string | null): { outcome: ProbeOutcome; learned?: ProbeLearned } {
+/** The facts behind each failed outcome, kept so a diagnosis can be redone once more context is read. */
+const FACTS = new WeakMap<ProbeOutcome, FailureFacts>();
+
+type OutcomeBase = Pick<ProbeOutcome, "probe" | "permission" | "httpStatus" | "latencyMs" | "requestId">;
+
+function failed(base: OutcomeBase, facts: FailureFacts): ProbeOutcome {
+  const outcome: ProbeOutcome = { ...base, outcome: "fail", errorCode: facts.code, errorMessage: facts.message, note: null, finding: diagnose(facts) };
+  FACTS.set(outcome, facts);
+  return outcome;
+}
+
+/** A failed answer's facts: its error as the service worded it (never the raw body), and no answer as a transport failure. */
+function answerFacts(probe: { key: string; permission: string | null }, status: number | null, body: unknown, headers: Record<string, string>, tokenRoles: string[], context: DiagnosisContext): FailureFacts {
+  const { code, message } = readServiceError(body);
+  const transport = status === null ? (code === "timeout" ? "timeout" : "network") : null;
+  return failureFacts({ probe: probe.key, permission: probe.permission, status, transport, code: code ?? (status === null ? null : `http_${status}`), message, headers, tokenRoles, context });
+}
+
+const UNEXPECTED = { code: "unexpected_response", message: "The answer did not have the expected shape." };
+
+function graphOutcome(probe: GraphProbe, answer: BatchAnswer | undefined, tokenRoles: string[], context: DiagnosisContext): { outcome: ProbeOutcome; learned?: ProbeLearned } {
   if (!answer) return { outcome: skip(probe.key, probe.permission, "no answer in the batch") };
+  const base = { probe: probe.key, permission: probe.permission, httpStatus: answer.status, latencyMs: answer.latencyMs, requestId: answer.requestId };
   const answered = answer.status !== null && ((answer.status >= 200 && answer.status < 300) || (probe.okStatuses ?? []).includes(answer.status));
   if (answered) {
     const read = probe.read(answer.body, answer.headers);
-    if (read) {
-      return {
-        outcome: { probe: probe.key, permission: probe.permission, outcome: "pass", httpStatus: answer.status, latencyMs: answer.latencyMs, requestId: answer.requestId, errorCode: null, errorMessage: null, note: read.note, finding: null },
-        learned: read.learned,
-      };
-    }
+    if (read) return { outcome: { ...base, outcome: "pass", errorCode: null, errorMessage: null, note: read.note, finding: null }, learned: read.learned };
+    return { outcome: failed(base, failureFacts({ probe: probe.key, permission: probe.permission, status: answer.status, ...UNEXPECTED, headers: answer.headers, tokenRoles, context })) };
   }
-  const { code, message } = answered ? { code: "unexpected_response", message: "The answer did not have the expected shape." } : graphError(answer.body);
-  const facts: FailureFacts = { probe: probe.key, permission: probe.permission, status: answer.status, code, message, headers: answer.headers, tokenRoles, mailbox: probe.needs.includes("mailbox") ? mailbox : null };
-  return {
-    outcome: { probe: probe.key, permission: probe.permission, outcome: "fail", httpStatus: answer.status, latencyMs: answer.latencyMs, requestId: answer.requestId, errorCode: code, errorMessage: message, note: null, finding: diagnose(facts) },
-  };
+  return { outcome: failed(base, answerFacts(probe, answer.status, answer.body, answer.headers, tokenRoles, context)) };
 }
 
-function exchangeOutcome(probe: ExchangeProbe, answer: ExchangeAnswer, tokenRoles: string[], addressedAs: string, initialDomain: string | null): ProbeOutcome {
-  if (answer.status === 200) {
-    return { probe: probe.key, permission: probe.permission, outcome: "pass", httpStatus: 200, latencyMs: answer.latencyMs, requestId: answer.requestId, errorCode: null, errorMessage: null, note: `${probe.cmdlet} answered for ${addressedAs}`, finding: null };
-  }
-  const { code, message } = graphError(answer.body);
-  const facts: FailureFacts = {
-    probe: "exchange",
-    permission: probe.permission,
-    status: answer.status,
-    code,
-    message,
-    headers: answer.headers,
-    tokenRoles,
-    exchangeAddressedBy: initialDomain && addressedAs === initialDomain ? "initial" : "other",
-    initialDomain,
-  };
-  return { probe: probe.key, permission: probe.permission, outcome: "fail", httpStatus: answer.status, latencyMs: answer.latencyMs, requestId: answer.requestId, errorCode: code, errorMessage: message, note: null, finding: diagnose(facts) };
+function exchangeOutcome(probe: ExchangeProbe, answer: ExchangeAnswer, tokenRoles: string[], addressedAs: string, initialDomain: string | null, clientId: string): ProbeOutcome {
+  const base = { probe: probe.key, permission: probe.permission, httpStatus: answer.status, latencyMs: answer.latencyMs, requestId: answer.requestId };
+  if (answer.status === 200) return { ...base, outcome: "pass", errorCode: null, errorMessage: null, note: `${probe.cmdlet} answered for ${addressedAs}`, finding: null };
+  const context: DiagnosisContext = { clientId, initialDomain, exchangeAddressedBy: initialDomain && addressedAs === initialDomain ? "initial" : "other" };
+  return failed(base, answerFacts(probe, answer.status, answer.body, answer.headers, tokenRoles, context));
 }
 
-function ewsOutcome(probe: EwsProbe, answer: EwsAnswer, tokenRoles: string[], mailbox: string): ProbeOutcome {
+/** EWS in Exchange Online is switched off for good on 2027-04-01 (Learn, "Deprecation of EWS in Exchange Online"). */
+const EWS_END_NOTE = "EWS in Exchange Online ends on 2027-04-01: move this app to Microsoft Graph";
+
+function ewsOutcome(probe: EwsProbe, answer: EwsAnswer, tokenRoles: string[], mailbox: string, clientId: string): ProbeOutcome {
   const read = answer.status === 200 ? probe.read(answer.xml) : null;
   const base = { probe: probe.key, permission: probe.permission, httpStatus: answer.status, latencyMs: answer.latencyMs, requestId: answer.requestId };
-  if (read) return { ...base, outcome: "pass", errorCode: null, errorMessage: null, note: `${read.note} of ${mailbox}`, finding: null };
-  const code = answer.responseCode ?? (answer.status === 200 ? "unexpected_response" : answer.status === null ? "network_error" : `http_${answer.status}`);
-  const message = answer.message ?? (answer.status === 401 ? "Exchange Web Services refused the token." : `Exchange Web Services answered ${answer.status ?? "nothing"}.`);
-  const facts: FailureFacts = { probe: probe.key, permission: probe.permission, status: answer.status, code, message, headers: answer.headers, tokenRoles, mailbox };
-  return { ...base, outcome: "fail", errorCode: code, errorMessage: message, note: null, finding: diagnose(facts) };
-}
-
-function sharepointError(body: unknown): { code: string | null; message: string | null } {
-  const odata = (body as { "odata.error"?: { code?: unknown; message?: { value?: unknown } } } | undefined)?.["odata.error"];
-  if (odata) return { code: typeof odata.code === "string" ? odata.code : null, message: typeof odata.message?.value === "string" ? odata.message.value : null };
-  const description = (body as { error_description?: unknown } | undefined)?.error_description;
-  if (typeof description === "string") return { code: "invalid_token", message: description };
-  return graphError(body);
+  if (read) return { ...base, outcome: "pass", errorCode: null, errorMessage: null, note: `${read.note} of ${mailbox}. ${EWS_END_NOTE}.`, finding: null };
+  const transport = answer.status === null ? (answer.responseCode === "timeout" ? "timeout" : "network") : null;
+  const code = answer.responseCode ?? (answer.status === 200 ? "unexpected_response" : answer.status === null ? null : `http_${answer.status}`);
+  const message = answer.message ?? (answer.status === 401 ? "Exchange Web Services refused the token." : answer.status === null ? null : `Exchange Web Services answered ${answer.status}.`);
+  return failed(base, failureFacts({ probe: probe.key, permission: probe.permission, status: answer.status, transport, code, message, headers: answer.headers, tokenRoles, context: { mailbox, clientId } }));
 }
 
 function sharepointOutcome(probe: SharePointProbe, answer: SharePointAnswer, tokenRoles: string[]): ProbeOutcome {
   const read = answer.status === 200 ? probe.read(answer.body) : null;
   const base = { probe: probe.key, permission: probe.permission, httpStatus: answer.status, latencyMs: answer.latencyMs, requestId: answer.requestId };
   if (read) return { ...base, outcome: "pass", errorCode: null, errorMessage: null, note: read.note, finding: null };
-  const { code, message } = answer.status === 200 ? { code: "unexpected_response", message: "The answer did not have the expected shape." } : sharepointError(answer.body);
-  const facts: FailureFacts = { probe: probe.key, permission: probe.permission, status: answer.status, code, message, headers: answer.headers, tokenRoles };
-  return { ...base, outcome: "fail", errorCode: code, errorMessage: message, note: null, finding: diagnose(facts) };
+  if (answer.status === 200) return failed(base, failureFacts({ probe: probe.key, permission: probe.permission, status: 200, ...UNEXPECTED, headers: answer.headers, tokenRoles }));
+  return failed(base, answerFacts(probe, answer.status, answer.body, answer.headers, tokenRoles, {}));
 }
 
 /** Copies what a probe learned, leaving out what it could not tell (null/undefined). */
@@ -218,7 +220,7 @@ export async function probeTenantOnce(target: TenantProbeTarget, deps: ProbeDeps
       remaining = remaining.filter((p) => !ready.includes(p));
       const answers = await deps.graphBatch(token.accessToken, ready.map((p) => ({ id: p.key, url: p.path(ctx) })), deps.policy);
       for (const p of ready) {
-        const r = graphOutcome(p, answers.get(p.key), token.claims.roles, ctx.mailbox);
+        const r = graphOutcome(p, answers.get(p.key), token.claims.roles, p.needs.includes("mailbox") ? { mailbox: ctx.mailbox, clientId: deps.clientId } : { clientId: deps.clientId });
         graphOutcomes.push(r.outcome);
         absorb(learned, r.learned);
       }
@@ -246,7 +248,8 @@ export async function probeTenantOnce(target: TenantProbeTarget, deps: ProbeDeps
       const initialDomain = target.initialDomain ?? learned.initialDomain ?? null;
       const addressAs = initialDomain ?? target.id;
       const answer = await deps.invokeExchange(token.accessToken, addressAs, exchangeProbe.cmdlet, deps.policy);
-      calls.push(exchangeOutcome(exchangeProbe, answer, token.claims.roles, addressAs, initialDomain));
+      calls.push(exchangeOutcome(exchangeProbe, answer, token.claims.roles, addressAs, initialDomain, deps.clientId));
+      if (answer.status === 200) exchangeAdmin = { token, addressAs };
     };
     const ewsCall = async () => {
       if (!ewsProbe) return;
@@ -254,7 +257,7 @@ export async function probeTenantOnce(target: TenantProbeTarget, deps: ProbeDeps
       const mailbox = target.testMailbox ?? learned.mailboxCandidate ?? null;
       if (!mailbox) return void calls.push(skip(ewsProbe.key, ewsProbe.permission, NEED_MISSING.mailbox));
       const answer = await deps.ewsGetFolder(token.accessToken, mailbox, ewsProbe.folder, deps.policy);
-      calls.push(ewsOutcome(ewsProbe, answer, token.claims.roles, mailbox));
+      calls.push(ewsOutcome(ewsProbe, answer, token.claims.roles, mailbox, deps.clientId));
     };
     await Promise.all([adminCall(), ewsCall()]);
     const order: (string | undefined)[] = [exchangeProbe?.key, ewsProbe?.key];
@@ -280,9 +283,10 @@ export async function probeTenantOnce(target: TenantProbeTarget, deps: ProbeDeps
     return { sharepoint, calls };
   };
 
+  let exchangeAdmin: FailureContextSources["exchange"] = null;
   const graphDone = graphChain();
   const [graph, exchange, sharepoint] = await Promise.all([graphDone, exchangeChain(graphDone), sharepointChain(graphDone)]);
-  const outcomes = [
+  const outcomes: ProbeOutcome[] = [
     graph.outcome,
     ...(exchange ? [exchange.exchange.outcome] : []),
     ...(sharepoint ? [sharepoint.sharepoint.outcome] : []),
@@ -290,6 +294,11 @@ export async function probeTenantOnce(target: TenantProbeTarget, deps: ProbeDeps
     ...(exchange ? exchange.calls : []),
     ...(sharepoint ? sharepoint.calls : []),
   ];
+  const failures = outcomes.flatMap((outcome) => {
+    const facts = FACTS.get(outcome);
+    return facts ? [{ outcome, facts }] : [];
+  });
+  await rediagnoseWithContext(failures, { deps, graphToken: graph.token, exchange: exchangeAdmin });
   return {
     outcomes,
     tokenRoles: graph.token?.claims.roles ?? null,

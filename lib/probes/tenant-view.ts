@@ -4,7 +4,7 @@ import { getDatabase } from "@/lib/db/database";
 import { listProbeRuns, type ProbeResult, type ProbeRun } from "@/lib/db/repositories/probe-runs";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import { PROBES } from "@/lib/probes/catalog";
-import type { Finding } from "@/lib/probes/finding";
+import type { Finding } from "@/lib/diagnosis/finding";
 import { latestProbeRun, runSummarySchema, type RunSummary } from "@/lib/probes/run-tenant";
 import { buildTruthTable, type TruthRow } from "@/lib/probes/truth-table";
 

@@ -109,7 +109,7 @@ describe("the consent callback", () => {
       ...deps,
       tenantExists: async () => exists,
       buildSignIn: async () => {
-        throw new IdentityError({ error: "endpoints_resolution_error", aadsts: null, description: "See https://aka.ms/msal.js.errors", traceId: null, correlationId: null });
+        throw new IdentityError({ error: "endpoints_resolution_error", aadsts: null, description: "See https://aka.ms/msal.js.errors", traceId: null, correlationId: null, status: null, transport: null });
       },
     };
     const outcome = await handleConsentCallback(database.db, { search: `?admin_consent=True&tenant=${FABRIKAM}&state=s9`, cookieValue: await cookieFor("s9", null), meta }, failing);

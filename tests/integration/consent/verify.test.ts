@@ -21,7 +21,7 @@ function token(roles: string[], tid = TENANT): AppToken {
 }
 
 function aadsts(code: number) {
-  return new IdentityError({ error: "invalid_client", aadsts: code, description: `AADSTS${code}: not yet`, traceId: null, correlationId: null });
+  return new IdentityError({ error: "invalid_client", aadsts: code, description: `AADSTS${code}: not yet`, traceId: null, correlationId: null, status: 401, transport: null });
 }
 
 /** A fake clock and a scripted token endpoint: each call takes the next answer. */

@@ -15,6 +15,21 @@ describe("toIdentityFailure", () => {
 
   it("keeps msal-node's own codes when the platform said nothing", () => {
     expect(toIdentityFailure({ errorCode: "endpoints_resolution_error", errorMessage: "Endpoints cannot be resolved" })).toMatchObject({ error: "endpoints_resolution_error", aadsts: null });
-    expect(toIdentityFailure(new Error("socket hang up"))).toMatchObject({ error: "unknown_error", aadsts: null, description: "socket hang up" });
+    expect(toIdentityFailure(new Error("socket hang up"))).toMatchObject({ error: "unknown_error", aadsts: null, description: "socket hang up", transport: "network", status: null });
+  });
+});
+
+describe("toIdentityFailure: the answer's status", () => {
+  it("keeps the token endpoint's status and error_codes from msal-node's ServerError", async () => {
+    const { ServerError } = await import("@azure/msal-node");
+    const error = new ServerError("invalid_client", "c", "Error(s): 7000215 - Description: AADSTS7000215: Invalid client secret provided.", undefined, "7000215", 401);
+    expect(toIdentityFailure(error)).toMatchObject({ aadsts: 7000215, status: 401, transport: null });
+  });
+
+  it("keeps the status of an answer that was not JSON, and says timeout for no answer", async () => {
+    const { TokenTransportError } = await import("@/lib/identity/identity-error");
+    const { HttpTimeoutError } = await import("@/lib/net/http");
+    expect(toIdentityFailure(new TokenTransportError("not_json", 503, "HTTP 503 without a JSON body"))).toMatchObject({ status: 503, transport: null, aadsts: null });
+    expect(toIdentityFailure(TokenTransportError.from(new HttpTimeoutError()))).toMatchObject({ status: null, transport: "timeout" });
   });
 });
