@@ -143,7 +143,8 @@ function runCmdlet(ctx: EmulatorContext, tenant: ScenarioTenant, cmdlet: string,
   if (cmdlet === "Get-Recipient") {
     const softDeleted = truthy(parameters.IncludeSoftDeletedRecipients);
     const recipients = tenant.users.filter(
-      (u) => u.mailbox !== "none" && (u.mailbox !== "softDeleted" || softDeleted) && (!identity || matchesIdentity(u, identity)),
+      // An inactive mailbox is a soft-deleted one kept by a hold: both are hidden without the switch.
+      (u) => u.mailbox !== "none" && ((u.mailbox !== "softDeleted" && u.mailbox !== "inactive") || softDeleted) && (!identity || matchesIdentity(u, identity)),
     );
     if (identity && recipients.length === 0) return { notFound: identity };
     return { rows: recipients.map(recipientOf) };

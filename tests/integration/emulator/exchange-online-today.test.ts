@@ -163,6 +163,9 @@ describe("recipients as Exchange Online shows them", () => {
     );
     const shown = await invoke(T.softDeleted, "vanarsdel.onmicrosoft.com", "Get-Recipient", { Identity: "former@vanarsdel.onmicrosoft.com", IncludeSoftDeletedRecipients: true });
     expect(shown.body.value).toEqual([expect.objectContaining({ RecipientTypeDetails: "UserMailbox", IsSoftDeletedByRemove: true })]);
+    expect((await invoke(T.proseware, "proseware.onmicrosoft.com", "Get-Recipient", { Identity: "gone@proseware.onmicrosoft.com" })).status).toBe(404);
+    const inactive = await invoke(T.proseware, "proseware.onmicrosoft.com", "Get-Recipient", { Identity: "gone@proseware.onmicrosoft.com", IncludeSoftDeletedRecipients: "True" });
+    expect(inactive.body.value).toEqual([expect.objectContaining({ RecipientTypeDetails: "UserMailbox", IsInactiveMailbox: true })]);
   });
 
   it("gives Get-Mailbox an Identity and the InactiveMailboxOnly / SoftDeletedMailbox switches", async () => {
