@@ -13,6 +13,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: "/dashboard", label: "Tenants", sections: ["/dashboard/tenants", "/dashboard/bulk"] },
     { href: "/dashboard/invites", label: "Invites" },
     { href: "/dashboard/audit", label: "Audit log" },
+    { href: "/dashboard/explain", label: "Explain an error" },
     ...(can(partner.role, "viewSettings") ? [{ href: "/dashboard/settings", label: "Settings" }] : []),
   ];
   return (

@@ -1,3 +1,4 @@
+import { FindingCard } from "@/app/ui/finding-card";
 import { TableHead } from "@/app/ui/table-head";
 import type { ProbeLine } from "@/lib/probes/tenant-view";
 import type { TruthRow } from "@/lib/probes/truth-table";
@@ -27,24 +28,7 @@ export function ProbeResults({ lines }: { lines: ProbeLine[] }) {
           </div>
           {line.latest.outcome === "pass" ? <p className="text-sm text-slate-600">Proves {line.proves}.</p> : null}
           {line.latest.outcome === "skip" ? <p className="text-sm text-slate-600">Skipped: {line.latest.errorMessage}</p> : null}
-          {line.finding ? (
-            <div className="mt-2 rounded bg-amber-50 p-3 text-sm" data-testid="finding" data-finding={line.finding.id}>
-              <p className="font-semibold text-amber-900">{line.finding.title}</p>
-              <ul className="mt-1 list-disc pl-5 font-mono text-xs text-slate-700">
-                {line.finding.evidence.map((e) => (
-                  <li key={e} className="break-all">
-                    {e}
-                  </li>
-                ))}
-              </ul>
-              <p className="mt-2">
-                <span className="font-medium">{line.finding.actor === "partner" ? "You (the app owner)" : line.finding.actor === "customer_admin" ? "The customer's administrator" : "Nobody yet"}:</span>{" "}
-                {line.finding.fix}
-              </p>
-              {line.finding.unsupported ? <p className="mt-1 font-medium text-red-800">Microsoft does not support this change.</p> : null}
-              {line.finding.reconsent ? <p className="mt-1">Use &ldquo;Copy re-consent link&rdquo; above.</p> : null}
-            </div>
-          ) : null}
+          {line.finding ? <FindingCard finding={line.finding} reconsentHint /> : null}
         </li>
       ))}
     </ul>

@@ -87,6 +87,9 @@ function userOf(user: ScenarioUser) {
     mail: user.mailbox === "none" ? null : user.userPrincipalName,
     accountEnabled: true,
     assignedLicenses: user.licensed ? [{ disabledPlans: [], skuId: EXCHANGE_SKU }] : [],
+    // A user whose mailbox is on an on-premises server is synced from that directory; cloud users
+    // read null, as Graph returns for objects never synced. @see https://learn.microsoft.com/graph/api/resources/user
+    onPremisesSyncEnabled: user.mailbox === "onprem" ? true : null,
   };
 }
 

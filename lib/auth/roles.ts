@@ -41,6 +41,7 @@ export const MINIMUM_ROLE = {
   viewDashboard: "reader",
   viewAuditLog: "reader",
   viewBulkProgress: "reader",
+  explainError: "reader",
   runProbes: "operator",
   setTestMailbox: "operator",
   makeReconsentLink: "operator",

@@ -5,6 +5,7 @@ import { recordConsentOutcome } from "@/lib/consent/record-outcome";
 import { getTenant, type Tenant } from "@/lib/db/repositories/tenants";
 import { AppError } from "@/lib/errors";
 import { readOrganization } from "@/lib/graph/organization";
+import type { OrganizationProfile } from "@/lib/graph/organization-profile";
 import { acquireAppToken } from "@/lib/identity/app-token";
 import { IdentityError } from "@/lib/identity/identity-error";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
@@ -23,16 +24,40 @@ export async function importConsentedTenant(db: Db, actor: string, tenantId: str
   try {
     token = await acquireAppToken(id, "graph", { fresh: true });
   } catch (error) {
-    const detail = error instanceof IdentityError ? error.failure.description : error instanceof Error ? error.message : String(error);
+    const failure = error instanceof IdentityError ? error.failure : null;
+    if (failure?.aadsts && CONSENT_EXISTS_BUT_REFUSED.has(failure.aadsts)) {
+      return recordImport(db, actor, id, meta, { roles: [], organization: null, refused: { code: `AADSTS${failure.aadsts}`, message: failure.description } });
+    }
+    const detail = failure ? failure.description : error instanceof Error ? error.message : String(error);
     throw new AppError("not_consented", `The app cannot get a token for ${id}, so it is not (or no longer) consented there: ${detail}`, { status: 422, cause: error });
   }
   if (token.claims.tid !== id) throw new AppError("tid_mismatch", `The token was issued for ${token.claims.tid}, not ${id}.`, { status: 422 });
   const roles = [...token.claims.roles].sort();
   const org = canReadOrganization(roles) ? await readOrganization(token.accessToken) : null;
+  return recordImport(db, actor, id, meta, { roles, organization: org?.ok ? org.data : null });
+}
+
+/**
+ * Token refusals that the identity platform gives only for an app whose service principal is in
+ * the tenant: the tenant disabled it (AADSTS7000112) or its Conditional Access blocks it
+ * (AADSTS53003). The consent exists; the tenant is added with nothing working, and its probes
+ * say why, instead of calling it "not consented".
+ * @see https://learn.microsoft.com/entra/identity/enterprise-apps/disable-user-sign-in-portal
+ * @see https://learn.microsoft.com/entra/identity/conditional-access/workload-identity
+ */
+const CONSENT_EXISTS_BUT_REFUSED = new Set([7000112, 53003]);
+
+async function recordImport(
+  db: Db,
+  actor: string,
+  id: string,
+  meta: { ip: string | null; userAgent: string | null },
+  found: { roles: string[]; organization: OrganizationProfile | null; refused?: { code: string; message: string } },
+): Promise<Tenant> {
   await recordConsentOutcome(db, {
     tenantId: id,
     attempt: null,
-    result: { kind: "verified", roles, organization: org?.ok ? org.data : null, permissionSetVersion: null, consentedBy: null, fallbackName: null },
+    result: { kind: "verified", ...found, permissionSetVersion: null, consentedBy: null, fallbackName: null },
     actor,
     action: "tenant.imported",
     meta,

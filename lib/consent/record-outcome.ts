@@ -54,6 +54,11 @@ export type ConsentResult =
       consentedBy: SignedInCustomer | null;
       /** Display name to use when Graph could not say (the invite's customer name). */
       fallbackName: string | null;
+      /**
+       * The tenant's own policy refuses the app's tokens although its service principal is there
+       * (the app disabled in the tenant, Conditional Access): the consent exists, nothing works yet.
+       */
+      refused?: { code: string; message: string };
     }
   | { kind: "failed"; code: string; message: string };
 
@@ -128,8 +133,8 @@ export async function recordConsentOutcome(db: Db, outcome: ConsentOutcome, now:
         kind: granted ? "verified" : "failed",
         // A token for the tenant was obtained: the consent itself is proven even when it grants nothing.
         verified: result.kind === "verified",
-        errorCode: result.kind === "failed" ? result.code : granted ? null : "no_roles",
-        errorDescription: result.kind === "failed" ? result.message : null,
+        errorCode: result.kind === "failed" ? result.code : granted ? null : (result.refused?.code ?? "no_roles"),
+        errorDescription: result.kind === "failed" ? result.message : (result.refused?.message ?? null),
         details: { attemptId: attempt?.id ?? null, imported: attempt === null, roles, organization: result.kind === "verified" ? (result.organization?.displayName ?? null) : null, consentedBy },
         ...meta,
       },

@@ -21,3 +21,31 @@ export const DOCS = {
   ewsDeprecation: "https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/deprecation-of-ews-exchange-online",
   sharepointAppOnly: "https://learn.microsoft.com/sharepoint/dev/solution-guidance/security-apponly-azuread",
 } as const;
+
+const TITLES: Record<string, string> = {
+  [DOCS.errorCodes]: "Entra error codes",
+  [DOCS.clientCredentials]: "Client credentials flow",
+  [DOCS.adminConsent]: "Admin consent",
+  [DOCS.certificateCredentials]: "Certificate credentials",
+  [DOCS.nationalClouds]: "National clouds",
+  [DOCS.supportedAccounts]: "Supported account types",
+  [DOCS.disableApp]: "Disable an app in a tenant",
+  [DOCS.workloadIdentityCa]: "Conditional Access for workload identities",
+  [DOCS.graphErrors]: "Graph errors",
+  [DOCS.graphThrottling]: "Graph throttling",
+  [DOCS.accessPolicies]: "Application access policies",
+  [DOCS.applicationRbac]: "RBAC for Applications",
+  [DOCS.testServicePrincipalAuthorization]: "Test-ServicePrincipalAuthorization",
+  [DOCS.hybridRest]: "Hybrid REST (deprecated)",
+  [DOCS.restNotSupported]: "REST API is not yet supported for this mailbox",
+  [DOCS.inactiveMailboxes]: "Inactive mailboxes",
+  [DOCS.exchangeAppOnly]: "Exchange app-only authentication",
+  [DOCS.ewsAccess]: "Control access to EWS",
+  [DOCS.ewsDeprecation]: "EWS deprecation in Exchange Online",
+  [DOCS.sharepointAppOnly]: "SharePoint app-only",
+};
+
+/** A Microsoft page's short title for a link (its last path segment when not one of ours). */
+export function docTitle(url: string): string {
+  return TITLES[url] ?? url.replace(/\/+$/, "").split("/").pop() ?? url;
+}

@@ -40,6 +40,7 @@ const ROUTES: RouteCase[] = [
   { file: "app/api/bulk-runs/[id]/route.ts", path: "/api/bulk-runs/{uuid}", partner: true, referrer: STRICT },
   { file: "app/dashboard/page.tsx", path: "/dashboard", partner: true, referrer: STRICT },
   { file: "app/dashboard/audit/page.tsx", path: "/dashboard/audit", partner: true, referrer: STRICT },
+  { file: "app/dashboard/explain/page.tsx", path: "/dashboard/explain", partner: true, referrer: STRICT },
   { file: "app/dashboard/invites/page.tsx", path: "/dashboard/invites", partner: true, referrer: STRICT },
   { file: "app/dashboard/settings/page.tsx", path: "/dashboard/settings", partner: true, referrer: STRICT },
   { file: "app/dashboard/bulk/[id]/page.tsx", path: "/dashboard/bulk/{uuid}", partner: true, referrer: STRICT },

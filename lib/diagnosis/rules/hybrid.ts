@@ -31,9 +31,9 @@ function exchangeChallengeOf(f: FailureFacts): string | null {
   return /Bearer\s+client_id="00000002-0000-0ff1-ce00-000000000000"[^\r\n]*/i.exec(text)?.[0] ?? null;
 }
 
-/** IIS W3C logs write spaces as '+' and may percent-encode; read both as plain text. */
+/** IIS W3C logs write spaces as '+' and may percent-encode; exported as CSV, quotes are doubled. Read all as plain text. */
 export function decodeLogText(text: string): string {
-  const plus = text.replace(/\+/g, " ");
+  const plus = text.replace(/\+/g, " ").replace(/""/g, '"');
   try {
     return decodeURIComponent(plus.replace(/%(?![0-9a-f]{2})/gi, "%25"));
   } catch {

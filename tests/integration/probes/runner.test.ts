@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { upsertTenant } from "@/lib/db/repositories/tenants";
+import { explainError } from "@/lib/diagnosis/explain";
 import { listProbeResults } from "@/lib/db/repositories/probe-runs";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/graph/retry";
 import { latestProbeRun, runTenantProbes } from "@/lib/probes/run-tenant";
@@ -47,7 +48,7 @@ beforeEach(async () => {
   await emu.control("PUT", "/faults", { faults: [] });
 });
 
-const byProbe = (outcomes: { probe: string }[]) => Object.fromEntries(outcomes.map((o) => [o.probe, o]));
+const byProbe = <T extends { probe: string }>(outcomes: T[]) => Object.fromEntries(outcomes.map((o) => [o.probe, o])) as Record<string, T>;
 
 describe("probing a tenant against the sandbox", () => {
   it("passes every probe of a healthy tenant with one $batch, and stores the run", async () => {
@@ -65,19 +66,34 @@ describe("probing a tenant against the sandbox", () => {
     expect(latest?.run.id).toBe(run.id);
   });
 
-  it("diagnoses the hybrid on-prem mailbox, then passes once the on-prem server is fixed", async () => {
+  it("says an on-prem mailbox is on-prem today, and reads the pre-2023 era from the on-prem IIS log", async () => {
     await upsertTenant(database.db, TENANTS.northwind, { status: "consented", testMailbox: "pradeep@northwind.example" });
-    const first = byProbe((await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual" }, deps())).outcomes);
-    expect(first.mail).toMatchObject({ outcome: "fail", httpStatus: 401, finding: { id: "hybrid_profile_missing" } });
-    expect(first.calendars).toMatchObject({ finding: { id: "hybrid_profile_missing" } });
-    await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { v1s2sAppOnlyProfile: true } });
-    const second = byProbe((await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual" }, deps())).outcomes);
-    expect(second.mail).toMatchObject({ finding: { id: "hybrid_partner_app_permissions", unsupported: true } });
-    await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { partnerAppOnlyPermissions: true } });
-    const third = byProbe((await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual" }, deps())).outcomes);
-    expect(third.mail).toMatchObject({ outcome: "pass" });
-    await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { v1s2sAppOnlyProfile: false, partnerAppOnlyPermissions: false } });
-    await upsertTenant(database.db, TENANTS.northwind, { status: "consented", testMailbox: "joni@northwind.example" });
+    try {
+      // Today (since March 2023): Graph answers 404 MailboxNotEnabledForRESTAPI; the user's sync and
+      // Exchange's recipient type tell which of the four causes it is.
+      const today = byProbe((await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual" }, deps())).outcomes);
+      expect(today.mail).toMatchObject({ outcome: "fail", httpStatus: 404, errorCode: "MailboxNotEnabledForRESTAPI", finding: { id: "mailbox_on_premises", since: "2023-03-31" } });
+      expect(today.mail!.finding!.evidence).toEqual(expect.arrayContaining(["onPremisesSyncEnabled: true", "RecipientTypeDetails: MailUser"]));
+      expect(today.calendars).toMatchObject({ finding: { id: "mailbox_on_premises" } });
+
+      // The pre-2023 era (a named scenario option): Graph said only 500 UnknownError, never the on-prem
+      // diagnostics, which the on-prem server's IIS log holds; explaining that line names the fix.
+      await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { restApi: "pre-2023" } });
+      const before2023 = byProbe((await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual" }, deps({ maxErrorRetries: 0 }))).outcomes);
+      expect(before2023.mail).toMatchObject({ outcome: "fail", httpStatus: 500, finding: { id: "mailbox_on_premises" } });
+      expect(before2023.mail!.finding!.fix).toMatch(/IIS log/);
+      const log = await (await emu.control("GET", `/tenants/${TENANTS.northwind}/iis-log`)).text();
+      const line = log.split("\n").find((l) => l.includes("2000001"));
+      expect(line).toBeTruthy();
+      expect(explainError({ text: line }).id).toBe("hybrid_profile_missing");
+
+      await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { v1s2sAppOnlyProfile: true, partnerAppOnlyPermissions: true } });
+      const fixed = byProbe((await runTenantProbes(database.db, TENANTS.northwind, { trigger: "manual" }, deps())).outcomes);
+      expect(fixed.mail).toMatchObject({ outcome: "pass" });
+    } finally {
+      await emu.control("PATCH", `/tenants/${TENANTS.northwind}`, { hybrid: { restApi: "retired", v1s2sAppOnlyProfile: false, partnerAppOnlyPermissions: false } });
+      await upsertTenant(database.db, TENANTS.northwind, { status: "consented", testMailbox: "joni@northwind.example" });
+    }
   });
 
   it("finds drift on a tenant that consented to an older permission set, and picks a test mailbox", async () => {

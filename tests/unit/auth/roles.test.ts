@@ -8,6 +8,7 @@ const EXPECTED: Record<Capability, Record<PartnerRole, boolean>> = {
   viewDashboard: { reader: true, operator: true, admin: true },
   viewAuditLog: { reader: true, operator: true, admin: true },
   viewBulkProgress: { reader: true, operator: true, admin: true },
+  explainError: { reader: true, operator: true, admin: true },
   runProbes: { reader: false, operator: true, admin: true },
   setTestMailbox: { reader: false, operator: true, admin: true },
   makeReconsentLink: { reader: false, operator: true, admin: true },
