@@ -9,7 +9,7 @@ import { IdentityError } from "@/lib/identity/identity-error";
 import { readOrganization, type OrganizationProfile } from "@/lib/graph/organization";
 import { canReadOrganization } from "@/lib/permissions/catalog";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
-import { runTenantProbes } from "@/lib/probes/run-tenant";
+import { probeTenantAndRecord } from "@/lib/probes/run-tenant";
 
 /** AADSTS codes that mean "consent not visible yet" right after an admin consented. */
 export const REPLICATION_CODES = new Set([7000229, 700016, 65001]);
@@ -32,7 +32,7 @@ export const liveVerifyDeps: VerifyDeps = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: () => Date.now(),
   afterVerified: (db, tenantId) => {
-    void runTenantProbes(db, tenantId, { trigger: "consent" }).catch((error: unknown) =>
+    void probeTenantAndRecord(db, tenantId, { trigger: "consent" }).catch((error: unknown) =>
       console.error(`[probes] first run for ${tenantId} failed:`, error instanceof Error ? error.message : error),
     );
   },

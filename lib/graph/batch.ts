@@ -2,7 +2,7 @@ import "server-only";
 
 import { getConfig } from "@/lib/config";
 import { httpRequest, parseJson, transportErrorBody } from "@/lib/net/http";
-import { backoffWithJitterMs, DEFAULT_RETRY_POLICY, retryAfterMs, type RetryPolicy } from "@/lib/graph/retry";
+import { DEFAULT_RETRY_POLICY, nextRetryDelayMs, type RetryCounts, type RetryPolicy } from "@/lib/graph/retry";
 
 export interface BatchItem {
   id: string;
@@ -34,15 +34,14 @@ function lowerHeaders(headers: unknown): Record<string, string> {
 
 /**
  * Sends GET requests through Graph JSON batching: one round trip for up to 20 requests.
- * Requests answered 429 are sent again after exactly their Retry-After; 5xx, resets and
- * timeouts are retried with jittered backoff; each within the policy's bounds.
+ * Each request (and the batch as a whole) is retried by the one rule of `nextRetryDelayMs`:
+ * after exactly its Retry-After when throttled, with jittered backoff on 5xx, resets and timeouts.
  * @see https://learn.microsoft.com/graph/json-batching
  */
 export async function graphBatch(accessToken: string, items: BatchItem[], policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<Map<string, BatchAnswer>> {
   const answers = new Map<string, BatchAnswer>();
   const sends = new Map<string, number>(items.map((i) => [i.id, 0]));
-  const throttles = new Map<string, number>(items.map((i) => [i.id, 0]));
-  const errors = new Map<string, number>(items.map((i) => [i.id, 0]));
+  const counts = new Map<string, RetryCounts>(items.map((i) => [i.id, { throttles: 0, errors: 0 }]));
   let pending = [...items];
   const endpoint = `${getConfig().cloud.graphHost}/v1.0/$batch`;
 
@@ -77,13 +76,11 @@ export async function graphBatch(accessToken: string, items: BatchItem[], policy
         const responses = status === 200 && body && typeof body === "object" && Array.isArray((body as { responses?: unknown }).responses) ? (body as { responses: unknown[] }).responses : null;
 
         if (!responses) {
-          // The whole batch failed: throttled, 5xx, reset, timeout or a body that is not a batch answer.
-          const throttled = status === 429;
+          // The whole batch failed: throttled, 5xx, reset, timeout or a body that is not a batch answer (retried as no answer).
           for (const item of chunk) {
-            const counter = throttled ? throttles : errors;
-            const limit = throttled ? policy.maxThrottleRetries : policy.maxErrorRetries;
-            if (counter.get(item.id)! < limit && (throttled || status === null || status >= 500 || status === 200)) {
-              counter.set(item.id, counter.get(item.id)! + 1);
+            const delay = nextRetryDelayMs(status === 200 ? null : status, outerHeaders, counts.get(item.id)!, policy);
+            if (delay !== null) {
+              waitMs = Math.max(waitMs, delay);
               again.push(item);
             } else {
               answers.set(item.id, {
@@ -97,7 +94,6 @@ export async function graphBatch(accessToken: string, items: BatchItem[], policy
               });
             }
           }
-          waitMs = Math.max(waitMs, throttled ? (retryAfterMs(outerHeaders["retry-after"]) ?? 1000) : backoffWithJitterMs(Math.max(...chunk.map((i) => errors.get(i.id)!)), policy.random));
           return;
         }
 
@@ -107,15 +103,9 @@ export async function graphBatch(accessToken: string, items: BatchItem[], policy
           const r = byId.get(item.id);
           const innerStatus = typeof r?.status === "number" ? r.status : null;
           const headers = lowerHeaders(r?.headers);
-          if (innerStatus === 429 && throttles.get(item.id)! < policy.maxThrottleRetries) {
-            throttles.set(item.id, throttles.get(item.id)! + 1);
-            waitMs = Math.max(waitMs, retryAfterMs(headers["retry-after"]) ?? 1000);
-            again.push(item);
-            continue;
-          }
-          if ((innerStatus === null || innerStatus >= 500) && errors.get(item.id)! < policy.maxErrorRetries) {
-            errors.set(item.id, errors.get(item.id)! + 1);
-            waitMs = Math.max(waitMs, backoffWithJitterMs(errors.get(item.id)!, policy.random));
+          const delay = nextRetryDelayMs(innerStatus, headers, counts.get(item.id)!, policy);
+          if (delay !== null) {
+            waitMs = Math.max(waitMs, delay);
             again.push(item);
             continue;
           }

@@ -34,3 +34,30 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
 };
+
+/** How many times one request was sent again, by reason. */
+export interface RetryCounts {
+  throttles: number;
+  errors: number;
+}
+
+/**
+ * The one retry rule for Graph, Exchange, EWS and SharePoint calls (and each request inside a
+ * `$batch`): a throttled answer (429, or 503 with Retry-After) is sent again after exactly its
+ * Retry-After; a 5xx, reset or timeout (`status` null) after jittered backoff — unless it is the
+ * service's own answer to the request (`applicationError`, e.g. an EWS SOAP fault), which a retry
+ * would only repeat. Returns how long to wait and counts the retry, or null when it is final.
+ * @see https://learn.microsoft.com/graph/throttling
+ */
+export function nextRetryDelayMs(status: number | null, headers: Record<string, string>, counts: RetryCounts, policy: RetryPolicy, applicationError = false): number | null {
+  const retryAfter = retryAfterMs(headers["retry-after"]);
+  if ((status === 429 || (status === 503 && retryAfter !== null)) && counts.throttles < policy.maxThrottleRetries) {
+    counts.throttles++;
+    return retryAfter ?? 1000;
+  }
+  if ((status === null || status >= 500) && !applicationError && counts.errors < policy.maxErrorRetries) {
+    counts.errors++;
+    return backoffWithJitterMs(counts.errors, policy.random);
+  }
+  return null;
+}

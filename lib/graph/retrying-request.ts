@@ -1,7 +1,7 @@
 import "server-only";
 
 import { httpRequest, transportErrorBody } from "@/lib/net/http";
-import { backoffWithJitterMs, retryAfterMs, type RetryPolicy } from "@/lib/graph/retry";
+import { nextRetryDelayMs, type RetryCounts, type RetryPolicy } from "@/lib/graph/retry";
 
 /** One answer of a Microsoft service after retries; `text` is the raw body. */
 export interface RetriedAnswer {
@@ -24,8 +24,7 @@ export async function requestWithRetry(
   /** A 5xx that is the service's own answer to this request (an EWS SOAP fault), which a retry would only repeat. */
   isApplicationError: (answer: RetriedAnswer) => boolean = () => false,
 ): Promise<RetriedAnswer> {
-  let throttles = 0;
-  let errors = 0;
+  const counts: RetryCounts = { throttles: 0, errors: 0 };
   for (;;) {
     const started = performance.now();
     let answer: RetriedAnswer;
@@ -35,17 +34,8 @@ export async function requestWithRetry(
     } catch (error) {
       answer = { status: null, headers: {}, text: "", transportError: transportErrorBody(error), latencyMs: performance.now() - started };
     }
-    const retryAfter = retryAfterMs(answer.headers["retry-after"]);
-    if ((answer.status === 429 || (answer.status === 503 && retryAfter !== null)) && throttles < policy.maxThrottleRetries) {
-      throttles++;
-      await policy.sleep(retryAfter ?? 1000);
-      continue;
-    }
-    if ((answer.status === null || answer.status >= 500) && !isApplicationError(answer) && errors < policy.maxErrorRetries) {
-      errors++;
-      await policy.sleep(backoffWithJitterMs(errors, policy.random));
-      continue;
-    }
-    return answer;
+    const waitMs = nextRetryDelayMs(answer.status, answer.headers, counts, policy, answer.status !== null && isApplicationError(answer));
+    if (waitMs === null) return answer;
+    await policy.sleep(waitMs);
   }
 }

@@ -10,7 +10,7 @@ import { recordProbeRuns, type NewProbeRun } from "@/lib/db/repositories/probe-r
 import { getTenants, listTenants, type Tenant } from "@/lib/db/repositories/tenants";
 import type { Meta } from "@/lib/invites/invites";
 import { refreshPermissionSet } from "@/lib/permissions/registration";
-import { liveProbeDepsFor, probeTenant } from "@/lib/probes/run-tenant";
+import { liveProbeDepsFor, probeTenantRepeatedly } from "@/lib/probes/run-tenant";
 import type { ProbeDeps } from "@/lib/probes/runner";
 import type { Partner } from "@/lib/session/partner-session";
 
@@ -50,7 +50,7 @@ function liveProbeFor(db: Db) {
   let depsOnce: Promise<ProbeDeps> | null = null;
   return async (tenant: Tenant, bulkRunId: string, pacing: Pacing): Promise<NewProbeRun> => {
     const deps = await (depsOnce ??= liveProbeDepsFor(db));
-    const probed = await probeTenant(tenant, { trigger: "bulk", bulkRunId }, { ...deps, policy: { ...deps.policy, sleep: pacing.sleep } });
+    const probed = await probeTenantRepeatedly(tenant, { trigger: "bulk", bulkRunId }, { ...deps, policy: { ...deps.policy, sleep: pacing.sleep } });
     if (probed.error) console.error(`[bulk] ${tenant.id} failed:`, probed.error instanceof Error ? probed.error.message : probed.error);
     return probed.record;
   };

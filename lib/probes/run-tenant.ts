@@ -47,7 +47,7 @@ export interface ProbedTenant {
  * returns the run to record: every result, a summary, and what was learned about the
  * tenant (roles in the token, domains, a test mailbox, a revoked consent as its status).
  */
-export async function probeTenant(tenant: Tenant, options: ProbeRunOptions, deps: ProbeDeps = liveProbeDeps()): Promise<ProbedTenant> {
+export async function probeTenantRepeatedly(tenant: Tenant, options: ProbeRunOptions, deps: ProbeDeps = liveProbeDeps()): Promise<ProbedTenant> {
   const startedAt = new Date();
   const iterations = Math.max(1, Math.min(MAX_ITERATIONS, Math.floor(options.iterations ?? 1)));
   const target = { id: tenant.id, initialDomain: tenant.initialDomain, testMailbox: tenant.testMailbox };
@@ -98,7 +98,7 @@ export async function liveProbeDepsFor(db: Db): Promise<ProbeDeps> {
 }
 
 /** Probes one onboarded tenant (by ID, or the row a caller already loaded) now and records the run. */
-export async function runTenantProbes(
+export async function probeTenantAndRecord(
   db: Db,
   tenantOrId: string | Tenant,
   options: ProbeRunOptions = { trigger: "manual" },
@@ -106,7 +106,7 @@ export async function runTenantProbes(
 ): Promise<{ run: ProbeRun; summary: RunSummary; outcomes: (ProbeOutcome & { iteration: number })[] }> {
   const tenant = typeof tenantOrId === "string" ? await getTenant(db, tenantOrId) : tenantOrId;
   if (!tenant) throw new AppError("tenant_not_found", `No tenant ${String(tenantOrId).slice(0, 40)} is onboarded.`, { status: 404 });
-  const probed = await probeTenant(tenant, options, deps ?? (await liveProbeDepsFor(db)));
+  const probed = await probeTenantRepeatedly(tenant, options, deps ?? (await liveProbeDepsFor(db)));
   const [run] = await recordProbeRuns(db, [probed.record]);
   if (probed.error) throw probed.error;
   return { run: run!, summary: probed.summary, outcomes: probed.outcomes };

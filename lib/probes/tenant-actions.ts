@@ -8,7 +8,7 @@ import { getTenant, updateTenant } from "@/lib/db/repositories/tenants";
 import { AppError } from "@/lib/errors";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
 import { createInvite, type Meta } from "@/lib/invites/invites";
-import { MAX_ITERATIONS, runTenantProbes } from "@/lib/probes/run-tenant";
+import { MAX_ITERATIONS, probeTenantAndRecord } from "@/lib/probes/run-tenant";
 import type { Partner } from "@/lib/session/partner-session";
 
 async function tenantOrThrow(db: Db, tenantId: string) {
@@ -22,7 +22,7 @@ export async function runProbesAsPartner(db: Db, partner: Partner, tenantId: str
   const tenant = await tenantOrThrow(db, tenantId);
   const n = Math.max(1, Math.min(MAX_ITERATIONS, Math.floor(iterations) || 1));
   await appendAudit(db, { actor: partner.username, action: "probes.run", target: tenant.id, details: { iterations: n }, ...meta });
-  return runTenantProbes(db, tenant, { trigger: "manual", iterations: n });
+  return probeTenantAndRecord(db, tenant, { trigger: "manual", iterations: n });
 }
 
 /** A fresh invite bound to this tenant: the re-consent link for missing permissions. */

@@ -4,7 +4,7 @@ import { DEFAULT_RETRY_POLICY } from "@/lib/graph/retry";
 import { upsertTenant } from "@/lib/db/repositories/tenants";
 import { acquireAppToken } from "@/lib/identity/app-token";
 import { recordPermissionSet } from "@/lib/permissions/permission-set";
-import { runTenantProbes } from "@/lib/probes/run-tenant";
+import { probeTenantAndRecord } from "@/lib/probes/run-tenant";
 import { PROBES } from "@/lib/probes/catalog";
 import { liveProbeDeps, probeTenantOnce, type ProbeDeps } from "@/lib/probes/runner";
 import { DEMO_APP_ID, TENANTS } from "../../support/emulator";
@@ -97,7 +97,7 @@ describe("the whole probe catalog against the sandbox", () => {
     const entry = (resource: "graph" | "exchange" | "sharepoint", value: string) => ({ resource, value, appRoleId: null, displayName: null, description: null });
     await recordPermissionSet(portal.database.db, [entry("graph", "Organization.Read.All"), entry("graph", "Group.Read.All"), entry("sharepoint", "Sites.Read.All"), entry("graph", "Mail.Send")], "registration");
     await upsertTenant(portal.database.db, TENANTS.fabrikam, { status: "consented" });
-    const { outcomes, summary } = await runTenantProbes(portal.database.db, TENANTS.fabrikam, { trigger: "manual" });
+    const { outcomes, summary } = await probeTenantAndRecord(portal.database.db, TENANTS.fabrikam, { trigger: "manual" });
     expect(outcomes.map((o) => o.probe).sort()).toEqual(["groups", "organization", "sharepoint-token", "sharepoint-web", "token"]);
     expect(summary.sharepointTokenRoles).toEqual(["Sites.FullControl.All", "Sites.Read.All"]);
   });

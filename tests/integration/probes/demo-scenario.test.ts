@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { importConsentedTenant } from "@/lib/consent/import-tenant";
 import { DEFAULT_RETRY_POLICY } from "@/lib/graph/retry";
-import { runTenantProbes } from "@/lib/probes/run-tenant";
+import { probeTenantAndRecord } from "@/lib/probes/run-tenant";
 import { liveProbeDeps } from "@/lib/probes/runner";
 import { DEMO_APP_ID, TENANTS } from "../../support/emulator";
 import { setUpPortalOnEmulator } from "../../support/portal-on-emulator";
@@ -15,7 +15,7 @@ async function findings(tenantId: string) {
   const live = liveProbeDeps();
   // The demo app's EWS permission too, so EWS probes run.
   const deps = { ...live, permissions: [...live.permissions, "Exchange/full_access_as_app"], policy: { ...DEFAULT_RETRY_POLICY, sleep: async () => {} } };
-  const { outcomes } = await runTenantProbes(portal.database.db, tenantId, { trigger: "manual" }, deps);
+  const { outcomes } = await probeTenantAndRecord(portal.database.db, tenantId, { trigger: "manual" }, deps);
   return Object.fromEntries(outcomes.filter((o) => o.finding).map((o) => [o.probe, o.finding!.id]));
 }
 
