@@ -12,18 +12,20 @@ export interface ScriptResult {
 
 /**
  * Runs one of the project's TypeScript scripts the way `npm run` does, in a clean
- * environment holding only what the test passes (plus PATH and HOME).
+ * environment holding only what the test passes (plus PATH and HOME), with `args` and
+ * `input` on standard input when given.
  */
-export function runScript(script: string, env: Record<string, string>, options: { timeoutMs?: number; asUser?: string } = {}): Promise<ScriptResult> {
-  const nodeArgs = ["--conditions=react-server", "--import", "tsx", path.join(ROOT, script)];
+export function runScript(script: string, env: Record<string, string>, options: { timeoutMs?: number; asUser?: string; args?: string[]; input?: string } = {}): Promise<ScriptResult> {
+  const nodeArgs = ["--conditions=react-server", "--import", "tsx", path.join(ROOT, script), ...(options.args ?? [])];
   const command = options.asUser ? "runuser" : process.execPath;
   const args = options.asUser ? ["-u", options.asUser, "--", process.execPath, ...nodeArgs] : nodeArgs;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NEXT_TELEMETRY_DISABLED: "1", ...env } as unknown as NodeJS.ProcessEnv,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (options.input !== undefined) child.stdin!.end(options.input);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
