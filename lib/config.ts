@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 import { z } from "zod";
 
+import { RETIRED_EXCHANGE_CLIENT_ID } from "@/lib/diagnosis/rules/identity";
 import { GUID_PATTERN } from "@/lib/identity/tenant-id";
 import { DEFAULT_APP_PERMISSIONS, parsePermissionName, permissionKey, type PermissionRef } from "@/lib/permissions/catalog";
 
@@ -416,6 +417,9 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
   let clientId: string = SANDBOX_DEFAULTS.clientId;
   if (clientIdRaw !== undefined) {
     clientId = c.parse("AZURE_CLIENT_ID", clientIdRaw, guidSchema, "5e0c1d2a-7b3f-4c59-9a8e-0d6f2b4c8a17") ?? clientId;
+    if (clientId === RETIRED_EXCHANGE_CLIENT_ID) {
+      c.add("AZURE_CLIENT_ID", "is the old Exchange Online PowerShell v1 client, which Microsoft switched off at the end of March 2024 and which never allowed app-only access: register your own multi-tenant app and use its Application (client) ID.", "5e0c1d2a-7b3f-4c59-9a8e-0d6f2b4c8a17");
+    }
   } else if (!sandbox) {
     c.add("AZURE_CLIENT_ID", "is required: the Application (client) ID of your multi-tenant app registration.", "5e0c1d2a-7b3f-4c59-9a8e-0d6f2b4c8a17");
   }

@@ -175,6 +175,7 @@ describe("parseConfig: rejected values name the variable, the problem and an exa
   const cases: { name: string; env: Record<string, string | undefined>; variable: string; problem: RegExp }[] = [
     { name: "an unknown cloud", env: { PORTAL_CLOUD: "nonsense" }, variable: "PORTAL_CLOUD", problem: /sandbox, global, usgov, usgov-dod, china.*nonsense/ },
     { name: "a client ID that is not a GUID", env: globalEnv({ AZURE_CLIENT_ID: "my-app" }), variable: "AZURE_CLIENT_ID", problem: /GUID/ },
+    { name: "the retired Exchange Online PowerShell client", env: globalEnv({ AZURE_CLIENT_ID: "a0c73c16-a7e3-4564-9a95-2bdf47383716" }), variable: "AZURE_CLIENT_ID", problem: /switched off at the end of March 2024/ },
     { name: "the secret's ID instead of its value", env: globalEnv({ AZURE_CLIENT_SECRET: CLIENT_ID }), variable: "AZURE_CLIENT_SECRET", problem: /secret's ID/ },
     {
       name: "both a secret and a certificate",
