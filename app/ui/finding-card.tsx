@@ -3,8 +3,10 @@ import type { Finding } from "@/lib/diagnosis/finding";
 
 const ACTOR: Record<Finding["actor"], string> = { partner: "You (the app owner)", customer_admin: "The customer's administrator", nobody: "Nobody yet" };
 
+const monthOf = (iso: string) => new Date(`${iso.slice(0, 10)}T00:00:00Z`).toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+
 /** A finding as partners read it everywhere: what it is, the evidence, who acts and how, Microsoft's pages. */
-export function FindingCard({ finding, reconsentHint = false }: { finding: Pick<Finding, "id" | "title" | "evidence" | "actor" | "fix" | "known" | "docs" | "unsupported" | "reconsent">; reconsentHint?: boolean }) {
+export function FindingCard({ finding, reconsentHint = false }: { finding: Pick<Finding, "id" | "title" | "evidence" | "actor" | "fix" | "known" | "docs" | "unsupported" | "reconsent"> & { since?: string }; reconsentHint?: boolean }) {
   const unknown = finding.known === false;
   return (
     <div className={`mt-2 rounded p-3 text-sm ${unknown ? "bg-slate-100" : "bg-amber-50"}`} data-testid="finding" data-finding={finding.id}>
@@ -23,6 +25,7 @@ export function FindingCard({ finding, reconsentHint = false }: { finding: Pick<
       </p>
       {finding.unsupported ? <p className="mt-1 font-medium text-red-800">Microsoft does not support this change.</p> : null}
       {finding.reconsent && reconsentHint ? <p className="mt-1">Use &ldquo;Copy re-consent link&rdquo; above.</p> : null}
+      {finding.since ? <p className="mt-1 text-xs text-slate-600">Microsoft changed this in {monthOf(finding.since)}.</p> : null}
       {finding.docs?.length ? (
         <p className="mt-1 text-xs">
           Microsoft:{" "}
