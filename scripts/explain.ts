@@ -37,7 +37,7 @@ function fail(message: string): never {
 }
 
 function asText(e: Explanation): string {
-  const actor = e.actor === "partner" ? "You (the app owner)" : e.actor === "customer_admin" ? "The customer's administrator" : "Nobody";
+  const actor = e.actor === "partner" ? "You (the app owner)" : e.actor === "customer_admin" ? "The customer's administrator" : "Nobody yet";
   return [
     `${e.known ? "" : "[not recognised] "}${e.title} (${e.id})`,
     ...e.evidence.map((line) => `  - ${line}`),
@@ -55,8 +55,15 @@ const unknown = args.filter((a) => a !== "--json");
 if (unknown.length) fail(`unknown option ${unknown[0]} (try --help)`);
 if (process.stdin.isTTY) fail("reads one JSON object from standard input (try --help)");
 
+// One error report is kilobytes; a megabyte is a wrong file, refused before it is held in memory.
+const MAX_INPUT_BYTES = 1024 * 1024;
 const chunks: Buffer[] = [];
-for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+let size = 0;
+for await (const chunk of process.stdin) {
+  size += (chunk as Buffer).length;
+  if (size > MAX_INPUT_BYTES) fail(`standard input is larger than ${MAX_INPUT_BYTES / 1024} KiB; give one error report`);
+  chunks.push(chunk as Buffer);
+}
 const raw = Buffer.concat(chunks).toString("utf8").trim();
 if (!raw) fail("standard input is empty; give one JSON object (try --help)");
 let input: unknown;

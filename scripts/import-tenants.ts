@@ -13,24 +13,28 @@ loadEnvFiles(false);
 const args = process.argv.slice(2);
 const fromIndex = args.indexOf("--from-scenario");
 let ids = args.filter((a, i) => !a.startsWith("--") && i !== fromIndex + 1);
+const names = new Map<string, string>();
 try {
   const { database } = await assertStartable({ exitOnFailure: true });
   if (fromIndex >= 0) {
-    const scenario = JSON.parse(readFileSync(args[fromIndex + 1]!, "utf8")) as { tenants: { id: string; consents?: { clientId: string }[] }[] };
+    const scenario = JSON.parse(readFileSync(args[fromIndex + 1]!, "utf8")) as { tenants: { id: string; displayName?: string; consents?: { clientId: string }[] }[] };
     const { clientId, partnerTenantId } = getConfig();
     // The partner's own tenant consented only so the app can read its registration: it is no customer.
-    ids = [...ids, ...scenario.tenants.filter((t) => t.id !== partnerTenantId && t.consents?.some((c) => c.clientId.toLowerCase() === clientId)).map((t) => t.id)];
+    const consented = scenario.tenants.filter((t) => t.id !== partnerTenantId && t.consents?.some((c) => c.clientId.toLowerCase() === clientId));
+    for (const t of consented) if (t.displayName) names.set(t.id.toLowerCase(), t.displayName);
+    ids = [...ids, ...consented.map((t) => t.id)];
   }
-  const names: string[] = [];
+  const imported: string[] = [];
   for (const id of ids) {
     try {
-      const tenant = await importConsentedTenant(database.db, "system", id);
-      names.push(tenant.displayName ?? tenant.id);
+      // The scenario's name stands in when no token can read the organization (a tenant refusing the app).
+      const tenant = await importConsentedTenant(database.db, "system", id, undefined, names.get(id.toLowerCase()) ?? null);
+      imported.push(tenant.displayName ?? tenant.id);
     } catch (error) {
       console.error(`Not imported ${id}: ${error instanceof Error ? error.message : error}`);
     }
   }
-  console.log(names.length ? `Imported ${names.length} tenant(s) that had already consented: ${names.join("; ")}.` : "No tenant imported.");
+  console.log(imported.length ? `Imported ${imported.length} tenant(s) that had already consented: ${imported.join("; ")}.` : "No tenant imported.");
   await database.close();
 } catch (error) {
   console.error(describeStartupFailure(error));

@@ -126,17 +126,19 @@ function runCmdlet(ctx: EmulatorContext, tenant: ScenarioTenant, cmdlet: string,
           Guid: tenant.id,
           IsDehydrated: false,
           OAuth2ClientProfileEnabled: true,
-          // Real property names; see ews.ts for what they mean today.
+          // Real property names; see ews.ts for what they mean today. The allow list is returned only with
+          // -RetrieveEwsOperationAccessPolicy, as one comma-separated string, the way Set-OrganizationConfig takes it.
           EwsEnabled: tenant.exchange.ewsEnabled,
-          EwsAllowedAppIDs: tenant.exchange.ewsAllowedAppIds ?? [],
+          ...(truthy(parameters.RetrieveEwsOperationAccessPolicy) ? { EwsAllowedAppIDs: tenant.exchange.ewsAllowedAppIds?.length ? tenant.exchange.ewsAllowedAppIds.join(",") : null } : {}),
         },
       ],
     };
   }
   if (cmdlet === "Get-Mailbox") {
     // Without a switch, active mailboxes only; an on-prem mailbox is a MailUser, not a mailbox, in Exchange Online.
-    const wanted = truthy(parameters.InactiveMailboxOnly) ? "inactive" : truthy(parameters.SoftDeletedMailbox) ? "softDeleted" : "cloud";
-    const mailboxes = tenant.users.filter((u) => u.mailbox === wanted && (!identity || matchesIdentity(u, identity)));
+    // An inactive mailbox is a soft-deleted one kept by a hold: -SoftDeletedMailbox lists it too (flagged IsInactiveMailbox).
+    const wanted = truthy(parameters.InactiveMailboxOnly) ? ["inactive"] : truthy(parameters.SoftDeletedMailbox) ? ["softDeleted", "inactive"] : ["cloud"];
+    const mailboxes = tenant.users.filter((u) => wanted.includes(u.mailbox) && (!identity || matchesIdentity(u, identity)));
     if (identity && mailboxes.length === 0) return { notFound: identity };
     return { rows: mailboxes.map(recipientOf) };
   }

@@ -17,7 +17,14 @@ import { canReadOrganization } from "@/lib/permissions/catalog";
  * the consent is proven with an app-only token for the tenant first, and recorded by the
  * same function as a consent through the portal.
  */
-export async function importConsentedTenant(db: Db, actor: string, tenantId: string, meta: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null }): Promise<Tenant> {
+export async function importConsentedTenant(
+  db: Db,
+  actor: string,
+  tenantId: string,
+  meta: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null },
+  /** The customer's name as the partner knows it, for when Graph cannot tell it. */
+  fallbackName: string | null = null,
+): Promise<Tenant> {
   const id = tenantId.trim().toLowerCase();
   if (!isTenantGuid(id)) throw new AppError("invalid_tenant", "Enter the tenant ID (a GUID).", { status: 422 });
   let token;
@@ -26,7 +33,7 @@ export async function importConsentedTenant(db: Db, actor: string, tenantId: str
   } catch (error) {
     const failure = error instanceof IdentityError ? error.failure : null;
     if (failure?.aadsts && CONSENT_EXISTS_BUT_REFUSED.has(failure.aadsts)) {
-      return recordImport(db, actor, id, meta, { roles: [], organization: null, refused: { code: `AADSTS${failure.aadsts}`, message: failure.description } });
+      return recordImport(db, actor, id, meta, { roles: [], organization: null, fallbackName, refused: { code: `AADSTS${failure.aadsts}`, message: failure.description } });
     }
     const detail = failure ? failure.description : error instanceof Error ? error.message : String(error);
     throw new AppError("not_consented", `The app cannot get a token for ${id}, so it is not (or no longer) consented there: ${detail}`, { status: 422, cause: error });
@@ -34,14 +41,14 @@ export async function importConsentedTenant(db: Db, actor: string, tenantId: str
   if (token.claims.tid !== id) throw new AppError("tid_mismatch", `The token was issued for ${token.claims.tid}, not ${id}.`, { status: 422 });
   const roles = [...token.claims.roles].sort();
   const org = canReadOrganization(roles) ? await readOrganization(token.accessToken) : null;
-  return recordImport(db, actor, id, meta, { roles, organization: org?.ok ? org.data : null });
+  return recordImport(db, actor, id, meta, { roles, organization: org?.ok ? org.data : null, fallbackName });
 }
 
 /**
- * Token refusals that the identity platform gives only for an app whose service principal is in
- * the tenant: the tenant disabled it (AADSTS7000112) or its Conditional Access blocks it
- * (AADSTS53003). The consent exists; the tenant is added with nothing working, and its probes
- * say why, instead of calling it "not consented".
+ * Token refusals for a reason of the tenant's: the app disabled there (AADSTS7000112) or Conditional
+ * Access (AADSTS53003). They prove no consent (an app disabled at home answers 7000112 everywhere),
+ * so the tenant is added unverified — listed, never counted as consented — and its probes say why,
+ * instead of the import calling it "not consented".
  * @see https://learn.microsoft.com/entra/identity/enterprise-apps/disable-user-sign-in-portal
  * @see https://learn.microsoft.com/entra/identity/conditional-access/workload-identity
  */
@@ -52,12 +59,12 @@ async function recordImport(
   actor: string,
   id: string,
   meta: { ip: string | null; userAgent: string | null },
-  found: { roles: string[]; organization: OrganizationProfile | null; refused?: { code: string; message: string } },
+  found: { roles: string[]; organization: OrganizationProfile | null; fallbackName: string | null; refused?: { code: string; message: string } },
 ): Promise<Tenant> {
   await recordConsentOutcome(db, {
     tenantId: id,
     attempt: null,
-    result: { kind: "verified", ...found, permissionSetVersion: null, consentedBy: null, fallbackName: null },
+    result: { kind: "verified", ...found, permissionSetVersion: null, consentedBy: null },
     actor,
     action: "tenant.imported",
     meta,

@@ -55,8 +55,9 @@ export type ConsentResult =
       /** Display name to use when Graph could not say (the invite's customer name). */
       fallbackName: string | null;
       /**
-       * The tenant's own policy refuses the app's tokens although its service principal is there
-       * (the app disabled in the tenant, Conditional Access): the consent exists, nothing works yet.
+       * No token: the identity platform refused it for a reason of the tenant's (the app disabled
+       * there, Conditional Access). Only an import records this, unverified: the tenant is listed
+       * so its probes can say why, and nothing counts it as consented or verified.
        */
       refused?: { code: string; message: string };
     }
@@ -84,6 +85,7 @@ export async function recordConsentOutcome(db: Db, outcome: ConsentOutcome, now:
   const meta = outcome.meta ?? { ip: null, userAgent: null };
   return db.transaction().execute(async (trx) => {
     const granted = result.kind === "verified" && result.roles.length > 0;
+    const proven = result.kind === "verified" && !result.refused;
     if (attempt) {
       const closed = await finishConsentAttempt(
         trx,
@@ -106,9 +108,9 @@ export async function recordConsentOutcome(db: Db, outcome: ConsentOutcome, now:
         {
           status: granted ? "consented" : "failed",
           roles: result.roles,
-          verifiedAt: at,
+          ...(proven ? { verifiedAt: at } : {}),
           ...(result.permissionSetVersion !== null ? { consentedPermissionSetVersion: result.permissionSetVersion } : {}),
-          ...(attempt || !existing?.consentedAt ? { consentedAt: at } : {}),
+          ...(proven && (attempt || !existing?.consentedAt) ? { consentedAt: at } : {}),
           ...(result.consentedBy ? { consentedBy: { name: result.consentedBy.name, upn: result.consentedBy.upn, oid: result.consentedBy.oid } } : {}),
           ...(org
             ? { displayName: org.displayName, initialDomain: org.initialDomain, defaultDomain: org.defaultDomain }
@@ -132,7 +134,7 @@ export async function recordConsentOutcome(db: Db, outcome: ConsentOutcome, now:
         tenantId,
         kind: granted ? "verified" : "failed",
         // A token for the tenant was obtained: the consent itself is proven even when it grants nothing.
-        verified: result.kind === "verified",
+        verified: proven,
         errorCode: result.kind === "failed" ? result.code : granted ? null : (result.refused?.code ?? "no_roles"),
         errorDescription: result.kind === "failed" ? result.message : (result.refused?.message ?? null),
         details: { attemptId: attempt?.id ?? null, imported: attempt === null, roles, organization: result.kind === "verified" ? (result.organization?.displayName ?? null) : null, consentedBy },
@@ -149,7 +151,7 @@ export async function recordConsentOutcome(db: Db, outcome: ConsentOutcome, now:
         details:
           result.kind === "failed"
             ? { attemptId: attempt?.id ?? null, inviteId: attempt?.inviteId ?? null, code: result.code, message: result.message }
-            : { attemptId: attempt?.id ?? null, inviteId: attempt?.inviteId ?? null, roles, permissionSetVersion: result.permissionSetVersion, consentedBy },
+            : { attemptId: attempt?.id ?? null, inviteId: attempt?.inviteId ?? null, roles, permissionSetVersion: result.permissionSetVersion, consentedBy, ...(result.refused ? { refused: result.refused.code, message: result.refused.message } : {}) },
         ...meta,
       },
       now,

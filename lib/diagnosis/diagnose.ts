@@ -15,7 +15,7 @@ import { serviceRules } from "@/lib/diagnosis/rules/service";
  */
 const RULES: readonly Rule[] = [...identityRules, ...hybridRules, ...exchangeRules, ...sharepointRules, ...mailboxRules, ...accessRules, ...serviceRules];
 
-const firstLine = (s: string | null) => s?.split(/\r?\n/).find((l) => l.trim())?.trim().slice(0, 300) ?? null;
+const firstLine = (s: string | null) => s?.split(/\r?\n/).find((l) => l.trim())?.trim().slice(0, 500) ?? null;
 
 function evidenceOf(f: FailureFacts): (string | null)[] {
   return [
@@ -24,7 +24,7 @@ function evidenceOf(f: FailureFacts): (string | null)[] {
     quote("Error code", f.code),
     f.aadsts !== null && !`${f.code ?? ""}`.includes(String(f.aadsts)) ? `AADSTS code: ${f.aadsts}` : null,
     quote("Message", firstLine(f.message)),
-    quote("Text", f.message ? null : firstLine(f.text)),
+    quote("Text", firstLine(f.text) === firstLine(f.message) ? null : firstLine(f.text)),
     quote("x-ms-diagnostics", f.headers["x-ms-diagnostics"]),
     quote("WWW-Authenticate", f.headers["www-authenticate"]?.slice(0, 300)),
     quote("Retry-After", f.headers["retry-after"]),

@@ -42,7 +42,11 @@ const contextSchema = z
  */
 export const explainInputSchema = z
   .object({
-    status: z.number().int().min(100).max(599).nullish(),
+    // A number, or its digits as text (what a form or a copied log gives).
+    status: z
+      .union([z.number(), z.string().regex(/^\s*\d{3}\s*$/, "must be an HTTP status, a number from 100 to 599").transform(Number)], { error: "must be an HTTP status, a number from 100 to 599" })
+      .pipe(z.number({ error: "must be an HTTP status, a number from 100 to 599" }).int("must be an HTTP status, a number from 100 to 599").min(100, "must be an HTTP status, a number from 100 to 599").max(599, "must be an HTTP status, a number from 100 to 599"))
+      .nullish(),
     headers: z.record(z.string().max(200), z.string().max(MAX_TEXT)).optional(),
     body: z.union([z.string().max(MAX_TEXT), z.record(z.string(), z.unknown())]).nullish(),
     text: z.string().max(MAX_TEXT).nullish(),
@@ -97,7 +101,16 @@ function readBody(body: unknown): { code: string | null; message: string | null;
   const read = readServiceError(value);
   const codes = (value as { error_codes?: unknown }).error_codes;
   const aadsts = Array.isArray(codes) && typeof codes[0] === "number" ? codes[0] : null;
-  return { ...read, aadsts, extraText: read.code || read.message ? null : JSON.stringify(value).slice(0, MAX_TEXT) };
+  return { ...read, aadsts, extraText: read.code || read.message ? null : shownBody(value) };
+}
+
+/** An unrecognised JSON body, as text to match and quote; one too deep to write out is said so, not a crash. */
+function shownBody(value: unknown): string {
+  try {
+    return JSON.stringify(value).slice(0, MAX_TEXT);
+  } catch {
+    return "(a JSON body too deeply nested to show)";
+  }
 }
 
 /** Header lines quoted in free text (`x-ms-diagnostics: …`, `X-EWS-Policy-Reason: …`). */

@@ -27,6 +27,8 @@ export interface DiagnosisContext {
   /** `Get-OrganizationConfig`: `EwsEnabled` (null = not set) and the app allow list `EwsAllowedAppIDs`. */
   ewsEnabled?: boolean | null;
   ewsAllowedAppIds?: string[] | null;
+  /** Whether Consentry could ask Exchange about the mailbox: no admin access, or the admin API failed. */
+  exchangeLookup?: "not_granted" | "failed" | null;
   /** `Test-ServicePrincipalAuthorization -Resource <mailbox>`: the app's RBAC for Applications assignments. */
   rbacAssignments?: { roleName: string; grantedPermissions: string; scope: string | null; inScope: boolean }[] | null;
 }

@@ -64,7 +64,7 @@ export interface Finding {
   known?: boolean;
   /** Microsoft's pages the finding rests on. */
   docs?: string[];
-  /** When Microsoft changed what the finding rests on (ISO date), when it did. */
+  /** When Microsoft changed what the finding rests on (`YYYY-MM`, the precision Microsoft announces it with), when it did. */
   since?: string;
   /** Offer the tenant's re-consent link. */
   reconsent?: boolean;

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { diagnose } from "@/lib/diagnosis/diagnose";
+import { isMailboxNotServed } from "@/lib/diagnosis/rules/mailbox";
 import type { DiagnosisContext, FailureFacts } from "@/lib/diagnosis/facts";
 import { exchangeRows } from "@/lib/graph/exchange-admin";
 import type { AppToken } from "@/lib/identity/app-token";
@@ -9,14 +10,18 @@ import type { ProbeDeps, ProbeOutcome } from "@/lib/probes/runner";
 /** Graph permissions that let `/users/{id}` return `onPremisesSyncEnabled` and `assignedLicenses`. */
 const USER_READ = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
 
-/** Answers that say "this mailbox is not served", which four causes share. */
-const NOT_SERVED = new Set(["MailboxNotEnabledForRESTAPI", "MailboxNotSupportedForRESTAPI", "ErrorNonExistentMailbox"]);
-
 export interface FailureContextSources {
   deps: ProbeDeps;
   graphToken: AppToken | null;
   /** An Exchange token whose admin-API call worked in this pass (so cmdlets can be run), and how the tenant was addressed. */
   exchange: { token: AppToken; addressAs: string } | null;
+  /** Why there is no `exchange`: the app has no Exchange admin access, or the admin API failed in this pass. */
+  exchangeMissing: "not_granted" | "failed";
+  /**
+   * What was read already in this run, by key: the passes of one run (a pass rate of N) ask once.
+   * @default a new map (nothing shared)
+   */
+  cache?: Map<string, Promise<DiagnosisContext>>;
 }
 
 type Failure = { outcome: ProbeOutcome; facts: FailureFacts };
@@ -36,24 +41,20 @@ type Failure = { outcome: ProbeOutcome; facts: FailureFacts };
  * @see https://learn.microsoft.com/exchange/client-developer/exchange-web-services/how-to-control-access-to-ews-in-exchange
  */
 export async function rediagnoseWithContext(failures: Failure[], sources: FailureContextSources): Promise<void> {
-  const mailboxFailures = failures.filter((f) => f.facts.context.mailbox && (NOT_SERVED.has(f.facts.code ?? "") || f.facts.status === 500));
-  const deniedFailures = failures.filter((f) => f.facts.context.mailbox && f.facts.status === 403 && f.facts.permission && f.facts.tokenRoles && !f.facts.tokenRoles.includes(f.facts.permission));
+  const mailboxFailures = failures.filter((f) => f.facts.context.mailbox && (isMailboxNotServed(f.facts) || f.facts.status === 500));
+  const deniedFailures = failures.filter((f) => f.facts.context.mailbox && f.facts.probe !== "ews" && f.facts.status === 403 && f.facts.permission && f.facts.tokenRoles && !f.facts.tokenRoles.includes(f.facts.permission));
   const ewsFailures = failures.filter((f) => f.facts.probe === "ews" && (f.facts.status === 403 || f.facts.status === 401));
   if (mailboxFailures.length + deniedFailures.length + ewsFailures.length === 0) return;
 
-  const byMailbox = new Map<string, Promise<DiagnosisContext>>();
-  const mailboxContext = (mailbox: string) => {
-    let pending = byMailbox.get(mailbox);
-    if (!pending) byMailbox.set(mailbox, (pending = readMailboxContext(mailbox, sources)));
+  const cache = sources.cache ?? new Map<string, Promise<DiagnosisContext>>();
+  const once = (key: string, read: () => Promise<DiagnosisContext>) => {
+    let pending = cache.get(key);
+    if (!pending) cache.set(key, (pending = read()));
     return pending;
   };
-  const rbac = new Map<string, Promise<DiagnosisContext>>();
-  const rbacContext = (mailbox: string) => {
-    let pending = rbac.get(mailbox);
-    if (!pending) rbac.set(mailbox, (pending = readRbacContext(mailbox, sources)));
-    return pending;
-  };
-  const ews = ewsFailures.length ? readEwsContext(sources) : Promise.resolve({});
+  const mailboxContext = (mailbox: string) => once(`mailbox:${mailbox.toLowerCase()}`, () => readMailboxContext(mailbox, sources));
+  const rbacContext = (mailbox: string) => once(`rbac:${mailbox.toLowerCase()}`, () => readRbacContext(mailbox, sources));
+  const ews = ewsFailures.length ? once("ews", () => readEwsContext(sources)) : Promise.resolve({});
 
   const redo = async (failure: Failure, more: Promise<DiagnosisContext>) => {
     const context = await more;
@@ -77,9 +78,9 @@ async function safely(read: () => Promise<DiagnosisContext>): Promise<DiagnosisC
   }
 }
 
-function readMailboxContext(mailbox: string, { deps, graphToken, exchange }: FailureContextSources): Promise<DiagnosisContext> {
+function readMailboxContext(mailbox: string, { deps, graphToken, exchange, exchangeMissing }: FailureContextSources): Promise<DiagnosisContext> {
   return safely(async () => {
-    const context: DiagnosisContext = {};
+    const context: DiagnosisContext = exchange ? {} : { exchangeLookup: exchangeMissing };
     const reads: Promise<void>[] = [];
     if (graphToken && graphToken.claims.roles.some((r) => USER_READ.includes(r))) {
       reads.push(
@@ -99,23 +100,21 @@ function readMailboxContext(mailbox: string, { deps, graphToken, exchange }: Fai
         (async () => {
           const run = (cmdlet: string, parameters: Record<string, unknown>) => deps.invokeExchange(exchange.token.accessToken, exchange.addressAs, cmdlet, deps.policy, parameters);
           const recipient = exchangeRows(await run("Get-Recipient", { Identity: mailbox }));
-          const type = recipient?.[0]?.RecipientTypeDetails;
-          if (typeof type === "string") {
-            context.recipientTypeDetails = type;
-            if (type === "UserMailbox" || type === "SharedMailbox") {
-              const inactive = exchangeRows(await run("Get-Mailbox", { Identity: mailbox, InactiveMailboxOnly: true }));
-              if (inactive?.length) context.isInactiveMailbox = true;
-            }
+          if (recipient === null) return void (context.exchangeLookup = "failed");
+          const found = recipient[0];
+          if (found && typeof found.RecipientTypeDetails === "string") {
+            context.recipientTypeDetails = found.RecipientTypeDetails;
+            if (found.IsInactiveMailbox === true) context.isInactiveMailbox = true;
             return;
           }
-          if (recipient === null) return; // the cmdlet itself failed: say nothing
+          // Inactive first: an inactive mailbox is a soft-deleted one kept by a hold, so -SoftDeletedMailbox lists it too.
+          const inactive = exchangeRows(await run("Get-Mailbox", { Identity: mailbox, InactiveMailboxOnly: true }));
+          if (inactive?.length) return void (context.isInactiveMailbox = true);
           const softDeleted = exchangeRows(await run("Get-Mailbox", { Identity: mailbox, SoftDeletedMailbox: true }));
-          if (softDeleted?.length) context.softDeleted = true;
-          else {
-            const inactive = exchangeRows(await run("Get-Mailbox", { Identity: mailbox, InactiveMailboxOnly: true }));
-            if (inactive?.length) context.isInactiveMailbox = true;
-            else context.recipientTypeDetails = "none";
-          }
+          if (softDeleted?.some((row) => row.IsInactiveMailbox === true)) context.isInactiveMailbox = true;
+          else if (softDeleted?.length) context.softDeleted = true;
+          else if (inactive && softDeleted) context.recipientTypeDetails = "none";
+          else context.exchangeLookup = "failed";
         })(),
       );
     }
@@ -146,11 +145,18 @@ function readEwsContext({ deps, exchange }: FailureContextSources): Promise<Diag
     const rows = exchangeRows(await deps.invokeExchange(exchange.token.accessToken, exchange.addressAs, "Get-OrganizationConfig", deps.policy, { RetrieveEwsOperationAccessPolicy: true }));
     const org = rows?.[0];
     if (!org) return {};
-    const enabled = org.EwsEnabled;
-    const allowed = org.EwsAllowedAppIDs;
-    return {
-      ewsEnabled: enabled === true || enabled === "True" ? true : enabled === false || enabled === "False" ? false : null,
-      ewsAllowedAppIds: Array.isArray(allowed) ? allowed.map(String) : typeof allowed === "string" && allowed ? allowed.split(/[,;\s]+/).filter(Boolean) : [],
-    };
+    const context: DiagnosisContext = {};
+    // A property the answer lacks stays unknown; null is "not set".
+    if ("EwsEnabled" in org) {
+      const enabled = org.EwsEnabled;
+      context.ewsEnabled = enabled === true || enabled === "True" ? true : enabled === false || enabled === "False" ? false : null;
+    }
+    if ("EwsAllowedAppIDs" in org) {
+      // One comma-joined string, a list of them, or null (Set-OrganizationConfig -EwsAllowedAppIDs "id1,id2").
+      const allowed = org.EwsAllowedAppIDs;
+      const parts = Array.isArray(allowed) ? allowed : allowed === null || allowed === undefined ? [] : [allowed];
+      context.ewsAllowedAppIds = parts.flatMap((p) => String(p).split(/[,;\s]+/)).filter(Boolean);
+    }
+    return context;
   });
 }

@@ -57,8 +57,9 @@ export async function probeTenantRepeatedly(tenant: Tenant, options: ProbeRunOpt
   const base = { tenantId: tenant.id, trigger: options.trigger, iterations, bulkRunId: options.bulkRunId ?? null, startedAt };
 
   try {
+    const passDeps: ProbeDeps = { ...deps, failureContextCache: deps.failureContextCache ?? new Map() };
     for (let i = 1; i <= iterations; i++) {
-      const pass = await probeTenantOnce(target, deps);
+      const pass = await probeTenantOnce(target, passDeps);
       for (const o of pass.outcomes) {
         all.push({ ...o, iteration: i });
         const counts = (summary.probes[o.probe] ??= { pass: 0, fail: 0, skip: 0 });

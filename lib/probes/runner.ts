@@ -66,6 +66,8 @@ export interface ProbeDeps {
   sharepointRoot(initialDomain: string | null, learnedRoot: string | null): string | null;
   policy: RetryPolicy;
   clientId: string;
+  /** What failure diagnoses already read in this run (set by the caller running N passes, so they ask once). */
+  failureContextCache?: Map<string, Promise<DiagnosisContext>>;
   /** Configured permissions: `Resource/Value` names, bare Graph names, or `{ resource, value }`. */
   permissions: readonly (string | { resource: string; value: string })[];
 }
@@ -298,7 +300,13 @@ export async function probeTenantOnce(target: TenantProbeTarget, deps: ProbeDeps
     const facts = FACTS.get(outcome);
     return facts ? [{ outcome, facts }] : [];
   });
-  await rediagnoseWithContext(failures, { deps, graphToken: graph.token, exchange: exchangeAdmin });
+  await rediagnoseWithContext(failures, {
+    deps,
+    graphToken: graph.token,
+    exchange: exchangeAdmin,
+    exchangeMissing: exchange?.exchange.token?.claims.roles.includes("Exchange.ManageAsApp") ? "failed" : "not_granted",
+    cache: deps.failureContextCache,
+  });
   return {
     outcomes,
     tokenRoles: graph.token?.claims.roles ?? null,

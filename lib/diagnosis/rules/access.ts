@@ -11,19 +11,25 @@ import { quote, type Rule } from "@/lib/diagnosis/rule";
  * @see https://learn.microsoft.com/exchange/permissions-exo/application-rbac
  * @see https://learn.microsoft.com/powershell/module/exchange/test-serviceprincipalauthorization
  */
+/**
+ * A refusal: Graph's and SharePoint's 403, or EWS's `ErrorAccessDenied` (a SOAP fault on HTTP 500).
+ * EWS's own HTTP 403 is its organization or mailbox switch (X-EWS-Policy-Reason), not a grant.
+ */
+const denied = (f: FailureFacts) => (f.probe === "ews" ? f.code === "ErrorAccessDenied" : f.status === 403);
+
 export const accessRules: Rule[] = [
   (f) => {
-    if (f.status !== 403 || !f.permission || f.tokenRoles === null || f.tokenRoles.includes(f.permission)) return null;
+    if (!denied(f) || !f.permission || f.tokenRoles === null || f.tokenRoles.includes(f.permission)) return null;
     const permission = f.permission;
     const rbac = (f.context.rbacAssignments ?? []).filter((a) => a.grantedPermissions.split(/[,\s]+/).includes(permission));
     if (rbac.length > 0 && rbac.every((a) => !a.inScope)) {
       return {
         id: "rbac_scope_excludes_mailbox",
-        title: `RBAC for Applications grants ${permission} only for mailboxes outside this one's scope`,
+        title: `${permission} comes from RBAC for Applications, whose scope leaves out this mailbox`,
         actor: "customer_admin",
         fix: `The app holds ${permission} through an Exchange management role assignment scoped to ${rbac.map((a) => a.scope ?? "a scope").join(", ")}, and ${f.context.mailbox ?? "this mailbox"} is not in it (Test-ServicePrincipalAuthorization -Identity <app> -Resource <mailbox> shows InScope False). Widen the scope (New-/Set-ManagementScope), or pick a mailbox inside it as the tenant's test mailbox.`,
         docs: [DOCS.applicationRbac, DOCS.testServicePrincipalAuthorization],
-        since: "2023-07-01",
+        since: "2023-07",
         evidence: [quote("Mailbox", f.context.mailbox), ...rbac.map((a) => `RBAC: ${a.roleName} → ${a.grantedPermissions}, scope ${a.scope ?? "?"}, InScope ${a.inScope ? "True" : "False"}`), "Token roles: " + (f.tokenRoles.join(", ") || "none")],
       };
     }
@@ -38,7 +44,7 @@ export const accessRules: Rule[] = [
     };
   },
   (f: FailureFacts) => {
-    if (f.status !== 403 || !f.permission || f.tokenRoles === null || !f.tokenRoles.includes(f.permission)) return null;
+    if (!denied(f) || !f.permission || f.tokenRoles === null || !f.tokenRoles.includes(f.permission)) return null;
     const mailbox = f.probe !== null && MAILBOX_PROBES.has(f.probe);
     return {
       id: "role_present_call_denied",

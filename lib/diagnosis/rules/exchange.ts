@@ -31,11 +31,16 @@ function ewsSettingsEvidence(f: FailureFacts): (string | null)[] {
   ];
 }
 
+/**
+ * Do the organization's settings explain an EWS 403? False does; True with the app missing from
+ * the allow list does. Not set (null) does not prove it: Microsoft switches tenants that never set
+ * it to False one by one, and until then EWS still answers.
+ */
 function ewsBlockedBySettings(f: FailureFacts): boolean {
   if (f.probe !== "ews" || f.status !== 403) return false;
   const c = f.context;
   const app = c.clientId?.toLowerCase();
-  return c.ewsEnabled === false || c.ewsEnabled === null || (c.ewsEnabled === true && !!app && !(c.ewsAllowedAppIds ?? []).some((id) => id.toLowerCase() === app));
+  return c.ewsEnabled === false || (c.ewsEnabled === true && !!app && c.ewsAllowedAppIds !== undefined && !(c.ewsAllowedAppIds ?? []).some((id) => id.toLowerCase() === app));
 }
 
 export const exchangeRules: Rule[] = [
@@ -89,14 +94,15 @@ export const exchangeRules: Rule[] = [
           id: "ews_blocked",
           title: "EWS is blocked for this app in the tenant",
           actor: "customer_admin",
-          fix: `Since 2026-10-01 Exchange Online blocks EWS for every app the tenant has not allowed. For now an Exchange administrator can allow this app: Set-OrganizationConfig -EwsEnabled $true and add the app's ID${f.context.clientId ? ` (${f.context.clientId})` : ""} to -EwsAllowedAppIDs (changes can take up to a day). On 2027-04-01 EWS is switched off for good, with no exceptions: the app must move to Microsoft Graph before then (the partner's job).`,
+          fix: `Since October 2026 Exchange Online blocks EWS for every app a tenant has not allowed. Until EWS is switched off for good on 2027-04-01, an Exchange administrator can allow this app: Set-OrganizationConfig -EwsEnabled $true, and add the app's ID${f.context.clientId ? ` (${f.context.clientId})` : ""} to EwsAllowedAppIDs — read the current list first (Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy), because -EwsAllowedAppIDs replaces the whole comma-separated list. The same answer also comes from the older user-agent controls (EwsApplicationAccessPolicy, EwsAllowList, EwsBlockList) and from the mailbox's own EwsEnabled (Get-CASMailbox): check those too. Changes can take up to a day. The lasting fix is the partner's: move the app to Microsoft Graph before 2027-04-01.`,
           docs: [DOCS.ewsAccess, DOCS.ewsDeprecation],
-          since: "2026-10-01",
+          since: "2026-10",
           evidence: [quote("X-EWS-Policy-Reason", f.headers["x-ews-policy-reason"]), ...ewsSettingsEvidence(f)],
         }
       : null,
   (f) => {
     const diag = f.headers["x-ms-diagnostics"] ?? "";
+    if (f.probe !== null && f.probe !== "ews") return null;
     const noRole = /partner application '00000002-0000-0ff1-ce00-000000000000'/i.test(diag) || (f.probe === "ews" && f.status === 401 && f.tokenRoles !== null && !f.tokenRoles.includes("full_access_as_app"));
     return noRole
       ? {

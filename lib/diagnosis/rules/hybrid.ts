@@ -51,7 +51,7 @@ export const hybridRules: Rule[] = [
       actor: "customer_admin",
       fix: `${ERA} On every Exchange server that answers those requests, add V1S2SAppOnly to the OAuthHttpModule profiles in FrontEnd\\HttpProxy\\rest\\web.config (<add key="OAuthHttpModule.Profiles" value="S2SAppActAs,S2SAppOnly,V1S2SAppOnly" />), then run iisreset. For Graph today, move the mailbox to Exchange Online instead.`,
       docs: [DOCS.hybridRest],
-      since: "2023-03-31",
+      since: "2023-03",
       evidence: [quote("x-ms-diagnostics", diag), quote("Mailbox", f.context.mailbox)],
     };
   },
@@ -64,7 +64,7 @@ export const hybridRules: Rule[] = [
       actor: "customer_admin",
       fix: `${ERA} In the on-premises Exchange Management Shell: $app = Get-PartnerApplication | ? { $_.ApplicationIdentifier -eq '00000003-0000-0000-c000-000000000000' }; Set-PartnerApplication -Identity $app.Identity -AppOnlyPermissions $app.ActAsPermissions; then iisreset. Microsoft does not support this change. For Graph today, move the mailbox to Exchange Online instead.`,
       docs: [DOCS.hybridRest],
-      since: "2023-03-31",
+      since: "2023-03",
       unsupported: true,
       evidence: [quote("x-ms-diagnostics", diag), quote("Mailbox", f.context.mailbox)],
     };
@@ -72,14 +72,27 @@ export const hybridRules: Rule[] = [
   (f) => {
     if (f.probe === "ews" || f.probe === "exchange") return null;
     const challenge = exchangeChallengeOf(f);
-    if (!challenge || diagnosticsOf(f)) return null;
+    const diag = diagnosticsOf(f);
+    // Another reason of Exchange's OAuth module (2000001 "cannot be parsed", …): the token was refused there.
+    if (diag && /^200000\d\b/.test(diag) && !/partner application '00000002-0000-0ff1-ce00-000000000000'/i.test(diag)) {
+      return {
+        id: "hybrid_oauth_rejected",
+        title: "An Exchange server's OAuth module rejected the app-only token",
+        actor: "customer_admin",
+        fix: `${ERA} Its reason is quoted above; 2000001 with V1S2SAppOnly and 2000008 naming the Graph partner application have known fixes, other reasons point to the token itself or the server's OAuth configuration with Microsoft Entra ID (the auth server and partner application objects).`,
+        docs: [DOCS.hybridRest],
+        since: "2023-03",
+        evidence: [quote("x-ms-diagnostics", diag), quote("WWW-Authenticate", challenge?.slice(0, 300))],
+      };
+    }
+    if (!challenge || diag) return null;
     return {
       id: "hybrid_oauth_rejected",
       title: "An Exchange server's OAuth module rejected the app-only token",
       actor: "customer_admin",
       fix: `${ERA} The log line carries Exchange's OAuth challenge without an x-ms-diagnostics reason; look for the x-ms-diagnostics value logged with the same request (2000001 = V1S2SAppOnly profile missing, 2000008 = the Graph partner application lacks app-only permissions) and paste it here.`,
       docs: [DOCS.hybridRest],
-      since: "2023-03-31",
+      since: "2023-03",
       evidence: [quote("WWW-Authenticate", challenge.slice(0, 300))],
     };
   },

@@ -25,7 +25,7 @@ export const identityRules: Rule[] = [
       actor: "partner",
       fix: `${RETIRED_EXCHANGE_CLIENT_ID} is the client of the old Exchange Online PowerShell v1 ("MFA") module. Microsoft announced its retirement in 2023 and switched it off at the end of March 2024; it never worked for app-only access. Register your own multi-tenant app with Exchange.ManageAsApp (and a directory role in each tenant), set AZURE_CLIENT_ID to its ID and onboard the tenants again.`,
       docs: [DOCS.exchangeAppOnly],
-      since: "2024-03-31",
+      since: "2024-03",
       evidence: [quote("Client ID", RETIRED_EXCHANGE_CLIENT_ID)],
     };
   },
@@ -104,7 +104,9 @@ export const identityRules: Rule[] = [
     docs: [DOCS.errorCodes, DOCS.workloadIdentityCa],
   })),
   (f) => {
-    if (f.aadsts !== 90002 && f.code !== "invalid_tenant" && !(f.code === "endpoints_resolution_error" && f.transport === null && (f.status === null || f.status < 500))) return null;
+    // Not msal-node's endpoints_resolution_error: Consentry reads the host-wide /organizations
+    // metadata, so that error is about the authority host, never about one tenant.
+    if (f.aadsts !== 90002 && f.code !== "invalid_tenant") return null;
     return {
       id: "tenant_not_found",
       title: "The tenant was not found in this cloud",
@@ -121,7 +123,7 @@ export const identityRules: Rule[] = [
       title: service ? `This tenant has no ${service}` : "The API (resource) does not exist in this tenant",
       actor: "customer_admin",
       fix: service
-        ? `The tenant has no service principal for ${service}, which is what a tenant without a ${service} subscription looks like. Its probes cannot pass until the customer has ${service}; nothing in the app needs to change.`
+        ? `The tenant has no service principal for ${service}, which is what a tenant without ${service === "Exchange Online" ? "an" : "a"} ${service} subscription looks like. Its probes cannot pass until the customer has ${service}; nothing in the app needs to change.`
         : "The tenant has no service principal for the API the token was asked for (usually: no subscription to that service). Its probes cannot pass until the tenant has the service.",
       docs: [DOCS.errorCodes],
       evidence: [quote("Resource", resource)],
@@ -196,5 +198,5 @@ function appNotFound(f: FailureFacts): RuleFinding {
 
 /** Token probes answered 5xx with no AADSTS code, or not at all: the identity platform is not answering. */
 export function isTokenOutage(f: FailureFacts): boolean {
-  return (f.probe === null || TOKEN_PROBES.has(f.probe)) && f.aadsts === null && (f.transport !== null || (f.status !== null && f.status >= 500));
+  return f.probe !== null && TOKEN_PROBES.has(f.probe) && f.aadsts === null && (f.transport !== null || (f.status !== null && f.status >= 500));
 }

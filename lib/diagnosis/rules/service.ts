@@ -1,5 +1,5 @@
 import { DOCS } from "@/lib/diagnosis/docs";
-import { TOKEN_PROBES } from "@/lib/diagnosis/facts";
+import { MAILBOX_PROBES, TOKEN_PROBES } from "@/lib/diagnosis/facts";
 import type { Rule } from "@/lib/diagnosis/rule";
 import { isTokenOutage } from "@/lib/diagnosis/rules/identity";
 
@@ -9,11 +9,20 @@ import { isTokenOutage } from "@/lib/diagnosis/rules/identity";
  */
 const GENERIC_500 = new Set(["internalservererror", "generalexception", "serviceunavailable", "servicenotavailable", "unknownerror", "http_500"]);
 
+/** A message that says nothing beyond "the service failed" (or none at all). */
+function isGenericMessage(message: string | null): boolean {
+  if (!message || !message.trim()) return true;
+  const m = message.trim();
+  return m.length < 120 && !/exception|\|/i.test(m) && /unavailable|internal server error|bad gateway|gateway time-?out|try again|temporar|answered \d{3}|did not answer|could not be reached/i.test(m);
+}
+
 /**
- * Throttling and outages: only what means one. 429; no answer (timeout, reset); a token endpoint's
- * 5xx with no AADSTS code; 502/503/504 from a service; a 500 with no or a generic code. Everything
- * else falls through to "unknown".
+ * Throttling and outages: only what means one. A 429; no answer (timeout, reset); a token
+ * endpoint's 5xx with no AADSTS code; a 502/503/504, or a 500 with a generic code, that says
+ * nothing more. A 5xx whose body names a cause, or a 500 from a source that is not known, is
+ * not an outage: it falls through to "unknown" with its evidence.
  * @see https://learn.microsoft.com/graph/throttling
+ * @see https://learn.microsoft.com/graph/errors
  */
 export const serviceRules: Rule[] = [
   (f) =>
@@ -29,10 +38,12 @@ export const serviceRules: Rule[] = [
       : null,
   (f) => {
     const tokenProbe = f.probe !== null && TOKEN_PROBES.has(f.probe);
-    const outage =
-      f.transport !== null ||
-      isTokenOutage(f) ||
-      (!tokenProbe && f.aadsts === null && (f.status === 502 || f.status === 503 || f.status === 504 || (f.status === 500 && (f.code === null || GENERIC_500.has(f.code.toLowerCase())))));
+    const generic = f.aadsts === null && isGenericMessage(f.message) && (f.text === null || isGenericMessage(f.text));
+    const gateway = f.status === 502 || f.status === 503 || f.status === 504;
+    // Before March 2023 a mailbox's 500 UnknownError was Graph's hybrid proxy failing on an on-premises server: not an outage.
+    const hybridEra = f.probe !== null && MAILBOX_PROBES.has(f.probe) && f.code?.toLowerCase() === "unknownerror";
+    const bare500 = f.status === 500 && f.probe !== null && !hybridEra && (f.code === null || GENERIC_500.has(f.code.toLowerCase()));
+    const outage = f.transport !== null || isTokenOutage(f) || (!tokenProbe && generic && (gateway || bare500));
     return outage
       ? {
           id: "service_unavailable",

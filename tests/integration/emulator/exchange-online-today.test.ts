@@ -144,11 +144,14 @@ describe("EWS in Exchange Online today", () => {
     }
   });
 
-  it("shows EwsEnabled and EwsAllowedAppIDs in Get-OrganizationConfig", async () => {
-    const listed = await invoke(T.allPass, "alpineskihouse.onmicrosoft.com", "Get-OrganizationConfig");
-    expect(listed.body.value[0]).toMatchObject({ EwsEnabled: true, EwsAllowedAppIDs: [DEMO_APP_ID] });
-    const other = await invoke(T.ewsNotListed, "cohowinery.onmicrosoft.com", "Get-OrganizationConfig");
-    expect(other.body.value[0]).toMatchObject({ EwsEnabled: true, EwsAllowedAppIDs: ["0f3e9a52-6b1d-4c8e-a7f4-2d5b8c9e1a60"] });
+  it("shows EwsEnabled, and the allow list only with -RetrieveEwsOperationAccessPolicy, in Get-OrganizationConfig", async () => {
+    const plain = await invoke(T.allPass, "alpineskihouse.onmicrosoft.com", "Get-OrganizationConfig");
+    expect(plain.body.value[0].EwsEnabled).toBe(true);
+    expect(plain.body.value[0]).not.toHaveProperty("EwsAllowedAppIDs");
+    const listed = await invoke(T.allPass, "alpineskihouse.onmicrosoft.com", "Get-OrganizationConfig", { RetrieveEwsOperationAccessPolicy: true });
+    expect(listed.body.value[0]).toMatchObject({ EwsEnabled: true, EwsAllowedAppIDs: DEMO_APP_ID });
+    const other = await invoke(T.ewsNotListed, "cohowinery.onmicrosoft.com", "Get-OrganizationConfig", { RetrieveEwsOperationAccessPolicy: true });
+    expect(other.body.value[0]).toMatchObject({ EwsEnabled: true, EwsAllowedAppIDs: "0f3e9a52-6b1d-4c8e-a7f4-2d5b8c9e1a60" });
   });
 });
 

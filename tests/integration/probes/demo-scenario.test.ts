@@ -48,6 +48,17 @@ describe("the demo scenario", () => {
     expect(await findings(TENANTS.fabrikam)).toEqual({ exchange: "exchange_directory_role_missing", ews: "ews_role_missing" });
   });
 
+  it("imports a tenant whose own policy refuses the app unverified: listed with its name and the refusal, never counted as consented", async () => {
+    const lamna = "c1000005-7a1e-4c0d-9e2b-5d0c0ffee005";
+    const tenant = await importConsentedTenant(portal.database.db, "test", lamna, undefined, "Lamna Healthcare");
+    expect(tenant).toMatchObject({ status: "failed", displayName: "Lamna Healthcare", verifiedAt: null, consentedAt: null, roles: [] });
+    const event = await portal.database.db.selectFrom("consent_events").selectAll().where("tenant_id", "=", lamna).orderBy("created_at", "desc").executeTakeFirstOrThrow();
+    expect(event).toMatchObject({ verified: expect.anything(), error_code: "AADSTS53003" });
+    expect(Boolean(event.verified)).toBe(false);
+    const audit = await portal.database.db.selectFrom("audit_log").selectAll().where("target", "=", lamna).where("action", "=", "tenant.imported").executeTakeFirstOrThrow();
+    expect(String(audit.details)).toContain("AADSTS53003");
+  });
+
   it("refuses to import a tenant that never consented, and one that is not a GUID", async () => {
     await expect(importConsentedTenant(portal.database.db, "test", TENANTS.tailspin)).rejects.toMatchObject({ code: "not_consented" });
     await expect(importConsentedTenant(portal.database.db, "test", "contoso.com")).rejects.toMatchObject({ code: "invalid_tenant" });

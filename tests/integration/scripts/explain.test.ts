@@ -30,7 +30,7 @@ describe("npm run explain", () => {
     ["an array", "[]", /^explain: standard input must be one JSON object, not an array$/],
     ["nothing", "", /^explain: standard input is empty/],
     ["a misspelt field", '{"stauts":401}', /^explain: unknown field "stauts"$/],
-    ["a status that is no status", '{"status":"401"}', /^explain: status: /],
+    ["a status that is no status", '{"status":"4o1"}', /^explain: status: must be an HTTP status, a number from 100 to 599$/],
   ])("refuses %s with one line and exit 2", async (_name, input, message) => {
     const { code, stdout, stderr } = await explain(input);
     expect(code).toBe(2);

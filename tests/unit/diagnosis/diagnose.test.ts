@@ -40,24 +40,27 @@ const CASES: [string, FailureFacts, FindingId, Partial<Finding>?][] = [
   ["AADSTS7000112 app disabled", token(400, "unauthorized_client", "aadsts.7000112"), "app_disabled", { actor: "customer_admin" }],
   ["AADSTS53003 Conditional Access", token(400, "access_denied", "aadsts.53003"), "conditional_access_blocked", { actor: "customer_admin" }],
   ["AADSTS90002 tenant not found", token(400, "invalid_tenant", "aadsts.90002"), "tenant_not_found"],
-  ["msal-node's endpoints_resolution_error without an answer status", failureFacts({ probe: "token", code: "endpoints_resolution_error", message: "Endpoints cannot be resolved" }), "tenant_not_found"],
+  // Consentry reads the host-wide metadata: that failure is about the host, never one tenant.
+  ["msal-node's endpoints_resolution_error is not a missing tenant", failureFacts({ probe: "token", status: 404, code: "endpoints_resolution_error", message: "The identity platform's OpenID metadata could not be read (HTTP 404)." }), "unknown", { known: false }],
   ["AADSTS500011 for Exchange Online", failureFacts({ probe: "exchange-token", status: 400, code: "invalid_resource", message: ms("aadsts.500011").replace("{id} was not found", "https://outlook.office365.com was not found") }), "resource_not_found", { title: "This tenant has no Exchange Online" }],
-  ["the retired Exchange Online PowerShell client", failureFacts({ probe: "token", status: 400, code: "unauthorized_client", message: ms("aadsts.700016"), context: { clientId: RETIRED_EXCHANGE_CLIENT_ID } }), "retired_exchange_client", { since: "2024-03-31" }],
+  ["the retired Exchange Online PowerShell client", failureFacts({ probe: "token", status: 400, code: "unauthorized_client", message: ms("aadsts.700016"), context: { clientId: RETIRED_EXCHANGE_CLIENT_ID } }), "retired_exchange_client", { since: "2024-03" }],
   ["a token for another tenant", failureFacts({ probe: "token", status: 200, code: "tid_mismatch", message: "Token tid a, expected b." }), "tid_mismatch"],
   ["a token without roles", failureFacts({ probe: "token", status: 200, code: "roles_missing", message: "The token has no roles claim.", tokenRoles: [] }), "roles_missing_in_token", { reconsent: true }],
   ["403 without the role in the token", graph({ status: 403, code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation.", tokenRoles: ["User.Read.All"] }), "permission_not_granted", { reconsent: true }],
   ["403 on a mailbox with the role in the token", mail({ status: 403, code: "ErrorAccessDenied", message: "Access is denied. Check credentials and try again." }), "role_present_call_denied"],
-  ["application access policy ([RAOP])", mail({ status: 403, code: "ErrorAccessDenied", message: ms("graph.ErrorAccessDenied.application-access-policy.raop") }), "access_policy_denies", { since: "2023-07-01" }],
+  ["application access policy ([RAOP])", mail({ status: 403, code: "ErrorAccessDenied", message: ms("graph.ErrorAccessDenied.application-access-policy.raop") }), "access_policy_denies"],
   ["application access policy (documented text)", mail({ status: 403, code: "ErrorAccessDenied", message: ms("graph.ErrorAccessDenied.application-access-policy.documented") }), "access_policy_denies"],
   [
     "RBAC for Applications scope excludes the mailbox",
     mail({ status: 403, code: "ErrorAccessDenied", message: "Access is denied. Check credentials and try again.", tokenRoles: ["User.Read.All"], context: { rbacAssignments: [{ roleName: "Application Mail.Read", grantedPermissions: "Mail.Read", scope: "Canadian Employees", inScope: false }] } }),
     "rbac_scope_excludes_mailbox",
   ],
-  ["hybrid preview text is not an access policy", mail({ status: 403, code: "ErrorAccessDenied", message: `Access is denied. ${ms("graph.hybrid.preview-unsupported-api")}` }), "mailbox_rest_preview", { since: "2023-03-31" }],
+  ["hybrid preview text is not an access policy", mail({ status: 403, code: "ErrorAccessDenied", message: `Access is denied. ${ms("graph.hybrid.preview-unsupported-api")}` }), "mailbox_rest_preview", { since: "2023-03" }],
   ["MailboxNotEnabledForRESTAPI, today's text, nothing else known", mail(current()), "mailbox_not_enabled"],
   ["MailboxNotEnabledForRESTAPI, older text", mail(legacy()), "mailbox_not_enabled"],
-  ["not served + a synced user", mail({ ...current(), context: { onPremisesSyncEnabled: true } }), "mailbox_on_premises", { since: "2023-03-31" }],
+  ["not served + a synced user: probably on-premises", mail({ ...current(), context: { onPremisesSyncEnabled: true } }), "mailbox_on_premises", { since: "2023-03", title: "The test mailbox (pradeep@northwind.example) is probably on an on-premises Exchange server" }],
+  ["not served + Exchange's RemoteUserMailbox is no on-prem proof", mail({ ...current(), context: { recipientTypeDetails: "RemoteUserMailbox" } }), "mailbox_not_enabled"],
+  ["not served, Exchange's lookups failed: says why it cannot tell", mail({ ...current(), context: { exchangeLookup: "failed" } }), "mailbox_not_enabled"],
   ["not served + Exchange says MailUser", mail({ ...legacy(), context: { recipientTypeDetails: "MailUser", onPremisesSyncEnabled: true } }), "mailbox_on_premises"],
   ["not served + inactive", mail({ ...current(), context: { recipientTypeDetails: "UserMailbox", isInactiveMailbox: true } }), "mailbox_inactive"],
   ["not served + soft-deleted", mail({ ...current(), context: { softDeleted: true } }), "mailbox_soft_deleted"],
@@ -75,9 +78,13 @@ const CASES: [string, FailureFacts, FindingId, Partial<Finding>?][] = [
   ["Exchange: write permission to target DC, even as a 500", failureFacts({ probe: "exchange", status: 500, code: "InternalServerError", message: ms("exchange.InsufficientPermissionsException.targetDC"), tokenRoles: ["Exchange.ManageAsApp"] }), "exchange_addressing"],
   ["Exchange: ADOperationException cli_NspiBind (seed 003)", failureFacts({ text: "ADOperationException: Active Directory operation failed on . … cli_NspiBind" }), "exchange_addressing"],
   ["Exchange: 401 when addressed by GUID", failureFacts({ probe: "exchange", status: 401, code: "UnAuthorized", message: "UnAuthorized", tokenRoles: ["Exchange.ManageAsApp"], context: { exchangeAddressedBy: "other", initialDomain: "contoso.onmicrosoft.com" } }), "exchange_addressing"],
-  ["EWS disabled (X-EWS-Policy-Reason)", failureFacts({ probe: "ews", status: 403, headers: { "X-EWS-Policy-Reason": ms("ews.disabled") } }), "ews_blocked", { since: "2026-10-01" }],
+  ["EWS disabled (X-EWS-Policy-Reason)", failureFacts({ probe: "ews", status: 403, headers: { "X-EWS-Policy-Reason": ms("ews.disabled") } }), "ews_blocked", { since: "2026-10" }],
   ["EWS blocked by policy", failureFacts({ probe: "ews", status: 403, headers: { "x-ews-policy-reason": ms("ews.blocked") } }), "ews_blocked"],
   ["EWS 403 with the app not allow-listed", failureFacts({ probe: "ews", status: 403, context: { clientId: APP, ewsEnabled: true, ewsAllowedAppIds: ["11111111-2222-3333-4444-555555555555"] } }), "ews_blocked"],
+  ["EWS 403 with EwsEnabled not set proves nothing", failureFacts({ probe: "ews", status: 403, context: { clientId: APP, ewsEnabled: null } }), "unknown", { known: false }],
+  ["EWS ErrorAccessDenied with the role in the token", failureFacts({ probe: "ews", permission: "full_access_as_app", status: 500, code: "ErrorAccessDenied", message: "Access is denied. Check credentials and try again.", tokenRoles: ["full_access_as_app"], context: { mailbox: "tom@treyresearch.onmicrosoft.com" } }), "role_present_call_denied"],
+  ["2000001 with another reason of Exchange's OAuth module", failureFacts({ text: 'x-ms-diagnostics: 2000001;reason="OAuth token submitted with the request cannot be parsed.";error_category="invalid_token"' }), "hybrid_oauth_rejected"],
+  ["the Exchange admin API's 401 naming Exchange's partner application is not about EWS", failureFacts({ probe: "exchange", status: 401, code: "UnAuthorized", message: "UnAuthorized", tokenRoles: ["Exchange.ManageAsApp"], headers: { "x-ms-diagnostics": "2000008;reason=\"The token should have valid permissions or linked account associated with partner application '00000002-0000-0ff1-ce00-000000000000'.\"" } }), "unknown", { known: false }],
   ["EWS without full_access_as_app", failureFacts({ probe: "ews", status: 401, headers: { "x-ms-diagnostics": "2000008;reason=\"The token should have valid permissions or linked account associated with partner application '00000002-0000-0ff1-ce00-000000000000'.\";error_category=\"invalid_grant\"" }, tokenRoles: [] }), "ews_role_missing"],
   ["SharePoint refuses a secret's token", failureFacts({ probe: "sharepoint-web", status: 401, code: "invalid_token", message: "Unsupported app only token." }), "sharepoint_needs_certificate", { actor: "partner" }],
   ["429", graph({ status: 429, code: "TooManyRequests", message: "Too many requests.", headers: { "retry-after": "1.5" } }), "throttled", { transient: true }],
@@ -117,6 +124,20 @@ describe("diagnose", () => {
     }
   });
 
+  it.each([
+    ["a cmdlet's error as a 500", failureFacts({ probe: "exchange", status: 500, code: "InternalServerError", message: "|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't be performed because object 'x' couldn't be found." })],
+    ["a 500 whose source is not known", failureFacts({ status: 500, code: "SomethingSpecific", message: "A specific failure." })],
+    ["a bare 500 whose source is not known", failureFacts({ status: 500 })],
+    ["a 501", failureFacts({ status: 501, code: "NotImplemented" })],
+    ["a pasted PowerShell error with a 500", failureFacts({ status: 500, text: "Write-ErrorMessage : |Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't be performed." })],
+    ["a mailbox's 500 UnknownError (the old hybrid proxy's answer) with nothing more known", mail({ status: 500, code: "UnknownError", message: "" })],
+    ["a token endpoint 400 without an AADSTS code", failureFacts({ probe: "token", status: 400, code: "invalid_request", message: "Something unexpected." })],
+  ])("never calls %s an outage", (_name, facts) => {
+    const finding = diagnose(facts);
+    expect(finding.id).not.toBe("service_unavailable");
+    expect(finding.transient ?? false).toBe(false);
+  });
+
   it("calls an unrecognised Graph answer unknown, never an outage", () => {
     const finding = diagnose(graph({ status: 418, code: "Teapot", message: "I'm a teapot" }));
     expect(finding).toMatchObject({ id: "unknown", known: false });
@@ -133,7 +154,7 @@ describe("diagnose", () => {
 
   it("links Microsoft's page and dates the EWS block", () => {
     const finding = diagnose(failureFacts({ probe: "ews", status: 403, headers: { "x-ews-policy-reason": ms("ews.blocked") } }));
-    expect(finding.fix).toMatch(/2026-10-01/);
+    expect(finding.fix).toMatch(/October 2026/);
     expect(finding.fix).toMatch(/2027-04-01/);
     expect(finding.fix).toMatch(/Graph/);
     expect(finding.evidence).toContain(`X-EWS-Policy-Reason: ${ms("ews.blocked")}`);

@@ -60,13 +60,24 @@ describe("explainError", () => {
     expect(explainError({ status: 400, body: { error: "invalid_client", error_description: ms("aadsts.700025") }, context: { clientId: "a0c73c16-a7e3-4564-9a95-2bdf47383716" } }).id).toBe("retired_exchange_client");
   });
 
+  it("reads a status given as digits, as a form or a log gives it", () => {
+    expect(explainError({ status: "401", body: { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." } })).toMatchObject({ id: "secret_invalid" });
+  });
+
+  it("says so, instead of crashing, for a body nested too deeply to show", () => {
+    let body: Record<string, unknown> = { a: 1 };
+    for (let i = 0; i < 20_000; i++) body = { a: body };
+    expect(explainError({ body })).toMatchObject({ id: "unknown", known: false, evidence: ["Text: (a JSON body too deeply nested to show)"] });
+  });
+
   it("explains an empty object as unknown", () => {
     expect(explainError({})).toMatchObject({ id: "unknown", known: false });
   });
 
   it.each([
-    [{ status: "401" }, "status: Invalid input: expected number, received string"],
-    [{ status: 42 }, "status: Too small: expected number to be >=100"],
+    [{ status: "abc" }, "status: must be an HTTP status, a number from 100 to 599"],
+    [{ status: 42 }, "status: must be an HTTP status, a number from 100 to 599"],
+    [{ status: 401.5 }, "status: must be an HTTP status, a number from 100 to 599"],
     [{ probe: "nope" }, "probe: must name a probe: token, exchange-token, sharepoint-token or a catalog key such as mail, exchange, ews"],
     [{ stauts: 401 }, 'unknown field "stauts"'],
     [{ context: { clientId: "not-a-guid" } }, "context.clientId: must be the app's client ID (a GUID)"],
