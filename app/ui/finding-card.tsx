@@ -3,7 +3,7 @@ import type { Finding } from "@/lib/diagnosis/finding";
 
 const ACTOR: Record<Finding["actor"], string> = { partner: "You (the app owner)", customer_admin: "The customer's administrator", nobody: "Nobody yet" };
 
-const monthOf = (iso: string) => new Date(`${iso.slice(0, 10)}T00:00:00Z`).toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+const monthOf = (iso: string) => new Date(`${iso.slice(0, 7)}-01T00:00:00Z`).toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
 
 /** A finding as partners read it everywhere: what it is, the evidence, who acts and how, Microsoft's pages. */
 export function FindingCard({ finding, reconsentHint = false }: { finding: Pick<Finding, "id" | "title" | "evidence" | "actor" | "fix" | "known" | "docs" | "unsupported" | "reconsent"> & { since?: string }; reconsentHint?: boolean }) {

@@ -29,6 +29,7 @@ export interface TenantProbesView {
 const TITLES: Record<string, { title: string; proves: string }> = {
   token: { title: "App-only token (Graph)", proves: "the consent exists, the token is for this tenant and carries roles" },
   "exchange-token": { title: "App-only token (Exchange)", proves: "the app can get a token for Exchange Online" },
+  "sharepoint-token": { title: "App-only token (SharePoint)", proves: "the app can get a token for the tenant's SharePoint Online" },
   ...Object.fromEntries(PROBES.map((p) => [p.key, { title: p.title, proves: p.proves }])),
 };
 
@@ -64,7 +65,7 @@ export async function getTenantProbesView(tenantId: string): Promise<TenantProbe
       finding: (failing?.finding as Finding | null) ?? null,
     };
   });
-  const order = ["token", "exchange-token", ...PROBES.map((p) => p.key)];
+  const order = ["token", "exchange-token", "sharepoint-token", ...PROBES.map((p) => p.key)];
   lines.sort((a, b) => order.indexOf(a.probe) - order.indexOf(b.probe));
   return { latest: { run: latest.run, summary: latest.summary, lines }, truth: buildTruthTable(configured, latest.summary, latest.results), history };
 }

@@ -51,7 +51,10 @@ export function evidenceFromSummary(configured: readonly PermissionEntry[], summ
   };
 }
 
-function driftOf(row: PermissionAssessment, proven: TruthRow["proven"]): TruthRow["drift"] {
+function driftOf(row: PermissionAssessment, proven: TruthRow["proven"], results: ProbeResult[]): TruthRow["drift"] {
+  // Exchange's RBAC for Applications grants mailbox permissions outside Entra ID, for a scope of mailboxes.
+  const viaRbac = row.state === "not-granted" && (proven === "pass" || results.some((r) => (r.finding as { id?: string } | null)?.id === "rbac_scope_excludes_mailbox"));
+  if (viaRbac) return { text: "Not granted in Entra ID: Exchange RBAC for Applications grants it for a scope of mailboxes (see the probe's finding).", reconsent: false };
   if (row.state === "not-granted") return { text: "Configured but not granted: the tenant consented before this permission was added.", reconsent: true };
   if (row.state === "not-in-token") return { text: "Granted but not in the token yet: Microsoft may still be replicating, or the token predates the grant.", reconsent: false };
   if (row.inToken && proven === "fail") return { text: "In the token, but the call still fails: see the probe's finding.", reconsent: false };
@@ -86,7 +89,7 @@ export function buildTruthTable(configured: readonly (string | PermissionEntry)[
       coverage: probe ? "probe" : isWriteOnly(row) ? "write-only" : "no-probe",
       passes,
       attempts: passes + fails,
-      drift: driftOf(row, proven),
+      drift: driftOf(row, proven, mine),
     };
   });
 }

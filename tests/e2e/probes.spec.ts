@@ -55,6 +55,7 @@ test.describe("proving permissions", () => {
     await page.getByRole("button", { name: "Explain" }).click();
     await expect(page.getByText("The HTTP status is three digits, such as 401.")).toBeVisible();
     await expect(page.getByLabel("HTTP status")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByLabel("HTTP status")).toBeFocused();
     await expect(page.getByLabel("Log lines or an error message")).toHaveValue(line);
 
     await page.getByLabel("HTTP status").fill("");
@@ -64,6 +65,7 @@ test.describe("proving permissions", () => {
     await expect(finding).toContainText("V1S2SAppOnly profile missing");
     await expect(finding).toContainText("ended in March 2023");
     await expect(finding).toContainText("OAuthHttpModule.Profiles");
+    await expect(page.getByRole("region", { name: "Finding" })).toBeFocused();
 
     // Something Consentry does not know is said so, never called an outage.
     await page.getByLabel("Log lines or an error message").fill("AADSTS999999: Something Microsoft adds one day.");

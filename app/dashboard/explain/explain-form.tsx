@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useEffect, useRef } from "react";
 
 import { explainAction } from "@/app/dashboard/explain/actions";
 import { FindingCard } from "@/app/ui/finding-card";
@@ -25,6 +25,15 @@ function YesNo({ name, label, value }: { name: string; label: string; value: str
 /** The explain form: what a partner has, pasted as it is; the finding appears below it. */
 export function ExplainForm({ clientId, probes }: { clientId: string; probes: { key: string; title: string }[] }) {
   const [state, action, pending] = useActionState<ExplainFormState, FormData>(explainAction, { kind: "empty" });
+  const formRef = useRef<HTMLFormElement>(null);
+  const resultRef = useRef<HTMLElement>(null);
+  // After an answer, focus goes where the person must look: the field to correct, or the finding.
+  useEffect(() => {
+    if (state.kind === "invalid") {
+      const field = state.field ? formRef.current?.elements.namedItem(state.field) : null;
+      (field instanceof HTMLElement ? field : document.getElementById("explain-error"))?.focus();
+    } else if (state.kind === "explained") resultRef.current?.focus();
+  }, [state]);
   const values: Partial<ExplainFormValues> = state.kind === "empty" ? { clientId } : state.values;
   const wrong = (field: keyof ExplainFormValues) => (state.kind === "invalid" && state.field === field ? { "aria-invalid": true as const, "aria-describedby": "explain-error" } : {});
   const border = (field: keyof ExplainFormValues) => (state.kind === "invalid" && state.field === field ? "border-red-600" : "border-slate-300");
@@ -32,7 +41,10 @@ export function ExplainForm({ clientId, probes }: { clientId: string; probes: { 
   const key = JSON.stringify(values);
   return (
     <>
-      <form action={action} className="mt-4 grid gap-4 md:grid-cols-2" key={key} aria-label="Error to explain">
+      <form ref={formRef} action={action} className="mt-4 grid gap-4 md:grid-cols-2" key={key} aria-label="Error to explain">
+        <p id="explain-error" tabIndex={-1} role="alert" className={`text-sm font-medium text-red-700 md:col-span-2 ${state.kind === "invalid" ? "" : "hidden"}`}>
+          {state.kind === "invalid" ? state.message : ""}
+        </p>
         <label className="block text-sm">
           <span className="font-medium">HTTP status</span>
           <input name="status" inputMode="numeric" defaultValue={values.status} placeholder="401" className={`${input} ${border("status")}`} {...wrong("status")} />
@@ -80,12 +92,9 @@ export function ExplainForm({ clientId, probes }: { clientId: string; probes: { 
           <button type="submit" disabled={pending} className="rounded bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-900 disabled:opacity-60">
             {pending ? "Explaining…" : "Explain"}
           </button>
-          <p id="explain-error" className="mt-2 text-sm text-red-700" aria-live="polite">
-            {state.kind === "invalid" ? state.message : ""}
-          </p>
         </div>
       </form>
-      <section aria-live="polite" aria-label="Finding" className="mt-4">
+      <section ref={resultRef} tabIndex={-1} aria-live="polite" aria-label="Finding" className="mt-4 outline-none">
         {state.kind === "explained" ? <FindingCard finding={state.explanation} /> : null}
       </section>
     </>

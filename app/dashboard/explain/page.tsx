@@ -18,7 +18,7 @@ export default async function ExplainPage() {
         Paste what you have from a customer or your own logs. Consentry reads it with the same rules its probes use and says what it means, who must act and how.
         Nothing you paste is stored. Scripts can do the same with <code className="font-mono">npm run -s explain -- --json</code>.
       </p>
-      <ExplainForm clientId={getConfig().clientId} probes={PROBES.map((p) => ({ key: p.key, title: p.title }))} />
+      <ExplainForm clientId={getConfig().clientId} probes={PROBES.map((p) => ({ key: p.key, title: `${p.title} (${p.permission})` }))} />
     </>
   );
 }

@@ -27,4 +27,12 @@ describe("the permission truth table", () => {
     const [row] = buildTruthTable(["Domain.Read.All"], summary({ tokenRoles: ["Mail.Read"], grantedRoles: null }), []);
     expect(row).toMatchObject({ granted: null, inToken: false, proven: "none", drift: { reconsent: true } });
   });
+
+  it("does not send a tenant to re-consent for a mailbox permission Exchange's RBAC for Applications grants", () => {
+    const denied = { ...result("mail", "fail"), finding: { id: "rbac_scope_excludes_mailbox" } } as ProbeResult;
+    const [scoped] = buildTruthTable(["Mail.Read"], summary({ tokenRoles: ["User.Read.All"], grantedRoles: ["User.Read.All"] }), [denied]);
+    expect(scoped!.drift).toMatchObject({ reconsent: false, text: expect.stringMatching(/RBAC for Applications/) });
+    const [inScope] = buildTruthTable(["Mail.Read"], summary({ tokenRoles: ["User.Read.All"], grantedRoles: ["User.Read.All"] }), [result("mail", "pass")]);
+    expect(inScope!.drift).toMatchObject({ reconsent: false });
+  });
 });
