@@ -4,16 +4,16 @@ import { diagnose } from "@/lib/diagnosis/diagnose";
 import { failureFacts, TOKEN_PROBES, type FailureFacts } from "@/lib/diagnosis/facts";
 import type { Finding } from "@/lib/diagnosis/finding";
 import { readServiceError } from "@/lib/graph/service-error";
+import { GUID_PATTERN } from "@/lib/identity/tenant-id";
 import { PROBES } from "@/lib/probes/catalog";
 
 const MAX_TEXT = 64 * 1024;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const PROBE_KEYS = [...TOKEN_PROBES, ...PROBES.map((p) => p.key)];
 
 const contextSchema = z
   .object({
-    clientId: z.string().regex(GUID, "must be the app's client ID (a GUID)").nullish(),
+    clientId: z.string().regex(GUID_PATTERN, "must be the app's client ID (a GUID)").nullish(),
     signInAudience: z.string().max(40).nullish(),
     mailbox: z.string().max(320).nullish(),
     initialDomain: z.string().max(253).nullish(),
