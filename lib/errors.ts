@@ -76,3 +76,56 @@ export function toErrorResponse(error: unknown, log: (message: string, error: un
 function defaultLog(message: string, error: unknown): void {
   console.error(message, error instanceof Error ? error.message : error);
 }
+
+/** RFC 9457 problem details, the shape of every /api/v1 error. */
+export interface ProblemDetails {
+  /** `urn:consentry:problem:<code>`: stable, for clients to switch on. */
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  /** The AppError code, also as a plain field. */
+  code: string;
+  /** The request path. */
+  instance?: string;
+  /** Which fields failed validation, for 422. */
+  errors?: { path: string; message: string }[];
+}
+
+const STATUS_TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  410: "Gone",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+};
+
+function problem(status: number, code: string, detail: string, instance: string | undefined, extra: Partial<ProblemDetails> = {}, headers: Record<string, string> = {}): Response {
+  const body: ProblemDetails = { type: `urn:consentry:problem:${code}`, title: STATUS_TITLES[status] ?? "Error", status, detail, code, ...(instance ? { instance } : {}), ...extra };
+  return Response.json(body, { status, headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...headers } });
+}
+
+/**
+ * The API's one error mapper (RFC 9457): validation → 422 with the fields, AppError → its status
+ * and code (429 with Retry-After), anything else → a logged, generic 500 that leaks nothing.
+ * @see https://www.rfc-editor.org/rfc/rfc9457
+ */
+export function toProblemResponse(error: unknown, instance?: string, log: (message: string, error: unknown) => void = defaultLog): Response {
+  if (isZodError(error)) {
+    const errors = error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+    return problem(422, "invalid_input", `The request did not pass validation: ${errors.map((e) => `${e.path || "body"}: ${e.message}`).join("; ")}.`, instance, { errors });
+  }
+  if (isAppError(error)) {
+    if (error.status >= 500) log(`[${error.code}] ${error.message}`, error.cause);
+    const retryAfter = (error.cause as { retryAfter?: unknown } | undefined)?.retryAfter;
+    return problem(error.status, error.code, error.message, instance, {}, typeof retryAfter === "number" ? { "retry-after": String(retryAfter) } : {});
+  }
+  log("Unhandled error", error);
+  return problem(500, "internal_error", "Something went wrong on our side. It has been logged.", instance);
+}

@@ -19,6 +19,8 @@ export interface DatabaseHandle {
   engine: Engine;
   /** Where the data lives, safe to print (PostgreSQL password masked). */
   display: string;
+  /** PostgreSQL's connection pool, for libraries that keep shared state there (rate limits); null on SQLite. */
+  pgPool: pg.Pool | null;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ function openSqlite(file: string): DatabaseHandle {
     db,
     engine: "sqlite",
     display: file,
+    pgPool: null,
     close: () => db.destroy(),
   };
 }
@@ -114,7 +117,7 @@ async function openPostgres(url: string, display: string): Promise<DatabaseHandl
     throw postgresError(display, error);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: "postgres", display, close: () => db.destroy() };
+  return { db, engine: "postgres", display, pgPool: pool, close: () => db.destroy() };
 }
 
 function postgresError(display: string, error: unknown): AppError {

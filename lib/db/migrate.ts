@@ -7,6 +7,7 @@ import * as m0001 from "@/lib/db/migrations/0001-initial";
 import * as m0002 from "@/lib/db/migrations/0002-consent-attempts";
 import * as m0003 from "@/lib/db/migrations/0003-consent-binding";
 import * as m0004 from "@/lib/db/migrations/0004-permission-sources";
+import * as m0005 from "@/lib/db/migrations/0005-api-keys";
 import type { Database } from "@/lib/db/schema";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against the schema as it was, not today's types */
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: "consent-attempts", up: m0002.up },
   { version: 3, name: "consent-binding", up: m0003.up },
   { version: 4, name: "permission-sources", up: m0004.up },
+  { version: 5, name: "api-keys", up: m0005.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -181,6 +181,22 @@ export interface PortalSettingsTable {
   updated_by: string | null;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** reader | operator | admin, as a partner's role. */
+  role: string;
+  /** The key's first characters, shown to tell keys apart (never enough to use it). */
+  prefix: string;
+  /** SHA-256 (hex) of the whole key. */
+  key_hash: string;
+  created_by: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+}
+
 export interface MigrationsTable {
   version: number;
   name: string;
@@ -200,6 +216,7 @@ export interface Database {
   probe_results: ProbeResultsTable;
   audit_log: AuditLogTable;
   portal_settings: PortalSettingsTable;
+  api_keys: ApiKeysTable;
 }
 
 export type PermissionSetRow = Selectable<PermissionSetsTable>;
@@ -213,4 +230,5 @@ export type ProbeRunRow = Selectable<ProbeRunsTable>;
 export type ProbeResultRow = Selectable<ProbeResultsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type BulkRunRow = Selectable<BulkRunsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type BulkRunItemRow = Selectable<BulkRunItemsTable>;

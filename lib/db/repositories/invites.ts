@@ -112,6 +112,15 @@ export async function listInvites(db: Db, options: { limit?: number; now?: Date;
   return rows.map((r) => toInvite(r, options.now));
 }
 
+/** The customer name of the invite that onboarded each of these tenants (the newest, when several did). */
+export async function customerNamesOf(db: Db, tenantIds: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (tenantIds.length === 0) return out;
+  const rows = await db.selectFrom("invites").select(["tenant_id", "customer_name"]).where("tenant_id", "in", tenantIds).orderBy("created_at", "desc").execute();
+  for (const row of rows) if (row.tenant_id && !out.has(row.tenant_id)) out.set(row.tenant_id, row.customer_name);
+  return out;
+}
+
 /** Revokes an invite that is not yet revoked; returns false when there was nothing to revoke. */
 export async function revokeInvite(db: Db, id: string, revokedBy: string, now?: Date): Promise<boolean> {
   const result = await db

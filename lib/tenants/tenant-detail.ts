@@ -1,0 +1,37 @@
+import "server-only";
+
+import type { Db } from "@/lib/db/database";
+import { getTenant } from "@/lib/db/repositories/tenants";
+import { AppError } from "@/lib/errors";
+import { isTenantGuid } from "@/lib/identity/tenant-id";
+import { getTenantProbesView } from "@/lib/probes/tenant-view";
+import { listTenantsPage, type TenantListItem } from "@/lib/tenants/tenant-list";
+import type { TruthRow } from "@/lib/probes/truth-table";
+import type { Finding } from "@/lib/diagnosis/finding";
+
+export interface TenantDetail extends TenantListItem {
+  testMailbox: string | null;
+  roles: string[];
+  consentedBy: { name: string; upn: string | null; oid: string | null } | null;
+  truthTable: TruthRow[];
+  /** Each probe's latest result, with its finding when it failed. */
+  latestResults: { probe: string; permission: string | null; outcome: string; httpStatus: number | null; passes: number; attempts: number; finding: Finding | null }[];
+}
+
+/** One tenant for the API: the list's fields, the truth table and the latest results with findings. */
+export async function getTenantDetailForApi(db: Db, id: string): Promise<TenantDetail> {
+  const tenantId = id.toLowerCase();
+  const tenant = isTenantGuid(tenantId) ? await getTenant(db, tenantId) : null;
+  if (!tenant || tenant.status === "deleted") throw new AppError("tenant_not_found", `No tenant ${id.slice(0, 40)} is onboarded.`, { status: 404 });
+  const [{ items }, probes] = await Promise.all([listTenantsPage(db, { q: tenantId, sort: "name", limit: 1 }), getTenantProbesView(tenantId)]);
+  const item = items.find((i) => i.id === tenantId);
+  if (!item) throw new AppError("tenant_not_found", `No tenant ${id.slice(0, 40)} is onboarded.`, { status: 404 });
+  return {
+    ...item,
+    testMailbox: tenant.testMailbox,
+    roles: tenant.roles,
+    consentedBy: tenant.consentedBy,
+    truthTable: probes.truth,
+    latestResults: (probes.latest?.lines ?? []).map((l) => ({ probe: l.probe, permission: l.permission, outcome: l.latest.outcome, httpStatus: l.latest.httpStatus, passes: l.passes, attempts: l.attempts, finding: l.finding })),
+  };
+}

@@ -1,0 +1,99 @@
+import "server-only";
+
+import { z } from "zod";
+
+import type { Db } from "@/lib/db/database";
+import { customerNamesOf } from "@/lib/db/repositories/invites";
+import { failuresOfRuns, searchTenants, TENANT_SORTS } from "@/lib/db/repositories/tenant-search";
+import { TENANT_STATUSES } from "@/lib/db/schema";
+import { FINDING_IDS } from "@/lib/diagnosis/finding";
+import { addedPermissions, currentPermissionSet, permissionSetsByVersion } from "@/lib/permissions/permission-set";
+import { PROBES } from "@/lib/probes/catalog";
+
+const PROBE_KEYS = ["token", "exchange-token", "sharepoint-token", ...PROBES.map((p) => p.key)] as [string, ...string[]];
+const booleanText = z.enum(["true", "false"], { error: 'must be "true" or "false"' }).transform((v) => v === "true");
+
+/**
+ * The tenant list's query, from a URL's search parameters (the API, the dashboard, the CSV
+ * export): validated here, so a forged parameter is a 422 naming it, never a crash.
+ */
+export const tenantListQuerySchema = z
+  .object({
+    q: z.string().trim().max(200, "is at most 200 characters").optional().transform((v) => v || undefined),
+    status: z.enum(TENANT_STATUSES, { error: `must be one of ${TENANT_STATUSES.join(", ")}` }).optional(),
+    needsReconsent: booleanText.optional(),
+    permissionSetVersion: z.coerce.number({ error: "must be a version number" }).int("must be a version number").positive("must be a version number").optional(),
+    failingProbe: z.enum(PROBE_KEYS, { error: "must name a probe (token, exchange-token, or a catalog key such as mail)" }).optional(),
+    finding: z.enum(FINDING_IDS, { error: "must be a finding id such as mailbox_on_premises" }).optional(),
+    sort: z.enum(TENANT_SORTS, { error: `must be one of ${TENANT_SORTS.join(", ")}` }).default("name"),
+    limit: z.coerce.number({ error: "must be a number from 1 to 500" }).int("must be a number from 1 to 500").min(1, "must be a number from 1 to 500").max(500, "must be a number from 1 to 500").default(50),
+    cursor: z.string().max(300, "is not a cursor this API gave").regex(/^[A-Za-z0-9_-]+$/, "is not a cursor this API gave").optional(),
+  })
+  .strict();
+export type TenantListQuery = z.output<typeof tenantListQuerySchema>;
+
+/** One tenant as the API, the list and the CSV show it. */
+export interface TenantListItem {
+  id: string;
+  displayName: string | null;
+  customerName: string | null;
+  initialDomain: string | null;
+  defaultDomain: string | null;
+  status: string;
+  consentedPermissionSetVersion: number | null;
+  needsReconsent: boolean;
+  consentedAt: string | null;
+  verifiedAt: string | null;
+  lastCheck: { runId: string; status: string; startedAt: string } | null;
+  failingProbes: string[];
+  findings: string[];
+}
+
+/** Reads URL search parameters into a query: repeated or unknown parameters are refused by name. */
+export function parseTenantListQuery(params: URLSearchParams): TenantListQuery {
+  const entries: Record<string, string> = {};
+  for (const [key, value] of params) {
+    if (key in entries) throw new z.ZodError([{ code: "custom", path: [key], message: "is given twice", input: value }]);
+    entries[key] = value;
+  }
+  return tenantListQuerySchema.parse(entries);
+}
+
+/** One page of the tenant list, with each tenant's customer, last check, failing probes and findings. */
+export async function listTenantsPage(db: Db, query: TenantListQuery): Promise<{ items: TenantListItem[]; nextCursor: string | null }> {
+  const [current, sets] = await Promise.all([currentPermissionSet(db), permissionSetsByVersion(db)]);
+  // Versions that lack something the current set has: a consented tenant on one of them needs re-consent.
+  const stale = [...sets.values()].filter((s) => s.version < current.version && addedPermissions(s, current).length > 0).map((s) => s.version);
+  const { rows, next } = await searchTenants(db, {
+    q: query.q,
+    status: query.status,
+    permissionSetVersion: query.permissionSetVersion,
+    consentedVersionIn: query.needsReconsent === undefined ? undefined : { versions: stale, include: query.needsReconsent },
+    failingProbe: query.failingProbe,
+    finding: query.finding,
+    sort: query.sort,
+    limit: query.limit,
+    cursor: query.cursor,
+  });
+  const ids = rows.map((r) => r.tenant.id);
+  const [customers, failures] = await Promise.all([customerNamesOf(db, ids), failuresOfRuns(db, rows.flatMap((r) => (r.lastCheck ? [r.lastCheck.runId] : [])))]);
+  const items = rows.map(({ tenant: t, lastCheck }) => {
+    const failed = lastCheck ? failures.get(lastCheck.runId) : undefined;
+    return {
+      id: t.id,
+      displayName: t.displayName,
+      customerName: customers.get(t.id) ?? null,
+      initialDomain: t.initialDomain,
+      defaultDomain: t.defaultDomain,
+      status: t.status,
+      consentedPermissionSetVersion: t.consentedPermissionSetVersion,
+      needsReconsent: t.status === "consented" && t.consentedPermissionSetVersion !== null && stale.includes(t.consentedPermissionSetVersion),
+      consentedAt: t.consentedAt,
+      verifiedAt: t.verifiedAt,
+      lastCheck,
+      failingProbes: failed?.probes ?? [],
+      findings: failed?.findings ?? [],
+    };
+  });
+  return { items, nextCursor: next };
+}
