@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /** What a failed call means, who must act, and how. Stable ids: stored with results, sent by the API. */
 export const FINDING_IDS = [
   // The identity platform (token requests).
@@ -73,3 +75,18 @@ export interface Finding {
   /** Waiting or retrying is expected to resolve it. */
   transient?: boolean;
 }
+
+/** The finding as the API documents and checks it. */
+export const findingSchema = z.object({
+  id: z.enum(FINDING_IDS),
+  title: z.string(),
+  evidence: z.array(z.string()),
+  actor: z.enum(["partner", "customer_admin", "nobody"]),
+  fix: z.string(),
+  known: z.boolean().optional(),
+  docs: z.array(z.string()).optional(),
+  since: z.string().optional(),
+  reconsent: z.boolean().optional(),
+  unsupported: z.boolean().optional(),
+  transient: z.boolean().optional(),
+}) satisfies z.ZodType<Finding>;

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 import type { ProbeResult } from "@/lib/db/repositories/probe-runs";
 import { assessPermissions, resolveGrantedRoles, type PermissionAssessment, type PermissionState } from "@/lib/permissions/assess";
 import { formatPermission, knownPermission, parsePermissionName, type PermissionEntry, type PermissionRef, type ResourceKey } from "@/lib/permissions/catalog";
@@ -27,6 +29,24 @@ export interface TruthRow {
   /** Drift, in words, with whether the re-consent link fixes it. */
   drift: { text: string; reconsent: boolean } | null;
 }
+
+/** A truth-table row as the API documents and checks it. */
+export const truthRowSchema = z.object({
+  permission: z.string(),
+  resource: z.enum(["graph", "exchange", "sharepoint"]),
+  name: z.string(),
+  displayName: z.string().nullable(),
+  description: z.string().nullable(),
+  configured: z.boolean(),
+  granted: z.boolean().nullable(),
+  inToken: z.boolean().nullable(),
+  state: z.string(),
+  proven: z.enum(["pass", "fail", "skip", "none"]),
+  coverage: z.enum(["probe", "no-probe", "write-only"]),
+  passes: z.number().int(),
+  attempts: z.number().int(),
+  drift: z.object({ text: z.string(), reconsent: z.boolean() }).nullable(),
+}) satisfies z.ZodType<Omit<TruthRow, "state" | "resource">>;
 
 function isWriteOnly(ref: PermissionRef): boolean {
   return WRITE_ONLY_PERMISSIONS.has(`${ref.resource}/${ref.value}`);

@@ -1,22 +1,27 @@
 import "server-only";
 
+import { z } from "zod";
+
 import type { Db } from "@/lib/db/database";
 import { getTenant } from "@/lib/db/repositories/tenants";
 import { AppError } from "@/lib/errors";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
 import { getTenantProbesView } from "@/lib/probes/tenant-view";
-import { listTenantsPage, type TenantListItem } from "@/lib/tenants/tenant-list";
-import type { TruthRow } from "@/lib/probes/truth-table";
-import type { Finding } from "@/lib/diagnosis/finding";
+import { findingSchema } from "@/lib/diagnosis/finding";
+import { truthRowSchema } from "@/lib/probes/truth-table";
+import { listTenantsPage, tenantListItemSchema } from "@/lib/tenants/tenant-list";
 
-export interface TenantDetail extends TenantListItem {
-  testMailbox: string | null;
-  roles: string[];
-  consentedBy: { name: string; upn: string | null; oid: string | null } | null;
-  truthTable: TruthRow[];
+export const tenantDetailSchema = tenantListItemSchema.extend({
+  testMailbox: z.string().nullable(),
+  roles: z.array(z.string()),
+  consentedBy: z.object({ name: z.string(), upn: z.string().nullable(), oid: z.string().nullable() }).nullable(),
+  truthTable: z.array(truthRowSchema),
   /** Each probe's latest result, with its finding when it failed. */
-  latestResults: { probe: string; permission: string | null; outcome: string; httpStatus: number | null; passes: number; attempts: number; finding: Finding | null }[];
-}
+  latestResults: z.array(
+    z.object({ probe: z.string(), permission: z.string().nullable(), outcome: z.string(), httpStatus: z.number().int().nullable(), passes: z.number().int(), attempts: z.number().int(), finding: findingSchema.nullable() }),
+  ),
+});
+export type TenantDetail = z.infer<typeof tenantDetailSchema>;
 
 /** One tenant for the API: the list's fields, the truth table and the latest results with findings. */
 export async function getTenantDetailForApi(db: Db, id: string): Promise<TenantDetail> {

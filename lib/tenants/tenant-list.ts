@@ -33,21 +33,32 @@ export const tenantListQuerySchema = z
 export type TenantListQuery = z.output<typeof tenantListQuerySchema>;
 
 /** One tenant as the API, the list and the CSV show it. */
-export interface TenantListItem {
-  id: string;
-  displayName: string | null;
-  customerName: string | null;
-  initialDomain: string | null;
-  defaultDomain: string | null;
-  status: string;
-  consentedPermissionSetVersion: number | null;
-  needsReconsent: boolean;
-  consentedAt: string | null;
-  verifiedAt: string | null;
-  lastCheck: { runId: string; status: string; startedAt: string } | null;
-  failingProbes: string[];
-  findings: string[];
-}
+export const tenantListItemSchema = z.object({
+  id: z.string(),
+  displayName: z.string().nullable(),
+  /** The name on the invite that onboarded it. */
+  customerName: z.string().nullable(),
+  initialDomain: z.string().nullable(),
+  defaultDomain: z.string().nullable(),
+  status: z.enum(TENANT_STATUSES),
+  consentedPermissionSetVersion: z.number().int().nullable(),
+  /** Consented to an older permission set that lacks some of the app's permissions. */
+  needsReconsent: z.boolean(),
+  consentedAt: z.string().nullable(),
+  verifiedAt: z.string().nullable(),
+  lastCheck: z.object({ runId: z.string(), status: z.string(), startedAt: z.string() }).nullable(),
+  /** Probes that failed in the latest run. */
+  failingProbes: z.array(z.string()),
+  /** Finding ids of the latest run's failures. */
+  findings: z.array(z.string()),
+});
+export type TenantListItem = z.infer<typeof tenantListItemSchema>;
+
+export const tenantListPageSchema = z.object({
+  items: z.array(tenantListItemSchema),
+  /** The `cursor` of the next page; null on the last one. */
+  nextCursor: z.string().nullable(),
+});
 
 /** Reads URL search parameters into a query: repeated or unknown parameters are refused by name. */
 export function parseTenantListQuery(params: URLSearchParams): TenantListQuery {

@@ -38,6 +38,7 @@ const ROUTES: RouteCase[] = [
   { file: "app/api/health/route.ts", path: "/api/health", referrer: STRICT },
   { file: "app/api/consent/attempts/[id]/route.ts", path: "/api/consent/attempts/{uuid}", referrer: NO_REFERRER },
   { file: "app/api/bulk-runs/[id]/route.ts", path: "/api/bulk-runs/{uuid}", partner: true, referrer: STRICT },
+  { file: "app/api/openapi.json/route.ts", path: "/api/openapi.json", referrer: STRICT },
   { file: "app/api/v1/tenants/route.ts", path: "/api/v1/tenants", partner: true, referrer: STRICT },
   { file: "app/api/v1/tenants/[id]/route.ts", path: "/api/v1/tenants/{uuid}", partner: true, referrer: STRICT },
   { file: "app/api/v1/tenants.csv/route.ts", path: "/api/v1/tenants.csv", partner: true, referrer: STRICT },
