@@ -19,11 +19,9 @@ export const API_KEY_LIMIT = { points: 600, seconds: 60 };
 export function createApiKeyLimiter(pgPool: Pool | null, limit: { points: number; seconds: number } = API_KEY_LIMIT): Promise<RateLimiterAbstract> {
   const options = { keyPrefix: "api_key", points: limit.points, duration: limit.seconds };
   if (!pgPool) return Promise.resolve(new RateLimiterMemory(options));
-  return new Promise<RateLimiterAbstract>((resolve, reject) => {
-    const store: RateLimiterPostgres = new RateLimiterPostgres({ ...options, storeClient: pgPool, storeType: "pool", tableName: "consentry_rate_limits" }, (error?: unknown) =>
-      error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(store),
-    );
-  });
+  // The table comes from migration 5, so the store never creates it itself (tableCreated); expired
+  // counters are deleted every few minutes (an unref'd timer).
+  return Promise.resolve(new RateLimiterPostgres({ ...options, storeClient: pgPool, storeType: "pool", tableName: "consentry_rate_limits", tableCreated: true, clearExpiredByTimeout: true }));
 }
 
 let limiter: Promise<RateLimiterAbstract> | null = null;

@@ -7,6 +7,7 @@ import { customerNamesOf } from "@/lib/db/repositories/invites";
 import { failuresOfRuns, searchTenants, TENANT_SORTS } from "@/lib/db/repositories/tenant-search";
 import { TENANT_STATUSES } from "@/lib/db/schema";
 import { FINDING_IDS } from "@/lib/diagnosis/finding";
+import { parseSearchParams } from "@/lib/http/search-params";
 import { addedPermissions, currentPermissionSet, permissionSetsByVersion } from "@/lib/permissions/permission-set";
 import { PROBES } from "@/lib/probes/catalog";
 
@@ -62,16 +63,11 @@ export const tenantListPageSchema = z.object({
 
 /** Reads URL search parameters into a query: repeated or unknown parameters are refused by name. */
 export function parseTenantListQuery(params: URLSearchParams): TenantListQuery {
-  const entries: Record<string, string> = {};
-  for (const [key, value] of params) {
-    if (key in entries) throw new z.ZodError([{ code: "custom", path: [key], message: "is given twice", input: value }]);
-    entries[key] = value;
-  }
-  return tenantListQuerySchema.parse(entries);
+  return parseSearchParams(tenantListQuerySchema, params);
 }
 
 /** One page of the tenant list, with each tenant's customer, last check, failing probes and findings. */
-export async function listTenantsPage(db: Db, query: TenantListQuery): Promise<{ items: TenantListItem[]; nextCursor: string | null }> {
+export async function listTenantsPage(db: Db, query: TenantListQuery, only?: string[]): Promise<{ items: TenantListItem[]; nextCursor: string | null }> {
   const [current, sets] = await Promise.all([currentPermissionSet(db), permissionSetsByVersion(db)]);
   // Versions that lack something the current set has: a consented tenant on one of them needs re-consent.
   const stale = [...sets.values()].filter((s) => s.version < current.version && addedPermissions(s, current).length > 0).map((s) => s.version);
@@ -82,6 +78,7 @@ export async function listTenantsPage(db: Db, query: TenantListQuery): Promise<{
     consentedVersionIn: query.needsReconsent === undefined ? undefined : { versions: stale, include: query.needsReconsent },
     failingProbe: query.failingProbe,
     finding: query.finding,
+    ids: only,
     sort: query.sort,
     limit: query.limit,
     cursor: query.cursor,

@@ -57,10 +57,13 @@ export async function appendAudit(db: Db, entry: NewAuditEntry, now?: Date): Pro
 }
 
 /** Newest first; pass the last entry's `at` as `before` for the next page. */
-export async function listAudit(db: Db, options: { limit?: number; before?: string; action?: string } = {}): Promise<AuditEntry[]> {
+export async function listAudit(db: Db, options: { limit?: number; before?: string; action?: string; actor?: string; target?: string; since?: string } = {}): Promise<AuditEntry[]> {
   let query = db.selectFrom("audit_log").selectAll();
   if (options.before) query = query.where("at", "<", options.before);
+  if (options.since) query = query.where("at", ">=", options.since);
   if (options.action) query = query.where("action", "=", options.action);
+  if (options.actor) query = query.where("actor", "=", options.actor);
+  if (options.target) query = query.where("target", "=", options.target);
   const rows = await query
     .orderBy("at", "desc")
     .orderBy("id", "desc")

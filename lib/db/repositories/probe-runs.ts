@@ -154,6 +154,17 @@ export async function listProbeRuns(db: Db, tenantId: string, options: { limit?:
   return rows.map(toRun);
 }
 
+export async function getProbeRun(db: Db, id: string): Promise<ProbeRun | null> {
+  const row = await db.selectFrom("probe_runs").selectAll().where("id", "=", id).executeTakeFirst();
+  return row ? toRun(row) : null;
+}
+
+/** The tenants whose run in this bulk run failed (or ended in error). */
+export async function listFailedTenantIdsOfBulkRun(db: Db, bulkRunId: string): Promise<string[]> {
+  const rows = await db.selectFrom("probe_runs").select("tenant_id").distinct().where("bulk_run_id", "=", bulkRunId).where("status", "in", ["failed", "error"]).orderBy("tenant_id").execute();
+  return rows.map((r) => r.tenant_id);
+}
+
 export async function listProbeResults(db: Db, runId: string): Promise<ProbeResult[]> {
   const rows = await db
     .selectFrom("probe_results")

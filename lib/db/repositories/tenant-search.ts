@@ -20,6 +20,8 @@ export interface TenantSearch {
   failingProbe?: string;
   /** Only tenants whose latest run has this finding id. */
   finding?: string;
+  /** Only these tenants (at most a few thousand). */
+  ids?: string[];
   sort: TenantSort;
   limit: number;
   /** Opaque: where the previous page ended. */
@@ -75,6 +77,7 @@ export async function searchTenants(db: Db, search: TenantSearch): Promise<{ row
       sql<SqlBool>`(lower(coalesce(t.display_name, '')) like ${like} escape '\\' or lower(coalesce(t.initial_domain, '')) like ${like} escape '\\' or lower(coalesce(t.default_domain, '')) like ${like} escape '\\' or t.id like ${prefix} escape '\\')`,
     );
   }
+  if (search.ids) query = search.ids.length ? query.where("t.id", "in", search.ids) : query.where(sql<SqlBool>`1 = 0`);
   if (search.permissionSetVersion !== undefined) query = query.where("t.consented_permission_set_version", "=", search.permissionSetVersion);
   if (search.consentedVersionIn) {
     const { versions, include } = search.consentedVersionIn;

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import Ajv2020 from "ajv/dist/2020";
@@ -33,10 +33,13 @@ describe("the OpenAPI document", () => {
     expect((await new Validator().validate(broken as never)).valid).toBe(false);
   });
 
-  it("documents every route under /api/v1, each once, and only those", () => {
-    const served = routeFiles("app/api/v1").sort();
-    expect(API_OPERATIONS.map((o) => o.file).sort()).toEqual(served);
+  it("documents every method of every route under /api/v1, and only those", () => {
+    const served = routeFiles("app/api/v1").flatMap((file) =>
+      [...readFileSync(path.join(ROOT, file), "utf8").matchAll(/^export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/gm)].map((m) => `${m[1]!.toLowerCase()} ${file}`),
+    );
+    expect(API_OPERATIONS.map((o) => `${o.method} ${o.file}`).sort()).toEqual(served.sort());
     for (const op of API_OPERATIONS) expect(doc.paths[op.path]?.[op.method], `${op.method} ${op.path}`).toBeDefined();
+    expect(new Set(API_OPERATIONS.map((o) => o.operationId)).size).toBe(API_OPERATIONS.length);
   });
 
   it("takes its parameters from the zod schema that validates them", () => {
