@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { SCHEDULE_OPERATIONS } from "@/lib/api/operations-schedules";
+import { WEBHOOK_OPERATIONS } from "@/lib/api/operations-webhooks";
 import { MINIMUM_ROLE, type PartnerRole } from "@/lib/auth/roles";
 import {
   auditListSchema,
@@ -54,7 +56,7 @@ const tenantIdParams = z.object({ id: z.string().describe("The tenant ID (a GUID
 const idParams = (what: string) => z.object({ id: z.string().describe(`The ${what}'s ID (a UUID).`) });
 const notFound = (what: string): ApiResponseSpec => ({ description: `No such ${what}`, schema: problemSchema, contentType: "application/problem+json" });
 
-export const API_OPERATIONS: readonly ApiOperation[] = [
+const CORE_OPERATIONS: readonly ApiOperation[] = [
   {
     operationId: "listTenants",
     method: "get",
@@ -176,3 +178,6 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     responses: { "200": { description: "Entries; pass nextBefore as before for older ones", schema: auditListSchema } },
   },
 ];
+
+/** Every operation of /api/v1: the core ones above, the webhooks' and the schedule's. */
+export const API_OPERATIONS: readonly ApiOperation[] = [...CORE_OPERATIONS, ...WEBHOOK_OPERATIONS, ...SCHEDULE_OPERATIONS];

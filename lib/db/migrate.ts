@@ -8,6 +8,8 @@ import * as m0002 from "@/lib/db/migrations/0002-consent-attempts";
 import * as m0003 from "@/lib/db/migrations/0003-consent-binding";
 import * as m0004 from "@/lib/db/migrations/0004-permission-sources";
 import * as m0005 from "@/lib/db/migrations/0005-api-keys";
+import * as m0006 from "@/lib/db/migrations/0006-webhooks";
+import * as m0007 from "@/lib/db/migrations/0007-schedules";
 import type { Database } from "@/lib/db/schema";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against the schema as it was, not today's types */
@@ -24,6 +26,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: "consent-binding", up: m0003.up },
   { version: 4, name: "permission-sources", up: m0004.up },
   { version: 5, name: "api-keys", up: m0005.up },
+  { version: 6, name: "webhooks", up: m0006.up },
+  { version: 7, name: "schedules", up: m0007.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

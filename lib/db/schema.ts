@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ScheduleTables } from "@/lib/db/schema-schedules";
+import type { WebhookTables } from "@/lib/db/schema-webhooks";
 
 /**
  * Table types, identical on SQLite and PostgreSQL. Portable column types only:
@@ -203,7 +205,7 @@ export interface MigrationsTable {
   applied_at: Timestamp;
 }
 
-export interface Database {
+export interface Database extends WebhookTables, ScheduleTables {
   consentry_migrations: MigrationsTable;
   permission_sets: PermissionSetsTable;
   invites: InvitesTable;
