@@ -50,6 +50,7 @@ export const MINIMUM_ROLE = {
   manageInvites: "operator",
   viewSettings: "admin",
   signEveryoneOut: "admin",
+  manageApiKeys: "admin",
 } as const satisfies Record<string, PartnerRole>;
 export type Capability = keyof typeof MINIMUM_ROLE;
 

@@ -3,6 +3,10 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 
 import { signEveryoneOutAction } from "@/app/dashboard/settings/actions";
+import { revokeApiKeyAction } from "@/app/dashboard/settings/api-key-actions";
+import { ApiKeyForm } from "@/app/dashboard/settings/api-key-form";
+import { TableHead } from "@/app/ui/table-head";
+import { listApiKeys } from "@/lib/auth/api-keys";
 import { AppRegistrationSection } from "@/app/dashboard/settings/app-registration";
 import { When } from "@/app/ui/status-badge";
 import { getAdminSettingsView, SIGN_EVERYONE_OUT_CONFIRMATION, type CredentialView } from "@/lib/auth/admin-settings";
@@ -28,7 +32,8 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
   await requirePartner(MINIMUM_ROLE.viewSettings);
   const params = await searchParams;
   const db = await getDb();
-  const [settings, registration] = await Promise.all([getAdminSettingsView(db), getRegistrationSettingsView(db)]);
+  const [settings, registration, apiKeys] = await Promise.all([getAdminSettingsView(db), getRegistrationSettingsView(db), listApiKeys(db)]);
+  const revokingKey = typeof params.revokeKey === "string" ? apiKeys.find((k) => k.id === params.revokeKey && !k.revokedAt) : undefined;
   const refreshedTo = typeof params.refreshed === "string" && /^\d{1,9}$/.test(params.refreshed) ? params.refreshed : null;
   const notice = refreshedTo
     ? params.readFailed
@@ -61,6 +66,76 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
       </dl>
 
       <AppRegistrationSection view={registration} notice={notice} />
+
+      <section id="api-keys" aria-labelledby="api-keys-title" className="mt-8">
+        <h2 id="api-keys-title" className="text-lg font-semibold">
+          API keys
+        </h2>
+        <p className="mt-1 text-sm">
+          For scripts and your own tools: send <code className="font-mono">Authorization: Bearer &lt;key&gt;</code> to <code className="font-mono">/api/v1</code> (see{" "}
+          <a href="/api/openapi.json" className="text-brand-700 underline">
+            the OpenAPI document
+          </a>
+          ). Only a hash of each key is kept; its prefix tells keys apart. Every write is in the audit log under the key&rsquo;s name.
+        </p>
+        {params.revokedKey ? (
+          <p role="status" className="mt-3 rounded bg-emerald-50 p-3 text-sm text-emerald-900">
+            The key is revoked: requests with it now get 401.
+          </p>
+        ) : null}
+        <ApiKeyForm />
+        {revokingKey ? (
+          <div className="mt-4 rounded-md border border-red-300 bg-red-50 p-4 text-sm" role="group" aria-labelledby="revoke-key-title">
+            <h3 id="revoke-key-title" className="font-semibold text-red-900">
+              Revoke the key &ldquo;{revokingKey.name}&rdquo; ({revokingKey.prefix}…)?
+            </h3>
+            <p className="mt-1">Every script using it stops working at once; this cannot be undone (create a new key instead).</p>
+            <form action={revokeApiKeyAction} className="mt-3 flex items-center gap-3">
+              <input type="hidden" name="id" value={revokingKey.id} />
+              <input type="hidden" name="confirm" value="yes" />
+              <button type="submit" className="rounded-md bg-red-700 px-4 py-2 font-semibold text-white hover:bg-red-800">
+                Yes, revoke it
+              </button>
+              <Link href="/dashboard/settings#api-keys" className="text-brand-700 hover:underline">
+                Cancel
+              </Link>
+            </form>
+          </div>
+        ) : null}
+        {apiKeys.length ? (
+          <div className="mt-4 overflow-x-auto">
+            <table className="w-full text-sm" data-testid="api-keys">
+              <TableHead columns={["Name", "Role", "Prefix", "Created", "Last used", "State"]} dense />
+              <tbody>
+                {apiKeys.map((k) => (
+                  <tr key={k.id} className="border-b border-slate-100" data-key-id={k.id}>
+                    <td className="py-1 pr-3">{k.name}</td>
+                    <td className="py-1 pr-3">{k.role}</td>
+                    <td className="py-1 pr-3 font-mono text-xs">{k.prefix}…</td>
+                    <td className="py-1 pr-3">
+                      <When iso={k.createdAt} /> by {k.createdBy}
+                    </td>
+                    <td className="py-1 pr-3">{k.lastUsedAt ? <When iso={k.lastUsedAt} /> : "never"}</td>
+                    <td className="py-1 pr-3">
+                      {k.revokedAt ? (
+                        <span>
+                          revoked <When iso={k.revokedAt} />
+                        </span>
+                      ) : (
+                        <Link href={`/dashboard/settings?revokeKey=${k.id}#api-keys`} className="text-red-800 hover:underline">
+                          Revoke…
+                        </Link>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="mt-3 text-sm text-slate-600">No API keys yet.</p>
+        )}
+      </section>
 
       <section aria-labelledby="sessions-title" className="mt-8">
         <h2 id="sessions-title" className="text-lg font-semibold">

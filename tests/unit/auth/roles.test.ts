@@ -17,6 +17,7 @@ const EXPECTED: Record<Capability, Record<PartnerRole, boolean>> = {
   manageInvites: { reader: false, operator: true, admin: true },
   viewSettings: { reader: false, operator: false, admin: true },
   signEveryoneOut: { reader: false, operator: false, admin: true },
+  manageApiKeys: { reader: false, operator: false, admin: true },
 };
 
 describe("role → capability", () => {
