@@ -4,32 +4,63 @@ import Link from "next/link";
 import { testAllTenantsAction } from "@/app/dashboard/bulk-actions";
 import { ImportTenantForm } from "@/app/dashboard/import-form";
 import { StatusBadge, When } from "@/app/ui/status-badge";
-import { TableHead } from "@/app/ui/table-head";
 import { can, MINIMUM_ROLE } from "@/lib/auth/roles";
-import { listTenantsForDashboard } from "@/lib/dashboard/dashboard";
+import { getTenantListView, tenantListHref } from "@/lib/dashboard/tenant-list-view";
+import { TENANT_STATUSES } from "@/lib/db/schema";
 import { requirePartner } from "@/lib/session/require-partner";
 
 export const metadata: Metadata = { title: "Tenants" };
 
-// GET /dashboard — every onboarded tenant with its status and last change.
-export default async function TenantsPage() {
+const field = "mt-1 block w-full rounded border border-slate-300 px-2 py-1";
+
+// GET /dashboard — search, filter and page through the tenants (server-side), with counts that add up.
+export default async function TenantsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const partner = await requirePartner(MINIMUM_ROLE.viewDashboard);
-  const { tenants, counts, needingReconsent, currentVersion, latestBulk } = await listTenantsForDashboard(partner);
+  const raw = await searchParams;
+  const params = new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]])));
+  const view = await getTenantListView(params);
+  const { query, counts } = view;
+  const filtered = Boolean(query.q || query.status || query.needsReconsent !== undefined || query.finding || query.failingProbe || query.check || query.permissionSetVersion);
+  const link = (change: Parameters<typeof tenantListHref>[2]) => tenantListHref("/dashboard", { sort: query.sort }, change);
+  const exportHref = tenantListHref("/api/v1/tenants.csv", { ...query, cursor: undefined, limit: undefined });
   return (
     <>
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Tenants</h1>
-          <p className="text-sm text-slate-600">
-            {counts.consented} consented · {counts.failed} failed · {counts.revoked + counts.deleted} revoked or deleted ·{" "}
-            <span data-testid="needs-reconsent-count" className={needingReconsent ? "font-semibold text-amber-800" : undefined}>
-              {needingReconsent} need{needingReconsent === 1 ? "s" : ""} re-consent
-            </span>{" "}
-            (permission set version {currentVersion})
+          <p className="text-sm text-slate-600" data-testid="tenant-counts">
+            <Link href={link({ status: "consented" })} className="hover:underline">
+              <strong>{counts.consented}</strong> consented
+            </Link>
+            {": "}
+            <Link href={link({ status: "consented", check: "passing" })} className="text-emerald-800 hover:underline" data-testid="count-passing">
+              {counts.passing} passing
+            </Link>
+            {", "}
+            <Link href={link({ status: "consented", check: "failing" })} className={counts.failing ? "font-semibold text-red-800 hover:underline" : "hover:underline"} data-testid="count-failing">
+              {counts.failing} failing their checks
+            </Link>
+            {", "}
+            <Link href={link({ status: "consented", check: "none" })} className="hover:underline">
+              {counts.notChecked} not checked yet
+            </Link>
+            {" · "}
+            <Link href={link({ needsReconsent: "true" })} data-testid="needs-reconsent-count" className={counts.needsReconsent ? "font-semibold text-amber-800 hover:underline" : "hover:underline"}>
+              {counts.needsReconsent} need{counts.needsReconsent === 1 ? "s" : ""} re-consent
+            </Link>
+            {" · "}
+            <Link href={link({ status: "failed" })} className="hover:underline">
+              {counts.failed} consent not verified
+            </Link>
+            {" · "}
+            <Link href={link({ status: "revoked" })} className="hover:underline">
+              {counts.revoked} revoked
+            </Link>{" "}
+            (permission set version {counts.permissionSetVersion})
           </p>
         </div>
-        <div className="flex gap-2">
-          {tenants.length > 0 && can(partner.role, "startBulkRun") ? (
+        <div className="flex flex-wrap gap-2">
+          {counts.total > 0 && can(partner.role, "startBulkRun") ? (
             <form action={testAllTenantsAction}>
               <button type="submit" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold hover:bg-slate-50">
                 Test all tenants
@@ -43,46 +74,193 @@ export default async function TenantsPage() {
           ) : null}
         </div>
       </div>
-      {latestBulk ? (
+      {view.latestBulk ? (
         <p className="mt-2 text-sm">
-          Last bulk test: <Link href={`/dashboard/bulk/${latestBulk.id}`} className="text-brand-700 hover:underline">{latestBulk.status === "running" ? "running now" : `finished ${latestBulk.finished_at?.replace("T", " ").slice(0, 16) ?? ""} UTC`}</Link> ({latestBulk.total} tenants)
+          Last bulk test:{" "}
+          <Link href={`/dashboard/bulk/${view.latestBulk.id}`} className="text-brand-700 hover:underline">
+            {view.latestBulk.status === "running" ? "running now" : `finished ${view.latestBulk.finished_at?.replace("T", " ").slice(0, 16) ?? ""} UTC`}
+          </Link>{" "}
+          ({view.latestBulk.total} tenants)
         </p>
       ) : null}
-      {tenants.length === 0 ? (
-        <p className="mt-8 rounded-md border border-dashed border-slate-300 p-8 text-center text-slate-600">
-          No tenant has been onboarded yet. Create an invite and send its link to the customer&rsquo;s administrator.
+
+      <form method="get" action="/dashboard" role="search" aria-label="Search tenants" className="mt-6 grid grid-cols-2 gap-3 rounded-md border border-slate-200 bg-white p-3 text-sm md:grid-cols-6">
+        <label className="col-span-2">
+          Search
+          <input name="q" type="search" defaultValue={query.q ?? ""} placeholder="Name, domain or tenant ID" className={field} />
+        </label>
+        <label>
+          Status
+          <select name="status" defaultValue={query.status ?? ""} className={field}>
+            <option value="">Any but deleted</option>
+            {TENANT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Last check
+          <select name="check" defaultValue={query.check ?? ""} className={field}>
+            <option value="">Any</option>
+            <option value="passing">Passing</option>
+            <option value="failing">Failing</option>
+            <option value="none">Not checked</option>
+          </select>
+        </label>
+        <label>
+          Finding
+          <select name="finding" defaultValue={query.finding ?? ""} className={field}>
+            <option value="">Any</option>
+            {view.findingIds.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Failing probe
+          <select name="failingProbe" defaultValue={query.failingProbe ?? ""} className={field}>
+            <option value="">Any</option>
+            {view.probes.map((p) => (
+              <option key={p.key} value={p.key}>
+                {p.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Re-consent
+          <select name="needsReconsent" defaultValue={query.needsReconsent === undefined ? "" : String(query.needsReconsent)} className={field}>
+            <option value="">Any</option>
+            <option value="true">Needs re-consent</option>
+            <option value="false">Up to date</option>
+          </select>
+        </label>
+        <label>
+          Sort
+          <select name="sort" defaultValue={query.sort} className={field}>
+            <option value="name">Name A–Z</option>
+            <option value="-name">Name Z–A</option>
+            <option value="-lastCheck">Last check, newest</option>
+            <option value="lastCheck">Last check, oldest</option>
+            <option value="-createdAt">Added, newest</option>
+            <option value="createdAt">Added, oldest</option>
+          </select>
+        </label>
+        <div className="col-span-2 flex items-end gap-2 md:col-span-4">
+          <button type="submit" className="rounded-md bg-brand-700 px-4 py-1.5 font-semibold text-white hover:bg-brand-900">
+            Search
+          </button>
+          {filtered ? (
+            <Link href="/dashboard" className="px-2 py-1.5 text-brand-700 hover:underline">
+              Clear filters
+            </Link>
+          ) : null}
+          <a href={exportHref} className="ml-auto rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50" data-testid="export-csv">
+            Export CSV
+          </a>
+        </div>
+      </form>
+      {view.ignored.length ? (
+        <p role="status" className="mt-2 text-sm text-amber-900">
+          Ignored in this link: {view.ignored.join("; ")}.
+        </p>
+      ) : null}
+
+      {view.items.length === 0 ? (
+        <p className="mt-6 rounded-md border border-dashed border-slate-300 p-8 text-center text-slate-600">
+          {counts.total === 0 && !filtered
+            ? "No tenant has been onboarded yet. Create an invite and send its link to the customer's administrator."
+            : "No tenant matches these filters."}
         </p>
       ) : (
-        <table className="mt-6 w-full border-collapse text-sm" data-testid="tenants">
-          <TableHead columns={["Organization", "Status", "Initial domain", "Permissions", "Last check", "Last change"]} />
-          <tbody>
-            {tenants.map((t) => (
-              <tr key={t.id} className="border-b border-slate-100" data-tenant={t.id}>
-                <td className="py-2 pr-4">
-                  <Link href={`/dashboard/tenants/${t.id}`} className="font-medium text-brand-700 hover:underline">
-                    {t.displayName ?? t.customerName ?? t.id}
-                  </Link>
-                  <div className="font-mono text-xs text-slate-500">{t.id}</div>
-                </td>
-                <td className="py-2 pr-4">
-                  <StatusBadge status={t.status} />
-                  {t.needsReconsent ? (
-                    <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-900" data-testid="needs-reconsent">
-                      needs re-consent
-                    </span>
-                  ) : null}
-                </td>
-                <td className="py-2 pr-4 font-mono text-xs">{t.initialDomain ?? "—"}</td>
-                <td className="py-2 pr-4">{t.roles.length}</td>
-                <td className="py-2 pr-4">{t.lastCheck ? <StatusBadge status={t.lastCheck} /> : <span className="text-slate-400">—</span>}</td>
-                <td className="py-2 pr-4">
-                  <When iso={t.updatedAt} />
-                </td>
+        <div className="mt-4 overflow-x-auto">
+          <table className="w-full border-collapse text-sm" data-testid="tenants">
+            <thead>
+              <tr className="border-b border-slate-200 text-left text-slate-600">
+                <th scope="col" className="py-2 pr-4 font-medium">Organization</th>
+                <th scope="col" className="py-2 pr-4 font-medium">Status</th>
+                <th scope="col" className="py-2 pr-4 font-medium">Last check</th>
+                <th scope="col" className="hidden py-2 pr-4 font-medium sm:table-cell">Findings</th>
+                <th scope="col" className="hidden py-2 pr-4 font-medium md:table-cell">Initial domain</th>
+                <th scope="col" className="hidden py-2 pr-4 font-medium lg:table-cell">Consented</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {view.items.map((t) => (
+                <tr key={t.id} className="border-b border-slate-100 align-top" data-tenant={t.id}>
+                  <td className="max-w-[14rem] py-2 pr-4">
+                    <Link href={`/dashboard/tenants/${t.id}`} className="font-medium break-words text-brand-700 hover:underline">
+                      {t.displayName ?? t.customerName ?? t.id}
+                    </Link>
+                    <div className="font-mono text-xs break-all text-slate-500">{t.id}</div>
+                  </td>
+                  <td className="py-2 pr-4">
+                    <StatusBadge status={t.status} />
+                    {t.needsReconsent ? (
+                      <span className="mt-1 block w-fit rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-900" data-testid="needs-reconsent">
+                        needs re-consent
+                      </span>
+                    ) : null}
+                  </td>
+                  <td className="py-2 pr-4">
+                    {t.lastCheck ? (
+                      <>
+                        <StatusBadge status={t.lastCheck.status} />
+                        <div className="text-xs text-slate-500">
+                          <When iso={t.lastCheck.startedAt} />
+                        </div>
+                      </>
+                    ) : (
+                      <span className="text-slate-400">—</span>
+                    )}
+                  </td>
+                  <td className="hidden py-2 pr-4 sm:table-cell">
+                    {t.findings.length ? (
+                      <ul className="flex flex-wrap gap-1" aria-label="Findings">
+                        {t.findings.map((f) => (
+                          <li key={f}>
+                            <Link href={link({ finding: f })} className="rounded bg-amber-50 px-1.5 py-0.5 font-mono text-xs text-amber-900 hover:underline">
+                              {f}
+                            </Link>
+                          </li>
+                        ))}
+                      </ul>
+                    ) : (
+                      <span className="text-slate-400">—</span>
+                    )}
+                  </td>
+                  <td className="hidden py-2 pr-4 font-mono text-xs md:table-cell">{t.initialDomain ?? "—"}</td>
+                  <td className="hidden py-2 pr-4 lg:table-cell">
+                    <When iso={t.consentedAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
+      <nav aria-label="Pages" className="mt-3 flex items-center justify-between text-sm">
+        <span className="text-slate-600">
+          Showing {view.items.length} {filtered ? "matching " : ""}tenant{view.items.length === 1 ? "" : "s"}
+          {query.cursor ? " (a later page)" : ""}
+        </span>
+        <span className="flex gap-3">
+          {query.cursor ? (
+            <Link href={tenantListHref("/dashboard", { ...query, cursor: undefined })} className="text-brand-700 hover:underline">
+              First page
+            </Link>
+          ) : null}
+          {view.nextCursor ? (
+            <Link href={tenantListHref("/dashboard", { ...query, cursor: view.nextCursor })} className="text-brand-700 hover:underline" rel="next">
+              Next page
+            </Link>
+          ) : null}
+        </span>
+      </nav>
       {can(partner.role, "importTenant") ? <ImportTenantForm /> : null}
     </>
   );

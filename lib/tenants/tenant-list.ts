@@ -23,6 +23,7 @@ export const tenantListQuerySchema = z
     q: z.string().trim().max(200, "is at most 200 characters").optional().transform((v) => v || undefined),
     status: z.enum(TENANT_STATUSES, { error: `must be one of ${TENANT_STATUSES.join(", ")}` }).optional(),
     needsReconsent: booleanText.optional(),
+    check: z.enum(["passing", "failing", "none"], { error: 'must be "passing", "failing" or "none"' }).optional(),
     permissionSetVersion: z.coerce.number({ error: "must be a version number" }).int("must be a version number").positive("must be a version number").optional(),
     failingProbe: z.enum(PROBE_KEYS, { error: "must name a probe (token, exchange-token, or a catalog key such as mail)" }).optional(),
     finding: z.enum(FINDING_IDS, { error: "must be a finding id such as mailbox_on_premises" }).optional(),
@@ -61,6 +62,27 @@ export const tenantListPageSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
+/**
+ * For a page, not an API: the query with every parameter that does not pass dropped, and what was
+ * wrong with each, so a mistyped link still shows tenants (and says what it ignored).
+ */
+export function readTenantListQueryLeniently(params: URLSearchParams): { query: TenantListQuery; ignored: string[] } {
+  const entries = new Map<string, string>();
+  for (const [key, value] of params) if (!entries.has(key)) entries.set(key, value);
+  const ignored: string[] = [];
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const parsed = tenantListQuerySchema.safeParse(Object.fromEntries(entries));
+    if (parsed.success) return { query: parsed.data, ignored };
+    const issue = parsed.error.issues[0]!;
+    const keys = issue.code === "unrecognized_keys" ? issue.keys : [String(issue.path[0] ?? "")];
+    for (const key of keys) {
+      ignored.push(issue.code === "unrecognized_keys" ? `${key}: not a filter` : `${key}: ${issue.message}`);
+      entries.delete(key);
+    }
+  }
+  return { query: tenantListQuerySchema.parse({}), ignored };
+}
+
 /** Reads URL search parameters into a query: repeated or unknown parameters are refused by name. */
 export function parseTenantListQuery(params: URLSearchParams): TenantListQuery {
   return parseSearchParams(tenantListQuerySchema, params);
@@ -78,6 +100,7 @@ export async function listTenantsPage(db: Db, query: TenantListQuery, only?: str
     consentedVersionIn: query.needsReconsent === undefined ? undefined : { versions: stale, include: query.needsReconsent },
     failingProbe: query.failingProbe,
     finding: query.finding,
+    check: query.check,
     ids: only,
     sort: query.sort,
     limit: query.limit,

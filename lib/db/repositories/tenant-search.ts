@@ -22,6 +22,8 @@ export interface TenantSearch {
   finding?: string;
   /** Only these tenants (at most a few thousand). */
   ids?: string[];
+  /** By the latest check: passed, failed (or ended in error), or never run. */
+  check?: "passing" | "failing" | "none";
   sort: TenantSort;
   limit: number;
   /** Opaque: where the previous page ended. */
@@ -77,6 +79,9 @@ export async function searchTenants(db: Db, search: TenantSearch): Promise<{ row
       sql<SqlBool>`(lower(coalesce(t.display_name, '')) like ${like} escape '\\' or lower(coalesce(t.initial_domain, '')) like ${like} escape '\\' or lower(coalesce(t.default_domain, '')) like ${like} escape '\\' or t.id like ${prefix} escape '\\')`,
     );
   }
+  if (search.check === "passing") query = query.where("r.status", "=", "passed");
+  else if (search.check === "failing") query = query.where("r.status", "in", ["failed", "error"]);
+  else if (search.check === "none") query = query.where("r.id", "is", null);
   if (search.ids) query = search.ids.length ? query.where("t.id", "in", search.ids) : query.where(sql<SqlBool>`1 = 0`);
   if (search.permissionSetVersion !== undefined) query = query.where("t.consented_permission_set_version", "=", search.permissionSetVersion);
   if (search.consentedVersionIn) {

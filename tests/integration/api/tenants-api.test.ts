@@ -185,3 +185,16 @@ describe("API key limits across instances on PostgreSQL", () => {
     }
   });
 });
+
+describe("the dashboard's counts", () => {
+  it("add up, and each matches the list filtered the same way", async () => {
+    const { countTenants } = await import("@/lib/tenants/tenant-counts");
+    const counts = await countTenants(portal.database.db);
+    expect(counts).toMatchObject({ consented: 3, failing: 2, notChecked: 1, passing: 0 });
+    expect(counts.passing + counts.failing + counts.notChecked).toBe(counts.consented);
+    for (const [check, expected] of [["failing", counts.failing], ["passing", counts.passing], ["none", counts.notChecked]] as const) {
+      const body = await (await call(listTenants, `/api/v1/tenants?status=consented&check=${check}`)).json();
+      expect(body.items, check).toHaveLength(expected);
+    }
+  });
+});

@@ -1,0 +1,52 @@
+import "server-only";
+
+import { getDb } from "@/lib/db/database";
+import { latestBulkRun, type BulkRun } from "@/lib/db/repositories/bulk-runs";
+import { FINDING_IDS } from "@/lib/diagnosis/finding";
+import { PROBES } from "@/lib/probes/catalog";
+import { countTenants, type TenantCounts } from "@/lib/tenants/tenant-counts";
+import { listTenantsPage, readTenantListQueryLeniently, type TenantListItem, type TenantListQuery } from "@/lib/tenants/tenant-list";
+
+export interface TenantListView {
+  query: TenantListQuery;
+  /** Parameters of the link that were ignored, and why. */
+  ignored: string[];
+  items: TenantListItem[];
+  nextCursor: string | null;
+  counts: TenantCounts;
+  latestBulk: Pick<BulkRun, "id" | "status" | "finished_at" | "total"> | null;
+  /** The filters' choices. */
+  findingIds: readonly string[];
+  probes: { key: string; title: string }[];
+}
+
+/** The dashboard's tenant list: one page of the search (50 by default), the counts and the latest bulk run. */
+export async function getTenantListView(params: URLSearchParams): Promise<TenantListView> {
+  const db = await getDb();
+  const { query, ignored } = readTenantListQueryLeniently(params);
+  const [page, counts, latestBulk] = await Promise.all([listTenantsPage(db, query), countTenants(db), latestBulkRun(db)]);
+  return {
+    query,
+    ignored,
+    items: page.items,
+    nextCursor: page.nextCursor,
+    counts,
+    latestBulk,
+    findingIds: FINDING_IDS,
+    probes: [{ key: "token", title: "App-only token (Graph)" }, ...PROBES.map((p) => ({ key: p.key, title: `${p.title} (${p.permission})` }))],
+  };
+}
+
+/** The list's URL for a query (only what differs from the defaults), for links between filters and pages. */
+export function tenantListHref(base: string, query: Partial<TenantListQuery>, change: Partial<Record<keyof TenantListQuery, string | number | boolean | undefined>> = {}): string {
+  const merged: Record<string, unknown> = { ...query, ...change };
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(merged)) {
+    if (value === undefined || value === null || value === "") continue;
+    if (key === "sort" && value === "name") continue;
+    if (key === "limit" && value === 50) continue;
+    params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${base}?${text}` : base;
+}

@@ -1,0 +1,63 @@
+import "server-only";
+
+import { sql } from "kysely";
+
+import type { Db } from "@/lib/db/database";
+import { addedPermissions, currentPermissionSet, permissionSetsByVersion } from "@/lib/permissions/permission-set";
+
+/**
+ * The dashboard's counts, from one query, so they agree with each other: consented tenants are
+ * exactly those passing their last check, failing it, or not checked yet; needing re-consent is a
+ * subset of consented; failed (consent never verified), revoked and deleted are apart.
+ */
+export interface TenantCounts {
+  total: number;
+  consented: number;
+  passing: number;
+  failing: number;
+  notChecked: number;
+  needsReconsent: number;
+  failed: number;
+  verifying: number;
+  revoked: number;
+  deleted: number;
+  permissionSetVersion: number;
+}
+
+export async function countTenants(db: Db): Promise<TenantCounts> {
+  const [current, sets] = await Promise.all([currentPermissionSet(db), permissionSetsByVersion(db)]);
+  const stale = [...sets.values()].filter((s) => s.version < current.version && addedPermissions(s, current).length > 0).map((s) => s.version);
+  const staleList = stale.length ? sql.join(stale.map((v) => sql`${v}`)) : sql`-1`;
+  const row = await db
+    .selectFrom("tenants as t")
+    .leftJoin("probe_runs as r", "r.id", "t.last_probe_run_id")
+    .select([
+      sql<number>`count(*)`.as("total"),
+      sql<number>`sum(case when t.status = 'consented' then 1 else 0 end)`.as("consented"),
+      sql<number>`sum(case when t.status = 'consented' and r.status = 'passed' then 1 else 0 end)`.as("passing"),
+      sql<number>`sum(case when t.status = 'consented' and r.status in ('failed', 'error') then 1 else 0 end)`.as("failing"),
+      sql<number>`sum(case when t.status = 'consented' and t.consented_permission_set_version in (${staleList}) then 1 else 0 end)`.as("needs_reconsent"),
+      sql<number>`sum(case when t.status = 'failed' then 1 else 0 end)`.as("failed"),
+      sql<number>`sum(case when t.status = 'verifying' then 1 else 0 end)`.as("verifying"),
+      sql<number>`sum(case when t.status = 'revoked' then 1 else 0 end)`.as("revoked"),
+      sql<number>`sum(case when t.status = 'deleted' then 1 else 0 end)`.as("deleted"),
+    ])
+    .executeTakeFirstOrThrow();
+  const n = (v: unknown) => Number(v ?? 0);
+  const consented = n(row.consented);
+  const passing = n(row.passing);
+  const failing = n(row.failing);
+  return {
+    total: n(row.total) - n(row.deleted),
+    consented,
+    passing,
+    failing,
+    notChecked: consented - passing - failing,
+    needsReconsent: n(row.needs_reconsent),
+    failed: n(row.failed),
+    verifying: n(row.verifying),
+    revoked: n(row.revoked),
+    deleted: n(row.deleted),
+    permissionSetVersion: current.version,
+  };
+}

@@ -1,0 +1,95 @@
+import { readFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+
+import { PARTNER_STATE } from "./support";
+
+const PROSEWARE = "8f2b4c7d-0e9a-4fbc-9c3d-7a8b9c0d1e07";
+const VANARSDEL = "c1000007-7a1e-4c0d-9e2b-5d0c0ffee007";
+
+test.describe("the tenant list", () => {
+  test.use({ storageState: PARTNER_STATE });
+
+  test("a partner searches, filters, opens a tenant and exports what they see", async ({ page }) => {
+    // Two tenants that consented before Consentry, added and checked.
+    for (const id of [PROSEWARE, VANARSDEL]) {
+      await page.goto("/dashboard");
+      await page.getByText("Add a tenant that already consented").click();
+      await page.getByLabel("Tenant ID").fill(id);
+      await page.getByRole("button", { name: "Check and add" }).click();
+      await expect(page).toHaveURL(new RegExp(`/dashboard/tenants/${id}$`), { timeout: 30_000 });
+      await page.getByRole("button", { name: "Run probes now" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Probes ran" })).toBeVisible({ timeout: 30_000 });
+    }
+
+    // Search by part of a domain.
+    await page.goto("/dashboard");
+    const search = page.getByRole("search", { name: "Search tenants" });
+    await search.getByLabel("Search").fill("vanarsdel");
+    await search.getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/\/dashboard\?q=vanarsdel/);
+    const rows = page.getByTestId("tenants").locator("tbody tr");
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toHaveAttribute("data-tenant", VANARSDEL);
+
+    // Filter by a finding (from the row's own finding link), then by the last check.
+    await rows.first().getByRole("link", { name: "mailbox_soft_deleted" }).click();
+    await expect(page).toHaveURL(/finding=mailbox_soft_deleted/);
+    await expect(page.getByTestId("tenants").locator("tbody tr")).toHaveCount(1);
+    await page.goto("/dashboard?check=failing&status=consented");
+    await expect(page.getByTestId("tenants").locator(`[data-tenant="${PROSEWARE}"]`)).toBeVisible();
+    await expect(page.getByTestId("count-failing")).toContainText("failing their checks");
+
+    // A link with a mistyped filter still shows tenants, and says what it ignored.
+    await page.goto("/dashboard?status=happy&q=proseware");
+    await expect(page.getByText(/Ignored in this link: status: must be one of/)).toBeVisible();
+    await expect(page.getByTestId("tenants").locator("tbody tr")).toHaveCount(1);
+
+    // Open the tenant from the list.
+    await page.getByTestId("tenants").getByRole("link", { name: /Proseware/ }).click();
+    await expect(page).toHaveURL(new RegExp(`/dashboard/tenants/${PROSEWARE}$`));
+    await expect(page.getByTestId("truth-table")).toBeVisible();
+
+    // Export the filtered list.
+    await page.goto("/dashboard?q=proseware");
+    const download = page.waitForEvent("download");
+    await page.getByTestId("export-csv").click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^consentry-tenants-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await file.path())!, "utf8").trimEnd().split("\r\n");
+    expect(csv[0]).toBe("customer,tenant_id,initial_domain,status,permission_set_version,needs_reconsent,last_check,last_check_at,failing_probes,finding_ids");
+    expect(csv).toHaveLength(2);
+    expect(csv[1]).toContain(PROSEWARE);
+  });
+
+  test("the list fits a 390 px screen", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/dashboard");
+    await expect(page.getByTestId("tenants")).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+});
+
+test.describe("API keys on the settings page", () => {
+  test.use({ storageState: PARTNER_STATE });
+
+  test("an admin creates a key (shown once) that the API accepts, and revokes it after confirming", async ({ page, request }) => {
+    await page.goto("/dashboard/settings");
+    await page.getByLabel("Name").fill("E2E script");
+    await page.getByLabel("Role").selectOption("reader");
+    await page.getByRole("button", { name: "Create API key" }).click();
+    const key = await page.getByTestId("new-api-key").inputValue();
+    expect(key).toMatch(/^csk_/);
+    const listed = await request.get("/api/v1/tenants?limit=1", { headers: { authorization: `Bearer ${key}` } });
+    expect(listed.status()).toBe(200);
+
+    await page.reload();
+    await expect(page.getByTestId("new-api-key")).toHaveCount(0);
+    const row = page.getByTestId("api-keys").locator("tr", { hasText: "E2E script" });
+    await expect(row).toContainText(key.slice(0, 12));
+    await row.getByRole("link", { name: "Revoke…" }).click();
+    await expect(page.getByRole("heading", { name: /Revoke the key “E2E script”/ })).toBeVisible();
+    await page.getByRole("button", { name: "Yes, revoke it" }).click();
+    await expect(page.getByText("The key is revoked")).toBeVisible();
+    expect((await request.get("/api/v1/tenants?limit=1", { headers: { authorization: `Bearer ${key}` } })).status()).toBe(401);
+  });
+});
