@@ -1,7 +1,6 @@
 import "server-only";
 
 import { getDatabase } from "@/lib/db/database";
-import { listAudit, type AuditEntry } from "@/lib/db/repositories/audit";
 import { listConsentEvents, type ConsentEvent } from "@/lib/db/repositories/consent-events";
 import { listInvites, type Invite } from "@/lib/db/repositories/invites";
 import { getPermissionSet } from "@/lib/db/repositories/permission-sets";
@@ -45,7 +44,3 @@ export async function listInvitesForDashboard(_partner: Partner): Promise<Invite
   return listInvites(db, { limit: 1000 });
 }
 
-export async function listAuditForDashboard(_partner: Partner, before?: string): Promise<AuditEntry[]> {
-  const { db } = await getDatabase();
-  return listAudit(db, { limit: 100, before });
-}

@@ -33,7 +33,7 @@ test.describe("consent onboarding, end to end", () => {
     await page.goto("/dashboard/invites");
     await expect(page.getByTestId("invites")).toContainText("consented");
     await page.goto("/dashboard/audit");
-    await expect(page.getByTestId("audit")).toContainText("consent.verified");
+    await expect(page.getByTestId("audit").locator(`tr[data-action="consent.verified"]`).first()).toContainText("Consent verified with a token");
     await expect(page.getByTestId("audit")).toContainText("admin:megan@fabrikam.example");
   });
 
