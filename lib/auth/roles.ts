@@ -48,9 +48,11 @@ export const MINIMUM_ROLE = {
   startBulkRun: "operator",
   importTenant: "operator",
   manageInvites: "operator",
+  manageWebhooks: "admin",
   viewSettings: "admin",
   signEveryoneOut: "admin",
   manageApiKeys: "admin",
+  manageSchedule: "admin",
 } as const satisfies Record<string, PartnerRole>;
 export type Capability = keyof typeof MINIMUM_ROLE;
 

@@ -15,9 +15,11 @@ const EXPECTED: Record<Capability, Record<PartnerRole, boolean>> = {
   startBulkRun: { reader: false, operator: true, admin: true },
   importTenant: { reader: false, operator: true, admin: true },
   manageInvites: { reader: false, operator: true, admin: true },
+  manageWebhooks: { reader: false, operator: false, admin: true },
   viewSettings: { reader: false, operator: false, admin: true },
   signEveryoneOut: { reader: false, operator: false, admin: true },
   manageApiKeys: { reader: false, operator: false, admin: true },
+  manageSchedule: { reader: false, operator: false, admin: true },
 };
 
 describe("role → capability", () => {
