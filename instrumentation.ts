@@ -22,4 +22,10 @@ export async function register(): Promise<void> {
   // So do consents that were being proven with a token (their deadlines still apply).
   const { resumeConsentVerifications } = await import("@/lib/consent/verify");
   await resumeConsentVerifications(database.db);
+  // Webhooks: the delivery worker sends the outbox (unref'd timers; probing never waits for it),
+  // and expiring credentials are announced at start-up and daily.
+  const { startWebhookWorker } = await import("@/lib/webhooks/delivery-worker");
+  startWebhookWorker(database.db);
+  const { startCredentialExpiryChecks } = await import("@/lib/webhooks/credential-expiry");
+  startCredentialExpiryChecks(database.db);
 }

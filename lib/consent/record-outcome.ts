@@ -8,6 +8,8 @@ import { markInviteConsented, markInviteFailed } from "@/lib/db/repositories/inv
 import { getTenant, upsertTenant } from "@/lib/db/repositories/tenants";
 import type { OrganizationProfile } from "@/lib/graph/organization";
 import type { Meta } from "@/lib/invites/invites";
+import { enqueueWebhookEvents } from "@/lib/db/repositories/webhooks";
+import { tenantOnboardedEvent } from "@/lib/webhooks/events";
 
 /** How the audit log names a customer's user who confirmed a consent by signing in. */
 export function customerActor(user: Pick<SignedInCustomer, "upn" | "oid">): string {
@@ -102,6 +104,7 @@ export async function recordConsentOutcome(db: Db, outcome: ConsentOutcome, now:
     if (result.kind === "verified") {
       const org = result.organization;
       const existing = attempt ? null : await getTenant(trx, tenantId);
+      const wasConsented = (existing ?? (granted ? await getTenant(trx, tenantId) : null))?.status === "consented";
       await upsertTenant(
         trx,
         tenantId,
@@ -120,6 +123,10 @@ export async function recordConsentOutcome(db: Db, outcome: ConsentOutcome, now:
         },
         now,
       );
+      if (granted && !wasConsented) {
+        const name = org?.displayName ?? result.fallbackName ?? null;
+        await enqueueWebhookEvents(trx, [tenantOnboardedEvent({ tenantId, displayName: name, roles: result.roles, permissionSetVersion: result.permissionSetVersion, consentedBy: result.consentedBy?.upn ?? result.consentedBy?.name ?? null }, now)], { now });
+      }
     }
     if (attempt?.inviteId) {
       if (granted) await markInviteConsented(trx, attempt.inviteId, tenantId, now);

@@ -12,6 +12,7 @@ import { readAppRegistration, readResourceAppRoles, type AppRegistration, type R
 import { acquireAppToken } from "@/lib/identity/app-token";
 import { formatPermission, resourceByAppId, type PermissionEntry } from "@/lib/permissions/catalog";
 import { fallbackPermissionEntries, recordPermissionSet, sortPermissions } from "@/lib/permissions/permission-set";
+import { enqueueNeedsReconsentEvents } from "@/lib/webhooks/lifecycle-events";
 
 /** What the settings page shows of the last attempt to read the app registration. */
 export const registrationReadSchema = z.discriminatedUnion("ok", [
@@ -147,6 +148,8 @@ export async function refreshPermissionSet(db: Db, options: { deps?: Registratio
     }
   }
   await setPortalSetting(db, "app_registration", JSON.stringify(read), options.actor ?? null);
+  // A new version: tenants consented to the one before now need re-consent (a webhook must never break the refresh).
+  if (outcome.created) await enqueueNeedsReconsentEvents(db, outcome.set.version).catch((error: unknown) => console.error(`Queueing tenant.needs_reconsent failed: ${error instanceof Error ? error.message : String(error)}`));
   if (options.actor || outcome.created) {
     await appendAudit(db, {
       actor: options.actor ?? "system",

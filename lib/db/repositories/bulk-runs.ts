@@ -7,6 +7,8 @@ import type { Db } from "@/lib/db/database";
 import { nowIso } from "@/lib/db/repositories/json";
 import { updateFromValues } from "@/lib/db/update-from-values";
 import type { BulkRunRow } from "@/lib/db/schema";
+import { enqueueWebhookEvents } from "@/lib/db/repositories/webhooks";
+import { bulkRunFinishedEvent } from "@/lib/webhooks/events";
 
 export type BulkRun = BulkRunRow;
 
@@ -106,7 +108,15 @@ export async function finishBulkRunIfDone(db: Db, bulkRunId: string, now: Date =
     .where("state", "in", ["queued", "leased"])
     .executeTakeFirstOrThrow();
   if (Number(open.n) > 0) return false;
-  await db.updateTable("bulk_runs").set({ status: "completed", finished_at: nowIso(now) }).where("id", "=", bulkRunId).where("status", "=", "running").execute();
+  await db.transaction().execute(async (trx) => {
+    const closed = await trx.updateTable("bulk_runs").set({ status: "completed", finished_at: nowIso(now) }).where("id", "=", bulkRunId).where("status", "=", "running").returningAll().executeTakeFirst();
+    if (!closed) return;
+    // Announced once, by whichever instance closed the run.
+    const progress = await getBulkProgress(trx, bulkRunId);
+    const failing = await trx.selectFrom("probe_runs").select("tenant_id").distinct().where("bulk_run_id", "=", bulkRunId).where("status", "in", ["failed", "error"]).execute();
+    const event = bulkRunFinishedEvent({ bulkRunId, total: closed.total, done: progress?.done ?? 0, failed: progress?.failed ?? 0, failingTenants: failing.length, requestedBy: closed.requested_by, startedAt: closed.created_at }, now);
+    await enqueueWebhookEvents(trx, [event], { now });
+  });
   return true;
 }
 

@@ -7,6 +7,7 @@ import { timeOrderedId } from "@/lib/db/ids";
 import { fromJson, nowIso, toJson } from "@/lib/db/repositories/json";
 import { updateTenantsQuietly, type TenantChanges } from "@/lib/db/repositories/tenants";
 import type { ProbeResultRow, ProbeRunRow, ProbeRunsTable, ProbeResultsTable } from "@/lib/db/schema";
+import { enqueueProbeRunEvents } from "@/lib/webhooks/probe-run-events";
 
 export type ProbeRunTrigger = ProbeRunsTable["trigger"];
 export type ProbeRunStatus = ProbeRunsTable["status"];
@@ -133,6 +134,8 @@ export async function recordProbeRuns(db: Db, runs: NewProbeRun[], alongside?: (
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) await trx.insertInto("probe_runs").values(rows.slice(i, i + INSERT_CHUNK)).execute();
     for (let i = 0; i < results.length; i += INSERT_CHUNK) await trx.insertInto("probe_results").values(results.slice(i, i + INSERT_CHUNK)).execute();
+    // Webhook events (regressed, recovered, consent revoked) compare with each tenant's previous run, so before it moves on.
+    await enqueueProbeRunEvents(trx, runs.map((run, i) => ({ ...run, id: rows[i]!.id })));
     await updateTenantsQuietly(
       trx,
       runs.map((run, i) => ({ id: run.tenantId, changes: { ...run.tenantChanges, lastProbeRunId: rows[i]!.id }, now: run.finishedAt })),

@@ -1,0 +1,10 @@
+import { MINIMUM_ROLE } from "@/lib/auth/roles";
+import { getDb } from "@/lib/db/database";
+import { apiRoute } from "@/lib/http/api-route";
+import { requestOrigin } from "@/lib/session/partner-session";
+import { pingWebhookForApi } from "@/lib/webhooks/api";
+
+export const dynamic = "force-dynamic";
+
+// POST /api/v1/webhooks/<id>/ping — queues a signed webhook.ping to this endpoint.
+export const POST = apiRoute<{ id: string }>(MINIMUM_ROLE.manageWebhooks, async ({ request, caller, params }) => pingWebhookForApi(await getDb(), caller, params.id, requestOrigin(request.headers)));
