@@ -20,7 +20,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
   const params = new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]])));
   const view = await getTenantListView(params);
   const { query, counts } = view;
-  const filtered = Boolean(query.q || query.status || query.needsReconsent !== undefined || query.finding || query.failingProbe || query.check || query.permissionSetVersion);
+  const filtered = Boolean(query.q || query.status || query.needsReconsent !== undefined || query.finding || query.failingProbe || query.check || query.permissionSetVersion || query.failedInBulkRun);
   const link = (change: Parameters<typeof tenantListHref>[2]) => tenantListHref("/dashboard", { sort: query.sort }, change);
   const exportHref = tenantListHref("/api/v1/tenants.csv", { ...query, cursor: undefined, limit: undefined });
   return (
@@ -164,6 +164,15 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
           </a>
         </div>
       </form>
+      {query.failedInBulkRun ? (
+        <p className="mt-2 text-sm">
+          Showing the tenants whose checks failed in{" "}
+          <Link href={`/dashboard/bulk/${query.failedInBulkRun}`} className="text-brand-700 hover:underline">
+            this bulk run
+          </Link>
+          .
+        </p>
+      ) : null}
       {view.ignored.length ? (
         <p role="status" className="mt-2 text-sm text-amber-900">
           Ignored in this link: {view.ignored.join("; ")}.

@@ -133,6 +133,7 @@ export const bulkProgressSchema = z.object({
   etaSeconds: z.number().nullable(),
   requestedBy: z.string(),
   createdAt: z.string(),
+  failingChecks: z.number().int().describe("Tenants whose checks failed in this run; GET …/failing-tenants lists them."),
 }) satisfies z.ZodType<BulkProgressView>;
 export const failingTenantsSchema = z.object({ items: z.array(tenantListItemSchema) });
 

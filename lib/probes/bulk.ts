@@ -6,7 +6,7 @@ import os from "node:os";
 import type { Db } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
 import { claimBulkItems, completeBulkItems, createBulkRun, finishBulkRunIfDone, getBulkProgress, listRunningBulkRuns, type BulkItemOutcome, type BulkRun } from "@/lib/db/repositories/bulk-runs";
-import { recordProbeRuns, type NewProbeRun } from "@/lib/db/repositories/probe-runs";
+import { countFailedTenantsOfBulkRun, recordProbeRuns, type NewProbeRun } from "@/lib/db/repositories/probe-runs";
 import { getTenants, listTenants, type Tenant } from "@/lib/db/repositories/tenants";
 import type { Meta } from "@/lib/invites/invites";
 import { refreshPermissionSet } from "@/lib/permissions/registration";
@@ -276,6 +276,8 @@ export interface BulkProgressView {
   etaSeconds: number | null;
   requestedBy: string;
   createdAt: string;
+  /** Tenants whose checks failed in this run (a check that ran and found a problem, not a crashed item). */
+  failingChecks: number;
 }
 
 /** A bulk run's progress. It only reads: workers start from the action that asks for a run and at start-up. */
@@ -300,5 +302,6 @@ export async function bulkProgressView(db: Db, bulkRunId: string, now: number = 
     etaSeconds: perSecond > 0 && remaining > 0 ? Math.round(remaining / perSecond) : remaining === 0 ? 0 : null,
     requestedBy: progress.run.requested_by,
     createdAt: progress.run.created_at,
+    failingChecks: await countFailedTenantsOfBulkRun(db, bulkRunId),
   };
 }

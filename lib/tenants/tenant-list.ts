@@ -4,6 +4,7 @@ import { z } from "zod";
 
 import type { Db } from "@/lib/db/database";
 import { customerNamesOf } from "@/lib/db/repositories/invites";
+import { listFailedTenantIdsOfBulkRun } from "@/lib/db/repositories/probe-runs";
 import { failuresOfRuns, searchTenants, TENANT_SORTS } from "@/lib/db/repositories/tenant-search";
 import { TENANT_STATUSES } from "@/lib/db/schema";
 import { FINDING_IDS } from "@/lib/diagnosis/finding";
@@ -24,6 +25,7 @@ export const tenantListQuerySchema = z
     status: z.enum(TENANT_STATUSES, { error: `must be one of ${TENANT_STATUSES.join(", ")}` }).optional(),
     needsReconsent: booleanText.optional(),
     check: z.enum(["passing", "failing", "none"], { error: 'must be "passing", "failing" or "none"' }).optional(),
+    failedInBulkRun: z.uuid({ error: "must be a bulk run ID" }).optional().describe("Only tenants whose checks failed in this bulk run."),
     permissionSetVersion: z.coerce.number({ error: "must be a version number" }).int("must be a version number").positive("must be a version number").optional(),
     failingProbe: z.enum(PROBE_KEYS, { error: "must name a probe (token, exchange-token, or a catalog key such as mail)" }).optional(),
     finding: z.enum(FINDING_IDS, { error: "must be a finding id such as mailbox_on_premises" }).optional(),
@@ -93,6 +95,7 @@ export async function listTenantsPage(db: Db, query: TenantListQuery, only?: str
   const [current, sets] = await Promise.all([currentPermissionSet(db), permissionSetsByVersion(db)]);
   // Versions that lack something the current set has: a consented tenant on one of them needs re-consent.
   const stale = [...sets.values()].filter((s) => s.version < current.version && addedPermissions(s, current).length > 0).map((s) => s.version);
+  if (query.failedInBulkRun && !only) only = await listFailedTenantIdsOfBulkRun(db, query.failedInBulkRun);
   const { rows, next } = await searchTenants(db, {
     q: query.q,
     status: query.status,

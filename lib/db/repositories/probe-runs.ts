@@ -168,6 +168,11 @@ export async function listFailedTenantIdsOfBulkRun(db: Db, bulkRunId: string): P
   return rows.map((r) => r.tenant_id);
 }
 
+export async function countFailedTenantsOfBulkRun(db: Db, bulkRunId: string): Promise<number> {
+  const row = await db.selectFrom("probe_runs").select((eb) => eb.fn.count<number>("tenant_id").distinct().as("n")).where("bulk_run_id", "=", bulkRunId).where("status", "in", ["failed", "error"]).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 export async function listProbeResults(db: Db, runId: string): Promise<ProbeResult[]> {
   const rows = await db
     .selectFrom("probe_results")

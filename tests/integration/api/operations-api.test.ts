@@ -137,9 +137,13 @@ describe("probe runs and bulk runs through the API", () => {
       progress = await (await send(op("getBulkRun"), { key: keys.reader, id })).json();
     }
     expect(progress.status).toBe("completed");
+    expect(progress).toMatchObject({ failingChecks: 1 });
     const failing = await (await send(op("listBulkRunFailingTenants"), { key: keys.reader, id })).json();
     expect(failing.items.map((t: { id: string }) => t.id)).toEqual([TENANTS.woodgrove]);
     expect(failing.items[0].findings).toContain("permission_not_granted");
+    const listTenants = API_OPERATIONS.find((o) => o.operationId === "listTenants")!;
+    const filtered = await (await send(listTenants, { key: keys.reader, query: `?failedInBulkRun=${id}` })).json();
+    expect(filtered.items.map((t: { id: string }) => t.id)).toEqual([TENANTS.woodgrove]);
   });
 });
 

@@ -37,7 +37,17 @@ export function BulkProgress({ initial }: { initial: BulkProgressView }) {
       <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4" aria-live="polite">
         <dt className="text-slate-500">Done</dt>
         <dd data-testid="bulk-done">{view.done}</dd>
-        <dt className="text-slate-500">Failed</dt>
+        <dt className="text-slate-500">Checks failing</dt>
+        <dd data-testid="bulk-failing-checks">
+          {view.failingChecks ? (
+            <a href={`/dashboard?failedInBulkRun=${view.id}`} className="font-semibold text-red-800 underline">
+              {view.failingChecks} tenant{view.failingChecks === 1 ? "" : "s"}
+            </a>
+          ) : (
+            "none"
+          )}
+        </dd>
+        <dt className="text-slate-500">Could not be tested</dt>
         <dd data-testid="bulk-failed">{view.failed}</dd>
         <dt className="text-slate-500">Remaining</dt>
         <dd data-testid="bulk-remaining">{view.remaining}</dd>
