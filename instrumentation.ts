@@ -28,4 +28,7 @@ export async function register(): Promise<void> {
   startWebhookWorker(database.db);
   const { startCredentialExpiryChecks } = await import("@/lib/webhooks/credential-expiry");
   startCredentialExpiryChecks(database.db);
+  // Scheduled re-tests: every instance checks every 30 s (unref'd timer); exactly one starts each due run.
+  const { startRetestScheduler } = await import("@/lib/schedules/scheduler");
+  startRetestScheduler(database.db);
 }

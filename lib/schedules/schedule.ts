@@ -7,7 +7,7 @@ import { getRetestSchedule, latestScheduledRun, setRetestSchedule } from "@/lib/
 import type { Meta } from "@/lib/invites/invites";
 import { bulkProgressView } from "@/lib/probes/bulk";
 import { nextDueAt, scheduleAnchor, type ScheduleRule } from "@/lib/schedules/next-due";
-import { scheduleBodySchema } from "@/lib/schedules/schedule-input";
+import { scheduleBodySchema, type ScheduleFormValues } from "@/lib/schedules/schedule-input";
 import type { Partner } from "@/lib/session/partner-session";
 
 /** The schedule as the settings page and GET /api/v1/schedule show it. */
@@ -56,4 +56,17 @@ export async function setScheduleAsPartner(db: Db, partner: Partner, rule: Sched
 /** PUT /api/v1/schedule: validates the body with the schema the OpenAPI document shows. */
 export async function setScheduleForApi(db: Db, caller: Partner, body: unknown, meta: Meta): Promise<ScheduleView> {
   return setScheduleAsPartner(db, caller, scheduleBodySchema.parse(body), meta);
+}
+
+/** "every 6 hours", "daily at 09:00 UTC" or "off". */
+export function describeSchedule(view: ScheduleView): string {
+  const { mode, everyHours, at } = view.schedule;
+  if (mode === "interval") return everyHours === 1 ? "every hour" : `every ${everyHours} hours`;
+  if (mode === "daily") return `daily at ${at} UTC`;
+  return "off";
+}
+
+/** The form's fields as the current schedule fills them. */
+export function scheduleFormValues(view: ScheduleView): ScheduleFormValues {
+  return { mode: view.schedule.mode, everyHours: view.schedule.everyHours === null ? "" : String(view.schedule.everyHours), at: view.schedule.at ?? "" };
 }
