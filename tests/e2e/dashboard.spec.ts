@@ -93,3 +93,32 @@ test.describe("API keys on the settings page", () => {
     expect((await request.get("/api/v1/tenants?limit=1", { headers: { authorization: `Bearer ${key}` } })).status()).toBe(401);
   });
 });
+
+test.describe("invites", () => {
+  test.use({ storageState: PARTNER_STATE });
+
+  test("a bad tenant keeps what was typed and marks the field; revoking asks first", async ({ page }) => {
+    await page.goto("/dashboard/invites");
+    await page.getByLabel("Customer name").fill("Litware, Inc.");
+    await page.getByLabel(/Tenant \(optional/).fill("not a domain!");
+    await page.getByRole("button", { name: "Create invite" }).click();
+    await expect(page.getByText("Check the highlighted fields.")).toBeVisible();
+    await expect(page.getByLabel("Customer name")).toHaveValue("Litware, Inc.");
+    await expect(page.getByLabel(/Tenant \(optional/)).toHaveValue("not a domain!");
+    await expect(page.getByLabel(/Tenant \(optional/)).toHaveAttribute("aria-invalid", "true");
+
+    await page.getByLabel(/Tenant \(optional/).fill("litware.example");
+    await page.getByRole("button", { name: "Create invite" }).click();
+    await expect(page.getByTestId("invite-link")).toBeVisible();
+    await page.goto("/dashboard/invites");
+    const row = page.getByTestId("invites").locator("tr", { hasText: "Litware, Inc." }).first();
+    await row.getByRole("link", { name: "Revoke…" }).click();
+    await expect(page.getByRole("heading", { name: "Revoke the invite for Litware, Inc.?" })).toBeVisible();
+    await page.getByRole("link", { name: "Cancel" }).click();
+    await expect(page.getByTestId("invites").locator("tr", { hasText: "Litware, Inc." }).first()).not.toContainText("revoked");
+    await page.getByTestId("invites").locator("tr", { hasText: "Litware, Inc." }).first().getByRole("link", { name: "Revoke…" }).click();
+    await page.getByRole("button", { name: "Yes, revoke it" }).click();
+    await expect(page.getByRole("status")).toContainText("The invite is revoked");
+    await expect(page.getByTestId("invites").locator("tr", { hasText: "Litware, Inc." }).first()).toContainText("revoked");
+  });
+});

@@ -2,6 +2,8 @@
 
 import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
 
 import { getDb } from "@/lib/db/database";
 import { createInvite, inviteInputSchema, renewInviteLink, revokeInviteAsPartner } from "@/lib/invites/invites";
@@ -14,27 +16,34 @@ export interface CreateInviteState {
   message?: string;
   link?: string;
   customerName?: string;
+  /** What was typed, kept when it did not pass so nothing has to be typed again. */
+  values?: { customerName: string; tenantHint: string };
 }
 
 // Server action: create an invite; returns field errors, or the link (shown once).
 export async function createInviteAction(_previous: CreateInviteState, formData: FormData): Promise<CreateInviteState> {
   const partner = await requirePartnerForAction(MINIMUM_ROLE.manageInvites);
-  const parsed = inviteInputSchema.safeParse({ customerName: formData.get("customerName") ?? "", tenantHint: formData.get("tenantHint") ?? "" });
+  const values = { customerName: String(formData.get("customerName") ?? "").slice(0, 500), tenantHint: String(formData.get("tenantHint") ?? "").slice(0, 500) };
+  const parsed = inviteInputSchema.safeParse(values);
   if (!parsed.success) {
-    const flat = parsed.error.flatten().fieldErrors;
-    return { errors: { customerName: flat.customerName, tenantHint: flat.tenantHint }, message: "Check the highlighted fields." };
+    const flat = z.flattenError(parsed.error).fieldErrors;
+    return { errors: { customerName: flat.customerName, tenantHint: flat.tenantHint }, message: "Check the highlighted fields.", values };
   }
   const { invite, link } = await createInvite(await getDb(), partner, parsed.data, requestOrigin(await headers()));
   revalidatePath("/dashboard/invites");
   return { link, customerName: invite.customerName, message: `Invite for ${invite.customerName} created.` };
 }
 
-// Server action: revoke an invite.
+const revokeSchema = z.object({ inviteId: z.uuid(), confirm: z.literal("yes") });
+
+// Server action: revoke an invite, after its confirmation step (the link stops working at once).
 export async function revokeInviteAction(formData: FormData): Promise<void> {
   const partner = await requirePartnerForAction(MINIMUM_ROLE.manageInvites);
-  const id = String(formData.get("inviteId") ?? "");
-  await revokeInviteAsPartner(await getDb(), partner, id, requestOrigin(await headers()));
+  const parsed = revokeSchema.safeParse({ inviteId: formData.get("inviteId"), confirm: formData.get("confirm") });
+  if (!parsed.success) redirect("/dashboard/invites");
+  await revokeInviteAsPartner(await getDb(), partner, parsed.data.inviteId, requestOrigin(await headers()));
   revalidatePath("/dashboard/invites");
+  redirect("/dashboard/invites?revoked=1");
 }
 
 export interface RenewState {

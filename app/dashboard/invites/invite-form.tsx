@@ -7,8 +7,11 @@ import { createInviteAction, renewInviteAction, type CreateInviteState, type Ren
 
 export function InviteForm() {
   const [state, action, pending] = useActionState<CreateInviteState, FormData>(createInviteAction, {});
+  const values = state.values ?? { customerName: "", tenantHint: "" };
+  const border = (invalid: boolean) => (invalid ? "border-red-600" : "border-slate-300");
   return (
-    <form action={action} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-describedby="invite-help">
+    // Keyed by what was typed, so kept values re-render into the fields after an answer.
+    <form key={JSON.stringify(values)} action={action} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-describedby="invite-help">
       <h2 className="text-lg font-semibold">New invite</h2>
       <p id="invite-help" className="text-sm text-slate-600">
         The link opens a page for the customer&rsquo;s administrator. For security only a hash of it is kept: copy it now.
@@ -18,7 +21,7 @@ export function InviteForm() {
           <label htmlFor="customerName" className="block text-sm font-medium">
             Customer name
           </label>
-          <input id="customerName" name="customerName" required maxLength={120} className="mt-1 w-full rounded border border-slate-300 px-2 py-1.5" aria-invalid={Boolean(state.errors?.customerName)} aria-describedby="customerName-error" />
+          <input id="customerName" name="customerName" required maxLength={120} defaultValue={values.customerName} className={`mt-1 w-full rounded border px-2 py-1.5 ${border(Boolean(state.errors?.customerName))}`} aria-invalid={Boolean(state.errors?.customerName)} aria-describedby="customerName-error" />
           <p id="customerName-error" className="mt-1 text-sm text-red-700">
             {state.errors?.customerName?.join(" ")}
           </p>
@@ -27,7 +30,7 @@ export function InviteForm() {
           <label htmlFor="tenantHint" className="block text-sm font-medium">
             Tenant (optional: ID or domain)
           </label>
-          <input id="tenantHint" name="tenantHint" maxLength={253} placeholder="contoso.com" className="mt-1 w-full rounded border border-slate-300 px-2 py-1.5" aria-invalid={Boolean(state.errors?.tenantHint)} aria-describedby="tenantHint-error" />
+          <input id="tenantHint" name="tenantHint" maxLength={253} placeholder="contoso.com" defaultValue={values.tenantHint} className={`mt-1 w-full rounded border px-2 py-1.5 ${border(Boolean(state.errors?.tenantHint))}`} aria-invalid={Boolean(state.errors?.tenantHint)} aria-describedby="tenantHint-error" />
           <p id="tenantHint-error" className="mt-1 text-sm text-red-700">
             {state.errors?.tenantHint?.join(" ")}
           </p>

@@ -12,9 +12,11 @@ import { requirePartner } from "@/lib/session/require-partner";
 export const metadata: Metadata = { title: "Invites" };
 
 // GET /dashboard/invites — create, copy, renew and revoke invite links.
-export default async function InvitesPage() {
+export default async function InvitesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const partner = await requirePartner(MINIMUM_ROLE.viewDashboard);
+  const params = await searchParams;
   const invites = await listInvitesForDashboard(partner);
+  const revoking = typeof params.revoke === "string" && can(partner.role, "manageInvites") ? invites.find((i) => i.id === params.revoke && i.state !== "revoked") : undefined;
   return (
     <>
       <h1 className="text-2xl font-semibold">Invites</h1>
@@ -25,7 +27,31 @@ export default async function InvitesPage() {
       ) : (
         <p className="mt-2 text-sm text-slate-600">Creating, renewing and revoking invites needs the Operator role; your role can see them.</p>
       )}
-      <table className="mt-8 w-full text-sm" data-testid="invites">
+      {params.revoked ? (
+        <p role="status" className="mt-4 rounded bg-emerald-50 p-3 text-sm text-emerald-900">
+          The invite is revoked: its link now answers &ldquo;This invite was revoked&rdquo;.
+        </p>
+      ) : null}
+      {revoking ? (
+        <div className="mt-4 rounded-md border border-red-300 bg-red-50 p-4 text-sm" role="group" aria-labelledby="revoke-invite-title">
+          <h2 id="revoke-invite-title" className="font-semibold text-red-900">
+            Revoke the invite for {revoking.customerName}?
+          </h2>
+          <p className="mt-1">Its link stops working at once; an admin who opens it is told it was revoked. To invite them again, create a new invite.</p>
+          <form action={revokeInviteAction} className="mt-3 flex items-center gap-3">
+            <input type="hidden" name="inviteId" value={revoking.id} />
+            <input type="hidden" name="confirm" value="yes" />
+            <button type="submit" className="rounded-md bg-red-700 px-4 py-2 font-semibold text-white hover:bg-red-800">
+              Yes, revoke it
+            </button>
+            <Link href="/dashboard/invites" className="text-brand-700 hover:underline">
+              Cancel
+            </Link>
+          </form>
+        </div>
+      ) : null}
+      <div className="mt-8 overflow-x-auto">
+      <table className="w-full text-sm" data-testid="invites">
         <TableHead columns={["Customer", "State", "Tenant", "Created", "Expires", "Actions"]} />
         <tbody>
           {invites.map((i) => (
@@ -51,12 +77,9 @@ export default async function InvitesPage() {
                 {i.state !== "revoked" && i.state !== "expired" && can(partner.role, "manageInvites") ? (
                   <>
                     <RenewButton inviteId={i.id} />
-                    <form action={revokeInviteAction} className="inline">
-                      <input type="hidden" name="inviteId" value={i.id} />
-                      <button type="submit" className="text-red-700 hover:underline">
-                        Revoke
-                      </button>
-                    </form>
+                    <Link href={`/dashboard/invites?revoke=${i.id}`} className="text-red-700 hover:underline">
+                      Revoke…
+                    </Link>
                   </>
                 ) : null}
               </td>
@@ -64,6 +87,7 @@ export default async function InvitesPage() {
           ))}
         </tbody>
       </table>
+      </div>
     </>
   );
 }
