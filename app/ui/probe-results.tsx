@@ -69,24 +69,83 @@ export function TruthTable({ rows }: { rows: TruthRow[] }) {
   );
 }
 
-/** Pass and fail counts of recent runs, oldest first, as small bars. */
+const W = 560;
+const H = 180;
+const PAD = { left: 40, right: 12, top: 10, bottom: 34 };
+
+/**
+ * The pass rate of recent runs (passed probes ÷ probes that ran), oldest first, as a line with
+ * axes: 0–100 % up the side, the runs' dates along the bottom. The same numbers are in a table
+ * for screen readers and for anyone who wants the figures.
+ */
 export function HistoryChart({ history }: { history: { id: string; startedAt: string; passed: number; failed: number }[] }) {
   if (history.length === 0) return <p className="text-sm text-slate-500">No runs yet.</p>;
-  const max = Math.max(1, ...history.map((h) => h.passed + h.failed));
-  const width = 12;
+  const points = history.map((h, i) => {
+    const ran = h.passed + h.failed;
+    const rate = ran ? h.passed / ran : 0;
+    const x = PAD.left + (history.length === 1 ? (W - PAD.left - PAD.right) / 2 : (i / (history.length - 1)) * (W - PAD.left - PAD.right));
+    const y = PAD.top + (1 - rate) * (H - PAD.top - PAD.bottom);
+    return { ...h, ran, rate, x, y, label: h.startedAt.slice(5, 16).replace("T", " ") };
+  });
+  const ticks = [0, 0.5, 1];
+  const labelEvery = Math.max(1, Math.ceil(points.length / 6));
   return (
-    <svg role="img" aria-label={`Last ${history.length} runs: passed and failed probes`} width={history.length * (width + 4)} height={60} className="mt-2" data-testid="history-chart">
-      {history.map((h, i) => {
-        const passH = (h.passed / max) * 56;
-        const failH = (h.failed / max) * 56;
-        return (
-          <g key={h.id} transform={`translate(${i * (width + 4)},0)`}>
-            <title>{`${h.startedAt.slice(0, 16).replace("T", " ")}: ${h.passed} passed, ${h.failed} failed`}</title>
-            <rect y={58 - passH - failH} width={width} height={failH} fill="#b91c1c" />
-            <rect y={58 - passH} width={width} height={passH} fill="#047857" />
+    <figure className="mt-2" data-testid="history-chart">
+      <svg role="img" aria-labelledby="history-title" viewBox={`0 0 ${W} ${H}`} className="h-auto w-full max-w-xl">
+        <title id="history-title">{`Pass rate of the last ${history.length} runs, from ${Math.round(points[0]!.rate * 100)}% to ${Math.round(points[points.length - 1]!.rate * 100)}%`}</title>
+        {ticks.map((t) => {
+          const y = PAD.top + (1 - t) * (H - PAD.top - PAD.bottom);
+          return (
+            <g key={t}>
+              <line x1={PAD.left} x2={W - PAD.right} y1={y} y2={y} stroke="#e2e8f0" />
+              <text x={PAD.left - 6} y={y + 4} textAnchor="end" fontSize="11" fill="#475569">
+                {Math.round(t * 100)}%
+              </text>
+            </g>
+          );
+        })}
+        <line x1={PAD.left} x2={PAD.left} y1={PAD.top} y2={H - PAD.bottom} stroke="#94a3b8" />
+        <line x1={PAD.left} x2={W - PAD.right} y1={H - PAD.bottom} y2={H - PAD.bottom} stroke="#94a3b8" />
+        {points.length > 1 ? <polyline points={points.map((p) => `${p.x},${p.y}`).join(" ")} fill="none" stroke="#1f5fbf" strokeWidth="2" /> : null}
+        {points.map((p, i) => (
+          <g key={p.id}>
+            <circle cx={p.x} cy={p.y} r="3.5" fill={p.failed ? "#b91c1c" : "#047857"}>
+              <title>{`${p.label} UTC: ${p.passed} of ${p.ran} passed (${Math.round(p.rate * 100)}%)`}</title>
+            </circle>
+            {i % labelEvery === 0 || i === points.length - 1 ? (
+              <text x={p.x} y={H - PAD.bottom + 16} textAnchor="middle" fontSize="10" fill="#475569">
+                {p.label.slice(0, 5)}
+              </text>
+            ) : null}
           </g>
-        );
-      })}
-    </svg>
+        ))}
+        <text x={(PAD.left + W - PAD.right) / 2} y={H - 4} textAnchor="middle" fontSize="10" fill="#64748b">
+          run date (UTC)
+        </text>
+      </svg>
+      <details className="mt-1 text-xs text-slate-600">
+        <summary className="cursor-pointer">The figures</summary>
+        <table className="mt-1">
+          <thead>
+            <tr>
+              <th scope="col" className="pr-3 text-left font-medium">Run (UTC)</th>
+              <th scope="col" className="pr-3 text-left font-medium">Passed</th>
+              <th scope="col" className="text-left font-medium">Pass rate</th>
+            </tr>
+          </thead>
+          <tbody>
+            {points.map((p) => (
+              <tr key={p.id}>
+                <td className="pr-3">{p.startedAt.replace("T", " ").slice(0, 16)}</td>
+                <td className="pr-3">
+                  {p.passed} of {p.ran}
+                </td>
+                <td>{Math.round(p.rate * 100)}%</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
   );
 }
