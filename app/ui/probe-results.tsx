@@ -39,7 +39,8 @@ const mark = (v: boolean | null) => (v === null ? "unknown" : v ? "yes" : "no");
 
 export function TruthTable({ rows }: { rows: TruthRow[] }) {
   return (
-    <table className="mt-2 w-full text-sm" data-testid="truth-table">
+    <div className="mt-2 overflow-x-auto">
+    <table className="w-full text-sm" data-testid="truth-table">
       <TableHead columns={["Permission", "Configured", "Granted", "In token", "Proven", "Drift"]} dense />
       <tbody>
         {rows.map((r) => (
@@ -66,6 +67,7 @@ export function TruthTable({ rows }: { rows: TruthRow[] }) {
         ))}
       </tbody>
     </table>
+    </div>
   );
 }
 
