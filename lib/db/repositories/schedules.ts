@@ -99,7 +99,7 @@ export async function claimDueSlot(db: Db, owner: string, now: Date, leaseSecond
     const lock = isPostgres(db) ? sql`for update` : sql``;
     const { rows } = await sql<RetestScheduleTable>`select * from retest_schedule where id = 1 ${lock}`.execute(trx);
     const row = rows[0];
-    if (!row) return null;
+    if (!row || row.mode === "off") return null;
     const last = await latestScheduledRun(trx);
     if (last && last.bulkRunId === null) {
       if (last.leaseUntil > at && last.claimedBy !== owner) return null; // another instance is starting it right now

@@ -155,7 +155,9 @@ describe("scheduled re-tests on SQLite (one process)", () => {
     const view = await getScheduleView(sqlite.db);
     expect(view).toMatchObject({ schedule: { mode: "interval", everyHours: 3, at: null }, nextDueAt: new Date(T0.getTime() + 9 * HOUR).toISOString(), lastRun: { slotAt: new Date(T0.getTime() + 6 * HOUR).toISOString(), status: "completed" } });
 
-    await setRule(sqlite.db, { mode: "off" }, new Date(T0.getTime() + 8 * HOUR));
+    // A claim left unstarted by a dead instance is not taken over once the schedule is off.
+    expect((await claimDueSlot(sqlite.db, "dead-instance", new Date(T0.getTime() + 9 * HOUR), 300))?.slotAt).toBe(new Date(T0.getTime() + 9 * HOUR).toISOString());
+    await setRule(sqlite.db, { mode: "off" }, new Date(T0.getTime() + 9 * HOUR + 1));
     clock.set(T0.getTime() + 100 * HOUR);
     expect((await restarted.tick()).started).toBeNull();
     expect((await getScheduleView(sqlite.db)).nextDueAt).toBeNull();
