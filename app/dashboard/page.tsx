@@ -17,7 +17,8 @@ const field = "mt-1 block w-full rounded border border-slate-300 px-2 py-1";
 export default async function TenantsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const partner = await requirePartner(MINIMUM_ROLE.viewDashboard);
   const raw = await searchParams;
-  const params = new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]])));
+  // "removed" is the notice after offboarding a tenant, not a filter.
+  const params = new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => (k === "removed" ? [] : Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]])));
   const view = await getTenantListView(params);
   const { query, counts } = view;
   const filtered = Boolean(query.q || query.status || query.needsReconsent !== undefined || query.finding || query.failingProbe || query.check || query.permissionSetVersion || query.failedInBulkRun);
@@ -164,6 +165,17 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
           </a>
         </div>
       </form>
+      {typeof raw.removed === "string" && /^[0-9a-f-]{36}$/i.test(raw.removed) ? (
+        <div role="status" className="mt-3 rounded bg-emerald-50 p-3 text-sm text-emerald-900">
+          <p>
+            Tenant <span className="font-mono">{raw.removed}</span> is removed from Consentry (the audit log keeps the entry).
+          </p>
+          <p className="mt-1">
+            Tell the customer&rsquo;s administrator that the app stays in their tenant with its permissions until they delete it: Microsoft Entra admin center → Enterprise
+            applications → All applications → the app → Properties → Delete.
+          </p>
+        </div>
+      ) : null}
       {query.failedInBulkRun ? (
         <p className="mt-2 text-sm">
           Showing the tenants whose checks failed in{" "}

@@ -93,8 +93,8 @@ export function HistoryChart({ history }: { history: { id: string; startedAt: st
   const labelEvery = Math.max(1, Math.ceil(points.length / 6));
   return (
     <figure className="mt-2" data-testid="history-chart">
-      <svg role="img" aria-labelledby="history-title" viewBox={`0 0 ${W} ${H}`} className="h-auto w-full max-w-xl">
-        <title id="history-title">{`Pass rate of the last ${history.length} runs, from ${Math.round(points[0]!.rate * 100)}% to ${Math.round(points[points.length - 1]!.rate * 100)}%`}</title>
+      <svg role="img" aria-labelledby="history-chart-title" viewBox={`0 0 ${W} ${H}`} className="h-auto w-full max-w-xl">
+        <title id="history-chart-title">{`Pass rate of the last ${history.length} runs, from ${Math.round(points[0]!.rate * 100)}% to ${Math.round(points[points.length - 1]!.rate * 100)}%`}</title>
         {ticks.map((t) => {
           const y = PAD.top + (1 - t) * (H - PAD.top - PAD.bottom);
           return (

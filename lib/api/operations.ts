@@ -17,6 +17,7 @@ import {
   startProbeRunBodySchema,
 } from "@/lib/api/resources";
 import { tenantDetailSchema } from "@/lib/tenants/tenant-detail";
+import { offboardResultSchema } from "@/lib/tenants/offboard";
 import { tenantListPageSchema, tenantListQuerySchema } from "@/lib/tenants/tenant-list";
 
 /** RFC 9457 problem details, as every /api/v1 error is answered. */
@@ -76,6 +77,16 @@ const CORE_OPERATIONS: readonly ApiOperation[] = [
     role: MINIMUM_ROLE.viewDashboard,
     pathParams: tenantIdParams,
     responses: { "200": { description: "The tenant", schema: tenantDetailSchema }, "404": { description: "No such tenant", schema: problemSchema, contentType: "application/problem+json" } },
+  },
+  {
+    operationId: "offboardTenant",
+    method: "delete",
+    path: "/api/v1/tenants/{id}",
+    file: "app/api/v1/tenants/[id]/route.ts",
+    summary: "Remove a tenant and its data from Consentry (the audit entry stays); answers how the customer deletes the app in their tenant",
+    role: MINIMUM_ROLE.offboardTenant,
+    pathParams: tenantIdParams,
+    responses: { "200": { description: "Removed; what the customer's administrator does next", schema: offboardResultSchema }, "404": notFound("tenant") },
   },
   {
     operationId: "exportTenants",

@@ -53,6 +53,7 @@ export const MINIMUM_ROLE = {
   signEveryoneOut: "admin",
   manageApiKeys: "admin",
   manageSchedule: "admin",
+  offboardTenant: "admin",
 } as const satisfies Record<string, PartnerRole>;
 export type Capability = keyof typeof MINIMUM_ROLE;
 

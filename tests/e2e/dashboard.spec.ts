@@ -59,6 +59,15 @@ test.describe("the tenant list", () => {
     expect(csv[0]).toBe("customer,tenant_id,initial_domain,status,permission_set_version,needs_reconsent,last_check,last_check_at,failing_probes,finding_ids");
     expect(csv).toHaveLength(2);
     expect(csv[1]).toContain(PROSEWARE);
+
+    // Offboard it: a confirmation, then the list says what the customer's admin does next.
+    await page.goto(`/dashboard/tenants/${PROSEWARE}`);
+    await page.getByRole("link", { name: "Remove from Consentry…" }).click();
+    await expect(page.getByRole("heading", { name: /Remove Proseware .* and everything Consentry knows about it\?/ })).toBeVisible();
+    await page.getByRole("button", { name: "Yes, remove it" }).click();
+    await expect(page).toHaveURL(new RegExp(`/dashboard\\?removed=${PROSEWARE}$`));
+    await expect(page.getByRole("status")).toContainText("Properties → Delete");
+    await expect(page.getByTestId("tenants").locator(`[data-tenant="${PROSEWARE}"]`)).toHaveCount(0);
   });
 
   test("the list fits a 390 px screen", async ({ page }) => {

@@ -163,3 +163,27 @@ describe("the audit log through the API", () => {
     expect((await response.json()).errors[0].path).toBe(field);
   });
 });
+
+describe("offboarding through the API", () => {
+  it("removes the tenant and its data, keeps the audit entry, and says what the customer does next", async () => {
+    const db = portal.database.db;
+    await importConsentedTenant(db, "test", "9a3c5d8e-1f0b-4acd-8d4e-8b9c0d1e2f08");
+    const trey = "9a3c5d8e-1f0b-4acd-8d4e-8b9c0d1e2f08";
+    const operation = op("offboardTenant");
+    expect((await send(operation, { key: keys.operator, id: trey })).status).toBe(403);
+    const response = await send(operation, { key: keys.admin, id: trey });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({ tenantId: trey, displayName: expect.any(String) });
+    expect(body.customerInstructions).toMatch(/Enterprise applications > All applications > .* > Properties > Delete/);
+    for (const table of ["tenants", "probe_runs", "consent_events"] as const) {
+      const column = table === "tenants" ? "id" : "tenant_id";
+      const rows = await db.selectFrom(table).select(column as never).where(column as never, "=", trey as never).execute();
+      expect(rows, table).toEqual([]);
+    }
+    const audit = await listAudit(db, { target: trey, action: "tenant.offboarded" });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor: "api-key:admin key" });
+    expect((await send(operation, { key: keys.admin, id: trey })).status).toBe(404);
+  });
+});

@@ -19,6 +19,7 @@ const EXPECTED: Record<Capability, Record<PartnerRole, boolean>> = {
   viewSettings: { reader: false, operator: false, admin: true },
   signEveryoneOut: { reader: false, operator: false, admin: true },
   manageApiKeys: { reader: false, operator: false, admin: true },
+  offboardTenant: { reader: false, operator: false, admin: true },
   manageSchedule: { reader: false, operator: false, admin: true },
 };
 

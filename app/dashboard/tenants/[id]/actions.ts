@@ -2,10 +2,13 @@
 
 import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
 
 import { getDb } from "@/lib/db/database";
 import { isAppError } from "@/lib/errors";
 import { reconsentLink, runProbesAsPartner, setTestMailbox, testMailboxSchema } from "@/lib/probes/tenant-actions";
+import { offboardTenant } from "@/lib/tenants/offboard";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { requestOrigin } from "@/lib/session/partner-session";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
@@ -49,4 +52,15 @@ export async function setTestMailboxAction(_previous: ActionState, formData: For
   await setTestMailbox(await getDb(), partner, tenantId, parsed.data, requestOrigin(await headers()));
   revalidatePath(`/dashboard/tenants/${tenantId}`);
   return { message: parsed.data ? `Test mailbox set to ${parsed.data}.` : "Test mailbox cleared; the next run picks one." };
+}
+
+const offboardSchema = z.object({ tenantId: z.string().regex(/^[0-9a-f-]{36}$/i), confirm: z.literal("yes") });
+
+// Server action: "Remove from Consentry" (after its confirmation step); then the list says what the customer does next.
+export async function offboardTenantAction(formData: FormData): Promise<void> {
+  const partner = await requirePartnerForAction(MINIMUM_ROLE.offboardTenant);
+  const parsed = offboardSchema.safeParse({ tenantId: formData.get("tenantId"), confirm: formData.get("confirm") });
+  if (!parsed.success) redirect("/dashboard");
+  const removed = await offboardTenant(await getDb(), partner, parsed.data.tenantId, requestOrigin(await headers())).catch(() => null);
+  redirect(removed ? `/dashboard?removed=${encodeURIComponent(removed.tenantId)}` : "/dashboard");
 }

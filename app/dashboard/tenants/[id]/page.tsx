@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 
+import { offboardTenantAction } from "@/app/dashboard/tenants/[id]/actions";
 import { ProbeActions } from "@/app/dashboard/tenants/[id]/probe-actions";
 import { HistoryChart, ProbeResults, TruthTable } from "@/app/ui/probe-results";
 import { StatusBadge, When } from "@/app/ui/status-badge";
@@ -16,11 +18,13 @@ export const metadata: Metadata = { title: "Tenant" };
 function eventNote(e: { kind: string; verified: boolean; details: Record<string, unknown> | null }): string {
   const signedIn = e.details?.signedIn as { upn?: unknown } | undefined;
   if (e.kind === "callback" && e.verified) return typeof signedIn?.upn === "string" ? `(tenant confirmed by ${signedIn.upn}'s sign-in)` : "(tenant confirmed by a sign-in)";
+  if (e.kind === "verified" || e.kind === "failed") return "";
   return e.verified ? "(verified)" : "(unverified claim)";
 }
 
-export default async function TenantPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function TenantPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const partner = await requirePartner(MINIMUM_ROLE.viewDashboard);
+  const confirmingRemoval = (await searchParams).remove === "1" && can(partner.role, "offboardTenant");
   const detail = await getTenantDetail(partner, (await params).id);
   if (!detail) notFound();
   const { tenant } = detail;
@@ -124,6 +128,39 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
           <li className="text-slate-500">Onboarded without an invite.</li>
         )}
       </ul>
+
+      {can(partner.role, "offboardTenant") ? (
+        <section aria-labelledby="remove-title" className="mt-10 border-t border-slate-200 pt-6">
+          <h2 id="remove-title" className="text-lg font-semibold">
+            Remove from Consentry
+          </h2>
+          {confirmingRemoval ? (
+            <div className="mt-2 rounded-md border border-red-300 bg-red-50 p-4 text-sm" role="group" aria-labelledby="remove-confirm-title">
+              <h3 id="remove-confirm-title" className="font-semibold text-red-900">
+                Remove {tenant.displayName ?? tenant.id} and everything Consentry knows about it?
+              </h3>
+              <p className="mt-1">
+                Its checks, findings, consent events and invites are deleted; the audit log keeps that you removed it. This does not touch the customer&rsquo;s tenant: the app
+                stays there with its permissions until their administrator deletes it (Enterprise applications → the app → Properties → Delete).
+              </p>
+              <form action={offboardTenantAction} className="mt-3 flex items-center gap-3">
+                <input type="hidden" name="tenantId" value={tenant.id} />
+                <input type="hidden" name="confirm" value="yes" />
+                <button type="submit" className="rounded-md bg-red-700 px-4 py-2 font-semibold text-white hover:bg-red-800">
+                  Yes, remove it
+                </button>
+                <Link href={`/dashboard/tenants/${tenant.id}`} className="text-brand-700 hover:underline">
+                  Cancel
+                </Link>
+              </form>
+            </div>
+          ) : (
+            <Link href={`/dashboard/tenants/${tenant.id}?remove=1#remove-title`} className="mt-2 inline-block rounded-md border border-red-300 px-4 py-2 text-sm font-semibold text-red-800 hover:bg-red-50">
+              Remove from Consentry…
+            </Link>
+          )}
+        </section>
+      ) : null}
     </>
   );
 }
