@@ -14,7 +14,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: "/dashboard/invites", label: "Invites" },
     { href: "/dashboard/audit", label: "Audit log" },
     { href: "/dashboard/explain", label: "Explain an error" },
-    ...(can(partner.role, "viewSettings") ? [{ href: "/dashboard/settings", label: "Settings" }] : []),
+    ...(can(partner.role, "viewSettings") ? [{ href: "/dashboard/settings", label: "Settings", sections: ["/dashboard/settings"] }] : []),
   ];
   return (
     <div className="min-h-screen">

@@ -67,6 +67,18 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
 
       <AppRegistrationSection view={registration} notice={notice} />
 
+      <nav aria-label="More settings" className="mt-6 flex flex-wrap gap-4 text-sm">
+        <Link href="/dashboard/settings/schedule" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">
+          Re-test schedule
+        </Link>
+        <Link href="/dashboard/settings/webhooks" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">
+          Webhooks
+        </Link>
+        <a href="#api-keys" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">
+          API keys
+        </a>
+      </nav>
+
       <section id="api-keys" aria-labelledby="api-keys-title" className="mt-8">
         <h2 id="api-keys-title" className="text-lg font-semibold">
           API keys
