@@ -37,8 +37,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("last_error", "text")
     .addColumn("created_at", "text", (c) => c.notNull())
     .addColumn("delivered_at", "text")
-    .addUniqueConstraint("webhook_deliveries_endpoint_event_unique", ["endpoint_id", "event_id"])
     .execute();
+  // One delivery per event and endpoint: an event queued twice (a restart, a retried transaction) is sent once.
+  await db.schema.createIndex("webhook_deliveries_endpoint_event_unique").on("webhook_deliveries").columns(["endpoint_id", "event_id"]).unique().execute();
   // The worker's poll: due pending deliveries, oldest first.
   await db.schema.createIndex("webhook_deliveries_due").on("webhook_deliveries").columns(["status", "next_attempt_at"]).execute();
   await db.schema.createIndex("webhook_deliveries_endpoint").on("webhook_deliveries").columns(["endpoint_id", "created_at"]).execute();
