@@ -11,6 +11,7 @@ import {
   getDelivery,
   getWebhookEndpoint,
   insertWebhookEndpoint,
+  listWebhookEndpoints,
   listDeliveries,
   requeueDelivery,
   updateWebhookEndpoint,
@@ -124,3 +125,21 @@ export async function pingWebhookEndpoint(db: Db, caller: Partner, id: string, m
     return delivery!;
   });
 }
+
+export interface WebhookSettingsView {
+  endpoints: (WebhookEndpoint & { recentDeliveries: WebhookDelivery[] })[];
+}
+
+/** What /dashboard/settings/webhooks shows: every endpoint with its latest deliveries. */
+export async function getWebhookSettingsView(db: Db, deliveriesPerEndpoint = 10): Promise<WebhookSettingsView> {
+  const endpoints = await listWebhookEndpoints(db);
+  return { endpoints: await Promise.all(endpoints.map(async (e) => ({ ...e, recentDeliveries: await listDeliveries(db, e.id, { limit: deliveriesPerEndpoint }) }))) };
+}
+
+/** The settings page's create form: the same rules as the API, from form fields (events as checkboxes). */
+export const webhookFormSchema = z.object({
+  url: webhookUrlSchema,
+  description: z.string().trim().max(200, "must be at most 200 characters"),
+  events: webhookEventsSchema,
+  format: z.enum(WEBHOOK_FORMATS, { error: `must be one of ${WEBHOOK_FORMATS.join(", ")}` }),
+});
