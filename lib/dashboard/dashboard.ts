@@ -27,7 +27,13 @@ export async function getTenantDetail(_partner: Partner, tenantId: string): Prom
   if (!tenant) return null;
   const [events, invites, current] = await Promise.all([listConsentEvents(db, { tenantId, limit: 100 }), listInvites(db, { tenantId: tenant.id }), currentPermissionSet(db)]);
   const consentedSet = tenant.consentedPermissionSetVersion ? await getPermissionSet(db, tenant.consentedPermissionSetVersion) : null;
-  const added = consentedSet && consentedSet.version < current.version ? addedPermissions(consentedSet, current).map(formatPermission) : [];
+  // Without a recorded version (a tenant that consented before Consentry), what its token lacks.
+  const added =
+    consentedSet && consentedSet.version < current.version
+      ? addedPermissions(consentedSet, current).map(formatPermission)
+      : !consentedSet && tenant.status === "consented" && tenant.roles.length > 0
+        ? current.permissions.filter((p) => !tenant.roles.includes(p.value)).map(formatPermission)
+        : [];
   return {
     tenant,
     events,

@@ -3,7 +3,7 @@ import "server-only";
 import { sql } from "kysely";
 
 import type { Db } from "@/lib/db/database";
-import { addedPermissions, currentPermissionSet, permissionSetsByVersion } from "@/lib/permissions/permission-set";
+import { needsReconsentSql, reconsentRule } from "@/lib/tenants/needs-reconsent";
 
 /**
  * The dashboard's counts, from one query, so they agree with each other: consented tenants are
@@ -25,9 +25,7 @@ export interface TenantCounts {
 }
 
 export async function countTenants(db: Db): Promise<TenantCounts> {
-  const [current, sets] = await Promise.all([currentPermissionSet(db), permissionSetsByVersion(db)]);
-  const stale = [...sets.values()].filter((s) => s.version < current.version && addedPermissions(s, current).length > 0).map((s) => s.version);
-  const staleList = stale.length ? sql.join(stale.map((v) => sql`${v}`)) : sql`-1`;
+  const rule = await reconsentRule(db);
   const row = await db
     .selectFrom("tenants as t")
     .leftJoin("probe_runs as r", "r.id", "t.last_probe_run_id")
@@ -36,7 +34,7 @@ export async function countTenants(db: Db): Promise<TenantCounts> {
       sql<number>`sum(case when t.status = 'consented' then 1 else 0 end)`.as("consented"),
       sql<number>`sum(case when t.status = 'consented' and r.status = 'passed' then 1 else 0 end)`.as("passing"),
       sql<number>`sum(case when t.status = 'consented' and r.status in ('failed', 'error') then 1 else 0 end)`.as("failing"),
-      sql<number>`sum(case when t.status = 'consented' and t.consented_permission_set_version in (${staleList}) then 1 else 0 end)`.as("needs_reconsent"),
+      sql<number>`sum(case when ${needsReconsentSql(rule)} then 1 else 0 end)`.as("needs_reconsent"),
       sql<number>`sum(case when t.status = 'failed' then 1 else 0 end)`.as("failed"),
       sql<number>`sum(case when t.status = 'verifying' then 1 else 0 end)`.as("verifying"),
       sql<number>`sum(case when t.status = 'revoked' then 1 else 0 end)`.as("revoked"),
@@ -58,6 +56,6 @@ export async function countTenants(db: Db): Promise<TenantCounts> {
     verifying: n(row.verifying),
     revoked: n(row.revoked),
     deleted: n(row.deleted),
-    permissionSetVersion: current.version,
+    permissionSetVersion: rule.currentVersion,
   };
 }

@@ -9,8 +9,8 @@ import { failuresOfRuns, searchTenants, TENANT_SORTS } from "@/lib/db/repositori
 import { TENANT_STATUSES } from "@/lib/db/schema";
 import { FINDING_IDS } from "@/lib/diagnosis/finding";
 import { parseSearchParams } from "@/lib/http/search-params";
-import { addedPermissions, currentPermissionSet, permissionSetsByVersion } from "@/lib/permissions/permission-set";
 import { PROBES } from "@/lib/probes/catalog";
+import { needsReconsentSql, reconsentRule, tenantNeedsReconsent } from "@/lib/tenants/needs-reconsent";
 
 const PROBE_KEYS = ["token", "exchange-token", "sharepoint-token", ...PROBES.map((p) => p.key)] as [string, ...string[]];
 const booleanText = z.enum(["true", "false"], { error: 'must be "true" or "false"' }).transform((v) => v === "true");
@@ -92,15 +92,13 @@ export function parseTenantListQuery(params: URLSearchParams): TenantListQuery {
 
 /** One page of the tenant list, with each tenant's customer, last check, failing probes and findings. */
 export async function listTenantsPage(db: Db, query: TenantListQuery, only?: string[]): Promise<{ items: TenantListItem[]; nextCursor: string | null }> {
-  const [current, sets] = await Promise.all([currentPermissionSet(db), permissionSetsByVersion(db)]);
-  // Versions that lack something the current set has: a consented tenant on one of them needs re-consent.
-  const stale = [...sets.values()].filter((s) => s.version < current.version && addedPermissions(s, current).length > 0).map((s) => s.version);
+  const rule = await reconsentRule(db);
   if (query.failedInBulkRun && !only) only = await listFailedTenantIdsOfBulkRun(db, query.failedInBulkRun);
   const { rows, next } = await searchTenants(db, {
     q: query.q,
     status: query.status,
     permissionSetVersion: query.permissionSetVersion,
-    consentedVersionIn: query.needsReconsent === undefined ? undefined : { versions: stale, include: query.needsReconsent },
+    needsReconsent: query.needsReconsent === undefined ? undefined : { condition: needsReconsentSql(rule), include: query.needsReconsent },
     failingProbe: query.failingProbe,
     finding: query.finding,
     check: query.check,
@@ -121,7 +119,7 @@ export async function listTenantsPage(db: Db, query: TenantListQuery, only?: str
       defaultDomain: t.defaultDomain,
       status: t.status,
       consentedPermissionSetVersion: t.consentedPermissionSetVersion,
-      needsReconsent: t.status === "consented" && t.consentedPermissionSetVersion !== null && stale.includes(t.consentedPermissionSetVersion),
+      needsReconsent: tenantNeedsReconsent(rule, t),
       consentedAt: t.consentedAt,
       verifiedAt: t.verifiedAt,
       lastCheck,

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { sql, type SqlBool } from "kysely";
+import { sql, type RawBuilder, type SqlBool } from "kysely";
 
 import type { Db } from "@/lib/db/database";
 import type { TenantStatus } from "@/lib/db/schema";
@@ -13,8 +13,8 @@ export interface TenantSearch {
   /** Part of the name, a domain, or the start of the tenant ID (case-insensitive). */
   q?: string;
   status?: TenantStatus;
-  /** Only tenants consented to one of these permission-set versions (the ones that need re-consent), or to none of them. */
-  consentedVersionIn?: { versions: number[]; include: boolean };
+  /** Only tenants that need re-consent (`include`), or only those that do not, by this SQL condition over `t`. */
+  needsReconsent?: { condition: RawBuilder<SqlBool>; include: boolean };
   permissionSetVersion?: number;
   /** Only tenants whose latest run failed this probe. */
   failingProbe?: string;
@@ -84,10 +84,9 @@ export async function searchTenants(db: Db, search: TenantSearch): Promise<{ row
   else if (search.check === "none") query = query.where("r.id", "is", null);
   if (search.ids) query = search.ids.length ? query.where("t.id", "in", search.ids) : query.where(sql<SqlBool>`1 = 0`);
   if (search.permissionSetVersion !== undefined) query = query.where("t.consented_permission_set_version", "=", search.permissionSetVersion);
-  if (search.consentedVersionIn) {
-    const { versions, include } = search.consentedVersionIn;
-    if (include) query = versions.length ? query.where("t.status", "=", "consented").where("t.consented_permission_set_version", "in", versions) : query.where(sql<SqlBool>`1 = 0`);
-    else if (versions.length) query = query.where((eb) => eb.or([eb("t.status", "!=", "consented"), eb("t.consented_permission_set_version", "is", null), eb("t.consented_permission_set_version", "not in", versions)]));
+  if (search.needsReconsent) {
+    const { condition, include } = search.needsReconsent;
+    query = query.where(include ? condition : sql<SqlBool>`not ${condition}`);
   }
   if (search.failingProbe) {
     const probe = search.failingProbe;

@@ -60,6 +60,9 @@ describe("GET /api/v1/tenants", () => {
     ["a failing probe", "?failingProbe=mail&sort=name", [TENANTS.northwind, TREY]],
     ["a status", "?status=revoked", []],
     ["a LIKE wildcard taken literally", "?q=%25", []],
+    // Imported, so no recorded version: its token lacks permissions the app now has.
+    ["needing re-consent", "?needsReconsent=true", [TENANTS.woodgrove]],
+    ["not needing re-consent", "?needsReconsent=false", [TENANTS.northwind, TREY]],
   ])("filters by %s", async (_name, query, expected) => {
     const body = await (await call(listTenants, `/api/v1/tenants${query}`)).json();
     expect(body.items.map((t: { id: string }) => t.id).sort()).toEqual([...expected].sort());
@@ -190,7 +193,7 @@ describe("the dashboard's counts", () => {
   it("add up, and each matches the list filtered the same way", async () => {
     const { countTenants } = await import("@/lib/tenants/tenant-counts");
     const counts = await countTenants(portal.database.db);
-    expect(counts).toMatchObject({ consented: 3, failing: 2, notChecked: 1, passing: 0 });
+    expect(counts).toMatchObject({ consented: 3, failing: 2, notChecked: 1, passing: 0, needsReconsent: 1 });
     expect(counts.passing + counts.failing + counts.notChecked).toBe(counts.consented);
     for (const [check, expected] of [["failing", counts.failing], ["passing", counts.passing], ["none", counts.notChecked]] as const) {
       const body = await (await call(listTenants, `/api/v1/tenants?status=consented&check=${check}`)).json();
