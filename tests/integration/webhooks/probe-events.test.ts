@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { getConfig } from "@/lib/config";
 import { importConsentedTenant } from "@/lib/consent/import-tenant";
 import { claimBulkItems, completeBulkItems, createBulkRun, finishBulkRunIfDone } from "@/lib/db/repositories/bulk-runs";
 import { upsertTenant } from "@/lib/db/repositories/tenants";
@@ -9,7 +10,10 @@ import { resetMsalClientForTests } from "@/lib/identity/msal-client";
 import { probeTenantAndRecord } from "@/lib/probes/run-tenant";
 import { liveProbeDeps, type ProbeDeps } from "@/lib/probes/runner";
 import type { Partner } from "@/lib/session/partner-session";
+import { checkCredentialExpiry } from "@/lib/webhooks/credential-expiry";
 import { deliverDueWebhooks } from "@/lib/webhooks/delivery-worker";
+import { enqueueNeedsReconsentEvents } from "@/lib/webhooks/lifecycle-events";
+import { recordPermissionSet } from "@/lib/permissions/permission-set";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 import { createWebhookEndpoint } from "@/lib/webhooks/manage";
 import { DEMO_APP_ID, TENANTS } from "../../support/emulator";
@@ -97,5 +101,34 @@ describe("webhook events from real probe runs against the sandbox", () => {
     const finished = await eventsOfType("bulk_run.finished");
     expect(finished).toHaveLength(1);
     expect(finished[0]!.payload.data).toMatchObject({ bulkRunId: run.id, total: 1, done: 1, failed: 0, failingTenants: 0, requestedBy: "ops@partner.example" });
+  });
+
+  it("announces the tenants a new permission-set version leaves needing re-consent, once", async () => {
+    const entry = (value: string) => ({ resource: "graph" as const, value, appRoleId: null, displayName: null, description: null });
+    const before = await recordPermissionSet(portal.database.db, [entry("User.Read.All")], "registration");
+    await upsertTenant(portal.database.db, TENANTS.litware, { status: "consented", displayName: "Litware", consentedPermissionSetVersion: before.set.version });
+    const after = await recordPermissionSet(portal.database.db, [entry("User.Read.All"), entry("Mail.Read")], "registration");
+    expect(after.created).toBe(true);
+    expect(await enqueueNeedsReconsentEvents(portal.database.db, after.set.version)).toBeGreaterThanOrEqual(1);
+    const [needs] = (await eventsOfType("tenant.needs_reconsent")).filter((d) => d.payload.data.tenantId === TENANTS.litware);
+    expect(needs?.payload.data).toEqual({ tenantId: TENANTS.litware, displayName: "Litware", consentedPermissionSetVersion: before.set.version, currentPermissionSetVersion: after.set.version });
+    // A later version that adds nothing more for Litware's consent: it needed re-consent already, so no second event.
+    const later = await recordPermissionSet(portal.database.db, [entry("User.Read.All"), entry("Mail.Read"), entry("Calendars.Read")], "registration");
+    await enqueueNeedsReconsentEvents(portal.database.db, later.set.version);
+    expect((await eventsOfType("tenant.needs_reconsent")).filter((d) => d.payload.data.tenantId === TENANTS.litware)).toHaveLength(1);
+  });
+
+  it("announces the portal's expiring certificate once per warning step, whatever restarts", async () => {
+    const credential = getConfig().credential;
+    if (credential?.kind !== "certificate") throw new Error("the sandbox signs with a certificate");
+    const day = 86_400_000;
+    const at = (daysBefore: number) => new Date(credential.notAfter.getTime() - daysBefore * day);
+    expect(await checkCredentialExpiry(portal.database.db, at(40))).toBe(0);
+    expect(await checkCredentialExpiry(portal.database.db, at(10))).toBe(1);
+    expect(await checkCredentialExpiry(portal.database.db, at(10))).toBe(0); // a restart the same day
+    expect(await checkCredentialExpiry(portal.database.db, at(9))).toBe(0); // still the 14-day step
+    expect(await checkCredentialExpiry(portal.database.db, at(5))).toBe(1); // the 7-day step
+    const [latest] = await eventsOfType("credential.expiring");
+    expect(latest?.payload.data).toMatchObject({ source: "configured", kind: "certificate", keyId: credential.thumbprintSha256, expiresAt: credential.notAfter.toISOString(), daysLeft: 5 });
   });
 });
