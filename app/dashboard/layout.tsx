@@ -12,6 +12,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const items: NavItem[] = [
     { href: "/dashboard", label: "Tenants", sections: ["/dashboard/tenants", "/dashboard/bulk"] },
     { href: "/dashboard/invites", label: "Invites" },
+    { href: "/dashboard/campaigns", label: "Re-consent", sections: ["/dashboard/campaigns"] },
     { href: "/dashboard/audit", label: "Audit log" },
     { href: "/dashboard/explain", label: "Explain an error" },
     ...(can(partner.role, "viewSettings") ? [{ href: "/dashboard/settings", label: "Settings", sections: ["/dashboard/settings"] }] : []),

@@ -17,7 +17,7 @@ export interface NavItem {
 export function NavLinks({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Dashboard" className="flex gap-4 text-sm">
+    <nav aria-label="Dashboard" className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
       {items.map((item) => {
         const exact = pathname === item.href;
         const within = !exact && (item.sections ?? []).some((section) => pathname.startsWith(`${section}/`));

@@ -30,6 +30,9 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   "partner.forbidden": "Refused: role too low",
   "api_key.created": "Created an API key",
   "api_key.revoked": "Revoked an API key",
+  "campaign.started": "Started a re-consent campaign",
+  "campaign.links_reissued": "Made new links for a campaign",
+  "tenant.offboarded": "Removed a tenant from Consentry",
 };
 
 export const auditFilterSchema = z.object({
@@ -53,6 +56,7 @@ function targetHref(entry: AuditEntry): string | null {
   if (!target) return null;
   if (entry.action.startsWith("invite.")) return "/dashboard/invites";
   if (entry.action.startsWith("api_key.")) return "/dashboard/settings#api-keys";
+  if (entry.action.startsWith("campaign.")) return `/dashboard/campaigns/${target}`;
   if (entry.action.startsWith("probes.bulk")) return /^[0-9a-f-]{36}$/i.test(target) ? `/dashboard/bulk/${target}` : null;
   if (isTenantGuid(target) && (entry.action.startsWith("tenant.") || entry.action.startsWith("consent.") || entry.action === "probes.run")) return `/dashboard/tenants/${target}`;
   return null;

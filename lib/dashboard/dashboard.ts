@@ -32,7 +32,7 @@ export async function getTenantDetail(_partner: Partner, tenantId: string): Prom
     consentedSet && consentedSet.version < current.version
       ? addedPermissions(consentedSet, current).map(formatPermission)
       : !consentedSet && tenant.status === "consented" && tenant.roles.length > 0
-        ? current.permissions.filter((p) => !tenant.roles.includes(p.value)).map(formatPermission)
+        ? current.permissions.filter((p) => p.resource === "graph" && !tenant.roles.includes(p.value)).map(formatPermission)
         : [];
   return {
     tenant,

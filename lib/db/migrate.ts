@@ -10,6 +10,7 @@ import * as m0004 from "@/lib/db/migrations/0004-permission-sources";
 import * as m0005 from "@/lib/db/migrations/0005-api-keys";
 import * as m0006 from "@/lib/db/migrations/0006-webhooks";
 import * as m0007 from "@/lib/db/migrations/0007-schedules";
+import * as m0008 from "@/lib/db/migrations/0008-campaigns";
 import type { Database } from "@/lib/db/schema";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against the schema as it was, not today's types */
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: "api-keys", up: m0005.up },
   { version: 6, name: "webhooks", up: m0006.up },
   { version: 7, name: "schedules", up: m0007.up },
+  { version: 8, name: "campaigns", up: m0008.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

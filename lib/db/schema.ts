@@ -41,6 +41,16 @@ export interface InvitesTable {
   failed_at: Timestamp | null;
   last_error: string | null;
   tenant_id: string | null;
+  /** The re-consent campaign that issued it, if one did. */
+  campaign_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface ReconsentCampaignsTable {
+  id: string;
+  /** The permission-set version the campaign brings tenants to. */
+  permission_set_version: number;
+  created_by: string;
+  created_at: Timestamp;
 }
 
 export const TENANT_STATUSES = ["verifying", "consented", "failed", "revoked", "deleted"] as const;
@@ -219,6 +229,7 @@ export interface Database extends WebhookTables, ScheduleTables {
   audit_log: AuditLogTable;
   portal_settings: PortalSettingsTable;
   api_keys: ApiKeysTable;
+  reconsent_campaigns: ReconsentCampaignsTable;
 }
 
 export type PermissionSetRow = Selectable<PermissionSetsTable>;

@@ -9,7 +9,10 @@ import { addedPermissions, currentPermissionSet, permissionSetsByVersion } from 
 export interface ReconsentRule {
   /** Versions that lack something the current permission set has. */
   staleVersions: number[];
-  /** The current set's permission values (as a token's `roles` names them). */
+  /**
+   * The current set's Microsoft Graph permission values (as a token's `roles` names them). Only
+   * Graph's: an imported tenant's recorded roles come from its Graph token alone.
+   */
   required: string[];
   currentVersion: number;
 }
@@ -18,7 +21,7 @@ export async function reconsentRule(db: Db): Promise<ReconsentRule> {
   const [current, sets] = await Promise.all([currentPermissionSet(db), permissionSetsByVersion(db)]);
   return {
     staleVersions: [...sets.values()].filter((s) => s.version < current.version && addedPermissions(s, current).length > 0).map((s) => s.version),
-    required: [...new Set(current.permissions.map((p) => p.value))],
+    required: [...new Set(current.permissions.filter((p) => p.resource === "graph").map((p) => p.value))],
     currentVersion: current.version,
   };
 }
@@ -26,7 +29,7 @@ export async function reconsentRule(db: Db): Promise<ReconsentRule> {
 /**
  * SQL for "this consented tenant needs re-consent", over `tenants as t`: consented to a version
  * that lacks some of the current permissions; or, when the version is not known (a tenant that
- * consented before Consentry, imported), its last token's roles lack one of them. Roles are a
+ * consented before Consentry, imported), its last token's roles lack one of the Graph ones. Roles are a
  * JSON array of strings, so a role is matched as `"value"` inside it.
  */
 export function needsReconsentSql(rule: ReconsentRule): RawBuilder<SqlBool> {

@@ -131,3 +131,30 @@ test.describe("invites", () => {
     await expect(page.getByTestId("invites").locator("tr", { hasText: "Litware, Inc." }).first()).toContainText("revoked");
   });
 });
+
+test.describe("re-consent campaigns", () => {
+  test.use({ storageState: PARTNER_STATE });
+
+  test("a partner starts a campaign for the tenants on older permissions and gets their links as CSV", async ({ page }) => {
+    const WOODGROVE = "5c9e1f4a-7b6d-4c8e-8f0a-4d5e6f7a8b04";
+    await page.goto("/dashboard");
+    await page.getByText("Add a tenant that already consented").click();
+    await page.getByLabel("Tenant ID").fill(WOODGROVE);
+    await page.getByRole("button", { name: "Check and add" }).click();
+    await expect(page).toHaveURL(new RegExp(`/dashboard/tenants/${WOODGROVE}$`), { timeout: 30_000 });
+
+    await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Re-consent" }).click();
+    await expect(page.getByTestId("campaign-needing")).toContainText(/need/);
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: /Start a campaign for \d+ tenant/ }).click();
+    const file = await download;
+    const csv = readFileSync((await file.path())!, "utf8").trimEnd().split("\r\n");
+    expect(csv[0]).toBe("customer,tenant_id,link");
+    expect(csv.some((line) => line.includes(WOODGROVE) && /,https?:\/\/[^,]+\/consent\/[A-Za-z0-9_-]+$/.test(line))).toBe(true);
+
+    await page.reload();
+    await page.getByTestId("campaigns").getByRole("link").first().click();
+    await expect(page.getByTestId("campaign-progress")).toContainText("sent");
+    await expect(page.getByTestId("campaign-invites").locator(`[data-tenant="${WOODGROVE}"]`)).toBeVisible();
+  });
+});

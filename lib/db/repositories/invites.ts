@@ -58,6 +58,8 @@ function toInvite(row: InviteRow, now?: Date): Invite {
 }
 
 export interface InsertInviteInput {
+  /** The re-consent campaign issuing it. */
+  campaignId?: string | null;
   codeHash: string;
   customerName: string;
   tenantHint: string | null;
@@ -85,6 +87,7 @@ export async function insertInvite(db: Db, input: InsertInviteInput): Promise<In
     failed_at: null,
     last_error: null,
     tenant_id: null,
+    campaign_id: input.campaignId ?? null,
   };
   await db.insertInto("invites").values(row).execute();
   return toInvite(row, now);
