@@ -3,6 +3,7 @@ import Link from "next/link";
 
 import { startCampaignAction } from "@/app/dashboard/campaigns/actions";
 import { CampaignLinksButton } from "@/app/dashboard/campaigns/campaign-links";
+import { TableHead } from "@/app/ui/table-head";
 import { When } from "@/app/ui/status-badge";
 import { can, MINIMUM_ROLE } from "@/lib/auth/roles";
 import { listCampaigns } from "@/lib/campaigns/campaigns";
@@ -39,15 +40,7 @@ export default async function CampaignsPage() {
       ) : (
         <div className="mt-2 overflow-x-auto">
           <table className="w-full text-sm" data-testid="campaigns">
-            <thead>
-              <tr className="border-b border-slate-200 text-left text-slate-600">
-                <th scope="col" className="py-2 pr-4 font-medium">Started</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Version</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Sent</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Opened</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Consented</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Started", "Version", "Sent", "Opened", "Consented"]} />
             <tbody>
               {campaigns.map((c) => (
                 <tr key={c.id} className="border-b border-slate-100">

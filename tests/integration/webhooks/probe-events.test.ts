@@ -107,11 +107,14 @@ describe("webhook events from real probe runs against the sandbox", () => {
     const entry = (value: string) => ({ resource: "graph" as const, value, appRoleId: null, displayName: null, description: null });
     const before = await recordPermissionSet(portal.database.db, [entry("User.Read.All")], "registration");
     await upsertTenant(portal.database.db, TENANTS.litware, { status: "consented", displayName: "Litware", consentedPermissionSetVersion: before.set.version });
+    // Imported from before Consentry: no version recorded, judged by what its last token held.
+    await upsertTenant(portal.database.db, TENANTS.tailspin, { status: "consented", displayName: "Tailspin", roles: ["User.Read.All"] });
     const after = await recordPermissionSet(portal.database.db, [entry("User.Read.All"), entry("Mail.Read")], "registration");
     expect(after.created).toBe(true);
     expect(await enqueueNeedsReconsentEvents(portal.database.db, after.set.version)).toBeGreaterThanOrEqual(1);
     const [needs] = (await eventsOfType("tenant.needs_reconsent")).filter((d) => d.payload.data.tenantId === TENANTS.litware);
     expect(needs?.payload.data).toEqual({ tenantId: TENANTS.litware, displayName: "Litware", consentedPermissionSetVersion: before.set.version, currentPermissionSetVersion: after.set.version });
+    expect((await eventsOfType("tenant.needs_reconsent")).map((d) => d.payload.data.tenantId)).toContain(TENANTS.tailspin);
     // A later version that adds nothing more for Litware's consent: it needed re-consent already, so no second event.
     const later = await recordPermissionSet(portal.database.db, [entry("User.Read.All"), entry("Mail.Read"), entry("Calendars.Read")], "registration");
     await enqueueNeedsReconsentEvents(portal.database.db, later.set.version);
