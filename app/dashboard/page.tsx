@@ -3,6 +3,7 @@ import Link from "next/link";
 
 import { testAllTenantsAction } from "@/app/dashboard/bulk-actions";
 import { ImportTenantForm } from "@/app/dashboard/import-form";
+import { TableHead } from "@/app/ui/table-head";
 import { StatusBadge, When } from "@/app/ui/status-badge";
 import { can, MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getTenantListView, tenantListHref } from "@/lib/dashboard/tenant-list-view";
@@ -200,16 +201,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
       ) : (
         <div className="mt-4 overflow-x-auto">
           <table className="w-full border-collapse text-sm" data-testid="tenants">
-            <thead>
-              <tr className="border-b border-slate-200 text-left text-slate-600">
-                <th scope="col" className="py-2 pr-4 font-medium">Organization</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Status</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Last check</th>
-                <th scope="col" className="hidden py-2 pr-4 font-medium sm:table-cell">Findings</th>
-                <th scope="col" className="hidden py-2 pr-4 font-medium md:table-cell">Initial domain</th>
-                <th scope="col" className="hidden py-2 pr-4 font-medium lg:table-cell">Consented</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Organization", "Status", "Last check", { label: "Findings", className: "hidden sm:table-cell" }, { label: "Initial domain", className: "hidden md:table-cell" }, { label: "Consented", className: "hidden lg:table-cell" }]} />
             <tbody>
               {view.items.map((t) => (
                 <tr key={t.id} className="border-b border-slate-100 align-top" data-tenant={t.id}>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
+import { TableHead } from "@/app/ui/table-head";
 import { When } from "@/app/ui/status-badge";
 import { auditFilterSchema, getAuditView } from "@/lib/audit/audit-view";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
@@ -56,15 +57,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       ) : (
         <div className="mt-4 overflow-x-auto">
           <table className="w-full text-sm" data-testid="audit">
-            <thead>
-              <tr className="border-b border-slate-200 text-left text-slate-600">
-                <th scope="col" className="py-2 pr-4 font-medium">When</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Who</th>
-                <th scope="col" className="py-2 pr-4 font-medium">What</th>
-                <th scope="col" className="hidden py-2 pr-4 font-medium md:table-cell">Details</th>
-                <th scope="col" className="hidden py-2 pr-4 font-medium lg:table-cell">From</th>
-              </tr>
-            </thead>
+            <TableHead columns={["When", "Who", "What", { label: "Details", className: "hidden md:table-cell" }, { label: "From", className: "hidden lg:table-cell" }]} />
             <tbody>
               {view.rows.map((e) => (
                 <tr key={e.id} className="border-b border-slate-100 align-top" data-action={e.action}>

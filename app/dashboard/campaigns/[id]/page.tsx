@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 
 import { reissueLinksAction } from "@/app/dashboard/campaigns/actions";
 import { CampaignLinksButton } from "@/app/dashboard/campaigns/campaign-links";
+import { TableHead } from "@/app/ui/table-head";
 import { StatusBadge, When } from "@/app/ui/status-badge";
 import { can, MINIMUM_ROLE } from "@/lib/auth/roles";
 import { campaignProgress } from "@/lib/campaigns/campaigns";
@@ -39,14 +40,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
       ) : null}
       <div className="mt-4 overflow-x-auto">
         <table className="w-full text-sm" data-testid="campaign-invites">
-          <thead>
-            <tr className="border-b border-slate-200 text-left text-slate-600">
-              <th scope="col" className="py-2 pr-4 font-medium">Customer</th>
-              <th scope="col" className="py-2 pr-4 font-medium">State</th>
-              <th scope="col" className="py-2 pr-4 font-medium">Opened</th>
-              <th scope="col" className="py-2 pr-4 font-medium">Consented</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Customer", "State", "Opened", "Consented"]} />
           <tbody>
             {campaign.rows.map((r) => (
               <tr key={r.inviteId} className="border-b border-slate-100" data-tenant={r.tenantId ?? ""}>
