@@ -7,7 +7,9 @@ import { appendAudit } from "@/lib/db/repositories/audit";
 import { getTenant, updateTenant } from "@/lib/db/repositories/tenants";
 import { AppError } from "@/lib/errors";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
-import { createInvite, type Meta } from "@/lib/invites/invites";
+import { findUsableInviteForTenant } from "@/lib/db/repositories/invites";
+import { createInvite, renewInviteLink, type Meta } from "@/lib/invites/invites";
+import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import { MAX_ITERATIONS, probeTenantAndRecord } from "@/lib/probes/run-tenant";
 import type { Partner } from "@/lib/session/partner-session";
 
@@ -25,9 +27,20 @@ export async function runProbesAsPartner(db: Db, partner: Partner, tenantId: str
   return probeTenantAndRecord(db, tenant, { trigger: "manual", iterations: n });
 }
 
-/** A fresh invite bound to this tenant: the re-consent link for missing permissions. */
+/**
+ * The re-consent link for missing permissions: the tenant's unused invite for the current
+ * permission set when there is one (a fresh code, so the customer never holds two different
+ * invites; the previous link stops working), else a new invite bound to the tenant. Links are
+ * never stored, so a link cannot be shown twice.
+ */
 export async function reconsentLink(db: Db, partner: Partner, tenantId: string, meta: Meta): Promise<string> {
   const tenant = await tenantOrThrow(db, tenantId);
+  const version = (await currentPermissionSet(db)).version;
+  const usable = await findUsableInviteForTenant(db, tenant.id, version);
+  if (usable) {
+    const link = await renewInviteLink(db, partner, usable.id, meta);
+    if (link) return link;
+  }
   const { link } = await createInvite(db, partner, { customerName: tenant.displayName ?? tenant.id, tenantHint: tenant.id }, meta);
   return link;
 }

@@ -115,6 +115,21 @@ export async function listInvites(db: Db, options: { limit?: number; now?: Date;
   return rows.map((r) => toInvite(r, options.now));
 }
 
+/** An invite bound to this tenant for this permission-set version that can still be used (newest first). */
+export async function findUsableInviteForTenant(db: Db, tenantId: string, permissionSetVersion: number, now: Date = new Date()): Promise<Invite | null> {
+  const row = await db
+    .selectFrom("invites")
+    .selectAll()
+    .where("tenant_hint", "=", tenantId.toLowerCase())
+    .where("permission_set_version", "=", permissionSetVersion)
+    .where("revoked_at", "is", null)
+    .where("consented_at", "is", null)
+    .where("expires_at", ">", nowIso(now))
+    .orderBy("created_at", "desc")
+    .executeTakeFirst();
+  return row ? toInvite(row, now) : null;
+}
+
 /** The customer name of the invite that onboarded each of these tenants (the newest, when several did). */
 export async function customerNamesOf(db: Db, tenantIds: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();

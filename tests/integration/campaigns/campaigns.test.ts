@@ -57,6 +57,19 @@ describe("re-consent campaigns", () => {
     expect(audit[0]).toMatchObject({ actor: partner.username, details: { tenants: 1, reused: 1 } });
   });
 
+  it("a tenant's re-consent link reuses its unused invite (one per tenant), with a fresh code", async () => {
+    const db = portal.database.db;
+    const { reconsentLink } = await import("@/lib/probes/tenant-actions");
+    const first = await reconsentLink(db, partner, TENANTS.northwind, meta);
+    const second = await reconsentLink(db, partner, TENANTS.northwind, meta);
+    expect(second).not.toBe(first);
+    expect((await findInviteByCode(db, codeOf(first))).kind).toBe("unknown");
+    const found = await findInviteByCode(db, codeOf(second));
+    const invites = await db.selectFrom("invites").select("id").where("tenant_hint", "=", TENANTS.northwind).execute();
+    expect(invites).toHaveLength(1);
+    expect(found.kind === "ok" && found.invite.id).toBe(invites[0]!.id);
+  });
+
   it("refuses to start when no tenant needs re-consent, and does not know forged campaign IDs", async () => {
     const db = portal.database.db;
     await db.updateTable("tenants").set({ status: "revoked" }).where("id", "=", TENANTS.woodgrove).execute();

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useEffect, useState } from "react";
 
 import { CopyLink } from "@/app/dashboard/invites/copy-link";
 import { reconsentLinkAction, runProbesAction, setTestMailboxAction, type ActionState } from "@/app/dashboard/tenants/[id]/actions";
@@ -16,6 +16,17 @@ export function ProbeActions({ tenantId, testMailbox, allowed }: { tenantId: str
   const [run, runAction, running] = useActionState<ActionState, FormData>(runProbesAction, {});
   const [link, linkAction, linking] = useActionState<ActionState, FormData>(reconsentLinkAction, {});
   const [mailbox, mailboxAction, saving] = useActionState<ActionState, FormData>(setTestMailboxAction, {});
+  // One click: the link is made and put on the clipboard (where the browser allows it), and shown.
+  const [copiedLink, setCopiedLink] = useState<string | null>(null);
+  useEffect(() => {
+    const made = link.link;
+    if (!made) return;
+    navigator.clipboard?.writeText(made).then(
+      () => setCopiedLink(made),
+      () => undefined,
+    );
+  }, [link]);
+  const copied = Boolean(link.link) && copiedLink === link.link;
   return (
     <div className="mt-4 space-y-3">
       <div className="flex flex-wrap items-center gap-2">
@@ -51,7 +62,10 @@ export function ProbeActions({ tenantId, testMailbox, allowed }: { tenantId: str
         {run.error ? <p className="text-red-700">{run.error}</p> : null}
         {link.link ? (
           <div>
-            <p>Send this link to a Global Administrator of the tenant; accepting grants every permission the app is configured for now.</p>
+            <p role="status">
+              {copied ? "Copied. " : ""}Send this link to a Global Administrator of the tenant; accepting grants every permission the app is configured for now. It replaces the tenant&rsquo;s
+              earlier re-consent link for these permissions.
+            </p>
             <CopyLink link={link.link} />
           </div>
         ) : null}
