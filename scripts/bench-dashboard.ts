@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { openDatabase } from "@/lib/db/database";
 import { migrateToLatest } from "@/lib/db/migrate";
+import { currentPermissionSet } from "@/lib/permissions/permission-set";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const ALICE = "a1000000-0000-4000-8000-000000000001";
@@ -49,6 +50,8 @@ process.on("exit", () => {
 async function seed(): Promise<string> {
   const handle = await openDatabase({ engine: "sqlite", path: path.join(dataDir, "consentry.sqlite") });
   await migrateToLatest(handle.db, "sqlite");
+  // The permission set the invites name (the portal would record it from the registration at start).
+  await currentPermissionSet(handle.db);
   const started = performance.now();
   const at = (i: number) => new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
   for (let from = 0; from < N; from += 500) {
@@ -76,8 +79,8 @@ async function seed(): Promise<string> {
         )
         .execute();
       for (const i of ids) await trx.updateTable("tenants").set({ last_probe_run_id: rid(i) }).where("id", "=", tid(i)).execute();
-      const set = await trx.selectFrom("permission_sets").select("version").orderBy("version", "desc").executeTakeFirst();
-      if (set) {
+      const set = await trx.selectFrom("permission_sets").select("version").orderBy("version", "desc").executeTakeFirstOrThrow();
+      {
         await trx
           .insertInto("invites")
           .values(ids.map((i) => ({ id: `c0000000-0000-4000-8000-${String(i).padStart(12, "0")}`, code_hash: `seed-${i}`, customer_name: `Customer ${String(i).padStart(5, "0")} Ltd`, tenant_hint: null, permission_set_version: set.version, created_by: "bench", created_at: at(i), expires_at: at(i + 20_000), revoked_at: null, revoked_by: null, opened_at: at(i), consented_at: at(i), failed_at: null, last_error: null, tenant_id: tid(i) })))

@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db/database";
 import { latestBulkRun, type BulkRun } from "@/lib/db/repositories/bulk-runs";
 import { FINDING_IDS } from "@/lib/diagnosis/finding";
 import { PROBES } from "@/lib/probes/catalog";
+import { reconsentRule } from "@/lib/tenants/needs-reconsent";
 import { countTenants, type TenantCounts } from "@/lib/tenants/tenant-counts";
 import { listTenantsPage, readTenantListQueryLeniently, type TenantListItem, type TenantListQuery } from "@/lib/tenants/tenant-list";
 
@@ -24,7 +25,9 @@ export interface TenantListView {
 export async function getTenantListView(params: URLSearchParams): Promise<TenantListView> {
   const db = await getDb();
   const { query, ignored } = readTenantListQueryLeniently(params);
-  const [page, counts, latestBulk] = await Promise.all([listTenantsPage(db, query), countTenants(db), latestBulkRun(db)]);
+  // The re-consent rule is read once for the page and the counts.
+  const rule = await reconsentRule(db);
+  const [page, counts, latestBulk] = await Promise.all([listTenantsPage(db, query, undefined, rule), countTenants(db, rule), latestBulkRun(db)]);
   return {
     query,
     ignored,

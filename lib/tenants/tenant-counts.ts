@@ -3,7 +3,7 @@ import "server-only";
 import { sql } from "kysely";
 
 import type { Db } from "@/lib/db/database";
-import { needsReconsentSql, reconsentRule } from "@/lib/tenants/needs-reconsent";
+import { needsReconsentSql, reconsentRule, type ReconsentRule } from "@/lib/tenants/needs-reconsent";
 
 /**
  * The dashboard's counts, from one query, so they agree with each other: consented tenants are
@@ -24,8 +24,8 @@ export interface TenantCounts {
   permissionSetVersion: number;
 }
 
-export async function countTenants(db: Db): Promise<TenantCounts> {
-  const rule = await reconsentRule(db);
+export async function countTenants(db: Db, rule?: ReconsentRule): Promise<TenantCounts> {
+  rule ??= await reconsentRule(db);
   const row = await db
     .selectFrom("tenants as t")
     .leftJoin("probe_runs as r", "r.id", "t.last_probe_run_id")

@@ -10,7 +10,7 @@ import { TENANT_STATUSES } from "@/lib/db/schema";
 import { FINDING_IDS } from "@/lib/diagnosis/finding";
 import { parseSearchParams } from "@/lib/http/search-params";
 import { PROBES } from "@/lib/probes/catalog";
-import { needsReconsentSql, reconsentRule, tenantNeedsReconsent } from "@/lib/tenants/needs-reconsent";
+import { needsReconsentSql, reconsentRule, tenantNeedsReconsent, type ReconsentRule } from "@/lib/tenants/needs-reconsent";
 
 const PROBE_KEYS = ["token", "exchange-token", "sharepoint-token", ...PROBES.map((p) => p.key)] as [string, ...string[]];
 const booleanText = z.enum(["true", "false"], { error: 'must be "true" or "false"' }).transform((v) => v === "true");
@@ -91,8 +91,8 @@ export function parseTenantListQuery(params: URLSearchParams): TenantListQuery {
 }
 
 /** One page of the tenant list, with each tenant's customer, last check, failing probes and findings. */
-export async function listTenantsPage(db: Db, query: TenantListQuery, only?: string[]): Promise<{ items: TenantListItem[]; nextCursor: string | null }> {
-  const rule = await reconsentRule(db);
+export async function listTenantsPage(db: Db, query: TenantListQuery, only?: string[], rule?: ReconsentRule): Promise<{ items: TenantListItem[]; nextCursor: string | null }> {
+  rule ??= await reconsentRule(db);
   if (query.failedInBulkRun && !only) only = await listFailedTenantIdsOfBulkRun(db, query.failedInBulkRun);
   const { rows, next } = await searchTenants(db, {
     q: query.q,

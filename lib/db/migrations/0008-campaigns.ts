@@ -1,8 +1,9 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 
 /**
  * Re-consent campaigns: when the app's permissions grow, one invite per tenant on an older set,
- * tracked together. An invite remembers the campaign that issued it.
+ * tracked together. An invite remembers the campaign that issued it. And the tenant list's default
+ * order (by name) gets an index, so its first page at 10,000 tenants reads 51 rows, not all.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on today's table types
 export async function up(db: Kysely<any>): Promise<void> {
@@ -15,4 +16,5 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.alterTable("invites").addColumn("campaign_id", "text").execute();
   await db.schema.createIndex("invites_campaign_idx").on("invites").column("campaign_id").execute();
+  await db.schema.createIndex("tenants_name_order_idx").on("tenants").expression(sql`lower(coalesce(display_name, id)), id`).execute();
 }
