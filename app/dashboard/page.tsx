@@ -80,7 +80,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
         <p className="mt-2 text-sm">
           Last bulk test:{" "}
           <Link href={`/dashboard/bulk/${view.latestBulk.id}`} className="text-brand-700 hover:underline">
-            {view.latestBulk.status === "running" ? "running now" : `finished ${view.latestBulk.finished_at?.replace("T", " ").slice(0, 16) ?? ""} UTC`}
+            {view.latestBulk.status === "running" ? "running now" : `finished ${view.latestBulk.finishedAt?.replace("T", " ").slice(0, 16) ?? ""} UTC`}
           </Link>{" "}
           ({view.latestBulk.total} tenants)
         </p>

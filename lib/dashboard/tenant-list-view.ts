@@ -15,7 +15,7 @@ export interface TenantListView {
   items: TenantListItem[];
   nextCursor: string | null;
   counts: TenantCounts;
-  latestBulk: Pick<BulkRun, "id" | "status" | "finished_at" | "total"> | null;
+  latestBulk: { id: string; status: BulkRun["status"]; finishedAt: string | null; total: number } | null;
   /** The filters' choices. */
   findingIds: readonly string[];
   probes: { key: string; title: string }[];
@@ -34,7 +34,7 @@ export async function getTenantListView(params: URLSearchParams): Promise<Tenant
     items: page.items,
     nextCursor: page.nextCursor,
     counts,
-    latestBulk,
+    latestBulk: latestBulk ? { id: latestBulk.id, status: latestBulk.status, finishedAt: latestBulk.finished_at, total: latestBulk.total } : null,
     findingIds: FINDING_IDS,
     probes: [{ key: "token", title: "App-only token (Graph)" }, ...PROBES.map((p) => ({ key: p.key, title: `${p.title} (${p.permission})` }))],
   };
