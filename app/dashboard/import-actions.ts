@@ -6,6 +6,7 @@ import { redirect } from "next/navigation";
 import { importConsentedTenant } from "@/lib/consent/import-tenant";
 import { getDb } from "@/lib/db/database";
 import { isAppError } from "@/lib/errors";
+import { firstProblem, tenantIdField } from "@/lib/http/form-fields";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { requestOrigin } from "@/lib/session/partner-session";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
@@ -17,9 +18,11 @@ export interface ImportState {
 // Server action: add a tenant that consented before Consentry, proven with a token.
 export async function importTenantAction(_previous: ImportState, formData: FormData): Promise<ImportState> {
   const partner = await requirePartnerForAction(MINIMUM_ROLE.importTenant);
+  const parsed = tenantIdField.safeParse(formData.get("tenantId"));
+  if (!parsed.success) return { error: firstProblem(parsed.error) };
   let tenantId: string;
   try {
-    tenantId = (await importConsentedTenant(await getDb(), partner.username, String(formData.get("tenantId") ?? ""), requestOrigin(await headers()))).id;
+    tenantId = (await importConsentedTenant(await getDb(), partner.username, parsed.data, requestOrigin(await headers()))).id;
   } catch (error) {
     return { error: isAppError(error) ? error.message : "The tenant could not be added." };
   }

@@ -2,7 +2,7 @@ import "server-only";
 
 import { getConfig } from "@/lib/config";
 import { problem, unusableInviteProblem, type Problem } from "@/lib/consent/problems";
-import { getDatabase } from "@/lib/db/database";
+import { getDb } from "@/lib/db/database";
 import type { Db } from "@/lib/db/database";
 import { getConsentAttempt, type ConsentAttempt } from "@/lib/db/repositories/consent-attempts";
 import { listProbeRuns } from "@/lib/db/repositories/probe-runs";
@@ -68,7 +68,7 @@ export interface ConsentPageView {
 /** The public consent page of an invite (or of open onboarding when `code` is null). It only reads. */
 export async function getConsentPageView(code: string | null): Promise<ConsentPageView | { kind: "problem"; problem: Problem }> {
   const config = getConfig();
-  const { db } = await getDatabase();
+  const db = await getDb();
   if (code === null) {
     if (!config.openOnboarding) return { kind: "problem", problem: problem("onboarding_closed") };
     const set = await currentPermissionSet(db);
@@ -120,7 +120,7 @@ export interface ConsentResultView {
  */
 export async function getConsentResultView(attemptId: string, boundCookieValue: string | undefined): Promise<ConsentResultView | null> {
   if (!(await isBoundToAttempt(boundCookieValue, attemptId))) return null;
-  const { db } = await getDatabase();
+  const db = await getDb();
   const attempt = await getConsentAttempt(db, attemptId);
   if (!attempt) return null;
   const config = getConfig();
@@ -168,7 +168,7 @@ function customerActions(checks: ProbeLine[] | null): CustomerAction[] {
 /** The status the result page polls for; like the page, only for the bound browser. */
 export async function getConsentAttemptStatus(attemptId: string, boundCookieValue: string | undefined): Promise<{ status: string; tries: number; checks: "pending" | "done" | "none" } | null> {
   if (!(await isBoundToAttempt(boundCookieValue, attemptId))) return null;
-  const { db } = await getDatabase();
+  const db = await getDb();
   const attempt = await getConsentAttempt(db, attemptId);
   if (!attempt) return null;
   return { status: attempt.status, tries: attempt.tries, checks: await checksAfterConsent(db, attempt) };

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { getDatabase } from "@/lib/db/database";
+import { getDb } from "@/lib/db/database";
 import { listConsentEvents, type ConsentEvent } from "@/lib/db/repositories/consent-events";
 import { listInvites, type Invite } from "@/lib/db/repositories/invites";
 import { getPermissionSet } from "@/lib/db/repositories/permission-sets";
@@ -22,7 +22,7 @@ export interface TenantDetailView {
 
 export async function getTenantDetail(_partner: Partner, tenantId: string): Promise<TenantDetailView | null> {
   if (!/^[0-9a-f-]{36}$/i.test(tenantId)) return null;
-  const { db } = await getDatabase();
+  const db = await getDb();
   const tenant = await getTenant(db, tenantId);
   if (!tenant) return null;
   const [events, invites, current] = await Promise.all([listConsentEvents(db, { tenantId, limit: 100 }), listInvites(db, { tenantId: tenant.id }), currentPermissionSet(db)]);
@@ -46,7 +46,7 @@ export async function getTenantDetail(_partner: Partner, tenantId: string): Prom
 }
 
 export async function listInvitesForDashboard(_partner: Partner): Promise<Invite[]> {
-  const { db } = await getDatabase();
+  const db = await getDb();
   return listInvites(db, { limit: 1000 });
 }
 

@@ -177,6 +177,10 @@ export function getDatabase(): Promise<DatabaseHandle> {
   return globalForDb.consentryDb;
 }
 
+/**
+ * The way to the process's database for everything that only queries it (pages, actions, API, lib);
+ * `getDatabase()` is for the few that need the handle itself (start-up, health, the PostgreSQL pool).
+ */
 export async function getDb(): Promise<Db> {
   return (await getDatabase()).db;
 }

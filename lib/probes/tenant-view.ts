@@ -1,6 +1,6 @@
 import "server-only";
 
-import { getDatabase } from "@/lib/db/database";
+import { getDb } from "@/lib/db/database";
 import { listProbeRuns, type ProbeResult, type ProbeRun } from "@/lib/db/repositories/probe-runs";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import { PROBES } from "@/lib/probes/catalog";
@@ -35,7 +35,7 @@ const TITLES: Record<string, { title: string; proves: string }> = {
 
 /** What the tenant page shows about probes: latest results with findings, the truth table, history. */
 export async function getTenantProbesView(tenantId: string): Promise<TenantProbesView> {
-  const { db } = await getDatabase();
+  const db = await getDb();
   const latest = await latestProbeRun(db, tenantId);
   const runs = await listProbeRuns(db, tenantId, { limit: 30 });
   const history = runs

@@ -6,6 +6,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 
 import { getDb } from "@/lib/db/database";
+import { inviteIdField } from "@/lib/http/form-fields";
 import { createInvite, inviteInputSchema, renewInviteLink, revokeInviteAsPartner } from "@/lib/invites/invites";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { requestOrigin } from "@/lib/session/partner-session";
@@ -34,7 +35,7 @@ export async function createInviteAction(_previous: CreateInviteState, formData:
   return { link, customerName: invite.customerName, message: `Invite for ${invite.customerName} created.` };
 }
 
-const revokeSchema = z.object({ inviteId: z.uuid(), confirm: z.literal("yes") });
+const revokeSchema = z.object({ inviteId: inviteIdField, confirm: z.literal("yes") });
 
 // Server action: revoke an invite, after its confirmation step (the link stops working at once).
 export async function revokeInviteAction(formData: FormData): Promise<void> {
@@ -54,7 +55,9 @@ export interface RenewState {
 // Server action: replace an invite's link (the old one stops working).
 export async function renewInviteAction(_previous: RenewState, formData: FormData): Promise<RenewState> {
   const partner = await requirePartnerForAction(MINIMUM_ROLE.manageInvites);
-  const link = await renewInviteLink(await getDb(), partner, String(formData.get("inviteId") ?? ""), requestOrigin(await headers()));
+  const parsed = inviteIdField.safeParse(formData.get("inviteId"));
+  if (!parsed.success) return { message: "This invite can no longer be renewed." };
+  const link = await renewInviteLink(await getDb(), partner, parsed.data, requestOrigin(await headers()));
   revalidatePath("/dashboard/invites");
   return link ? { link } : { message: "This invite can no longer be renewed." };
 }

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { getDb } from "@/lib/db/database";
 import { isAppError } from "@/lib/errors";
 import { reconsentLink, runProbesAsPartner, setTestMailbox, testMailboxSchema } from "@/lib/probes/tenant-actions";
+import { firstProblem, iterationsField, tenantIdField } from "@/lib/http/form-fields";
 import { offboardTenant } from "@/lib/tenants/offboard";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { requestOrigin } from "@/lib/session/partner-session";
@@ -22,9 +23,11 @@ export interface ActionState {
 // Server action: run the tenant's probes once or N times.
 export async function runProbesAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const partner = await requirePartnerForAction(MINIMUM_ROLE.runProbes);
-  const tenantId = String(formData.get("tenantId") ?? "");
+  const parsed = runProbesSchema.safeParse({ tenantId: formData.get("tenantId"), iterations: formData.get("iterations") ?? 1 });
+  if (!parsed.success) return { error: firstProblem(parsed.error) };
+  const { tenantId, iterations } = parsed.data;
   try {
-    const { summary } = await runProbesAsPartner(await getDb(), partner, tenantId, Number(formData.get("iterations") ?? 1), requestOrigin(await headers()));
+    const { summary } = await runProbesAsPartner(await getDb(), partner, tenantId, iterations, requestOrigin(await headers()));
     revalidatePath(`/dashboard/tenants/${tenantId}`);
     const failed = Object.values(summary.probes).reduce((n, p) => n + p.fail, 0);
     return { message: failed ? `Probes ran: ${failed} failure(s); see the findings below.` : "Probes ran: everything passed." };
@@ -36,8 +39,10 @@ export async function runProbesAction(_previous: ActionState, formData: FormData
 // Server action: a new invite bound to this tenant, to grant what is missing.
 export async function reconsentLinkAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const partner = await requirePartnerForAction(MINIMUM_ROLE.makeReconsentLink);
+  const parsed = tenantIdField.safeParse(formData.get("tenantId"));
+  if (!parsed.success) return { error: firstProblem(parsed.error) };
   try {
-    return { link: await reconsentLink(await getDb(), partner, String(formData.get("tenantId") ?? ""), requestOrigin(await headers())) };
+    return { link: await reconsentLink(await getDb(), partner, parsed.data, requestOrigin(await headers())) };
   } catch (error) {
     return { error: isAppError(error) ? error.message : "No link could be made." };
   }
@@ -46,7 +51,9 @@ export async function reconsentLinkAction(_previous: ActionState, formData: Form
 // Server action: set (or clear) the mailbox the mail, calendar and contacts probes use.
 export async function setTestMailboxAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const partner = await requirePartnerForAction(MINIMUM_ROLE.setTestMailbox);
-  const tenantId = String(formData.get("tenantId") ?? "");
+  const id = tenantIdField.safeParse(formData.get("tenantId"));
+  if (!id.success) return { error: firstProblem(id.error) };
+  const tenantId = id.data;
   const parsed = testMailboxSchema.safeParse(formData.get("mailbox") ?? "");
   if (!parsed.success) return { error: parsed.error.issues[0]?.message };
   await setTestMailbox(await getDb(), partner, tenantId, parsed.data, requestOrigin(await headers()));
@@ -54,7 +61,8 @@ export async function setTestMailboxAction(_previous: ActionState, formData: For
   return { message: parsed.data ? `Test mailbox set to ${parsed.data}.` : "Test mailbox cleared; the next run picks one." };
 }
 
-const offboardSchema = z.object({ tenantId: z.string().regex(/^[0-9a-f-]{36}$/i), confirm: z.literal("yes") });
+const offboardSchema = z.object({ tenantId: tenantIdField, confirm: z.literal("yes") });
+const runProbesSchema = z.object({ tenantId: tenantIdField, iterations: iterationsField });
 
 // Server action: "Remove from Consentry" (after its confirmation step); then the list says what the customer does next.
 export async function offboardTenantAction(formData: FormData): Promise<void> {
