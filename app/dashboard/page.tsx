@@ -31,33 +31,33 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
         <div>
           <h1 className="text-2xl font-semibold">Tenants</h1>
           <p className="text-sm text-slate-600" data-testid="tenant-counts">
-            <Link href={link({ status: "consented" })} className="hover:underline">
+            <a href={link({ status: "consented" })} className="hover:underline">
               <strong>{counts.consented}</strong> consented
-            </Link>
+            </a>
             {": "}
-            <Link href={link({ status: "consented", check: "passing" })} className="text-emerald-800 hover:underline" data-testid="count-passing">
+            <a href={link({ status: "consented", check: "passing" })} className="text-emerald-800 hover:underline" data-testid="count-passing">
               {counts.passing} passing
-            </Link>
+            </a>
             {", "}
-            <Link href={link({ status: "consented", check: "failing" })} className={counts.failing ? "font-semibold text-red-800 hover:underline" : "hover:underline"} data-testid="count-failing">
+            <a href={link({ status: "consented", check: "failing" })} className={counts.failing ? "font-semibold text-red-800 hover:underline" : "hover:underline"} data-testid="count-failing">
               {counts.failing} failing their checks
-            </Link>
+            </a>
             {", "}
-            <Link href={link({ status: "consented", check: "none" })} className="hover:underline">
+            <a href={link({ status: "consented", check: "none" })} className="hover:underline">
               {counts.notChecked} not checked yet
-            </Link>
+            </a>
             {" · "}
-            <Link href={link({ needsReconsent: "true" })} data-testid="needs-reconsent-count" className={counts.needsReconsent ? "font-semibold text-amber-800 hover:underline" : "hover:underline"}>
+            <a href={link({ needsReconsent: "true" })} data-testid="needs-reconsent-count" className={counts.needsReconsent ? "font-semibold text-amber-800 hover:underline" : "hover:underline"}>
               {counts.needsReconsent} need{counts.needsReconsent === 1 ? "s" : ""} re-consent
-            </Link>
+            </a>
             {" · "}
-            <Link href={link({ status: "failed" })} className="hover:underline">
+            <a href={link({ status: "failed" })} className="hover:underline">
               {counts.failed} consent not verified
-            </Link>
+            </a>
             {" · "}
-            <Link href={link({ status: "revoked" })} className="hover:underline">
+            <a href={link({ status: "revoked" })} className="hover:underline">
               {counts.revoked} revoked
-            </Link>{" "}
+            </a>{" "}
             (permission set version {counts.permissionSetVersion})
           </p>
         </div>

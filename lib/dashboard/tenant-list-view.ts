@@ -3,7 +3,8 @@ import "server-only";
 import { getDb } from "@/lib/db/database";
 import { latestBulkRun, type BulkRun } from "@/lib/db/repositories/bulk-runs";
 import { FINDING_IDS } from "@/lib/diagnosis/finding";
-import { PROBES } from "@/lib/probes/catalog";
+import { currentPermissionSet } from "@/lib/permissions/permission-set";
+import { probesFor } from "@/lib/probes/catalog";
 import { reconsentRule } from "@/lib/tenants/needs-reconsent";
 import { countTenants, type TenantCounts } from "@/lib/tenants/tenant-counts";
 import { listTenantsPage, readTenantListQueryLeniently, type TenantListItem, type TenantListQuery } from "@/lib/tenants/tenant-list";
@@ -26,7 +27,7 @@ export async function getTenantListView(params: URLSearchParams): Promise<Tenant
   const db = await getDb();
   const { query, ignored } = readTenantListQueryLeniently(params);
   // The re-consent rule is read once for the page and the counts.
-  const rule = await reconsentRule(db);
+  const [rule, permissions] = await Promise.all([reconsentRule(db), currentPermissionSet(db).then((set) => set.permissions.map((p) => ({ resource: p.resource, value: p.value })))]);
   const [page, counts, latestBulk] = await Promise.all([listTenantsPage(db, query, undefined, rule), countTenants(db, rule), latestBulkRun(db)]);
   return {
     query,
@@ -36,7 +37,8 @@ export async function getTenantListView(params: URLSearchParams): Promise<Tenant
     counts,
     latestBulk: latestBulk ? { id: latestBulk.id, status: latestBulk.status, finishedAt: latestBulk.finished_at, total: latestBulk.total } : null,
     findingIds: FINDING_IDS,
-    probes: [{ key: "token", title: "App-only token (Graph)" }, ...PROBES.map((p) => ({ key: p.key, title: `${p.title} (${p.permission})` }))],
+    // The probes this app runs (its permission set's), not the whole catalog.
+    probes: [{ key: "token", title: "App-only token (Graph)" }, ...probesFor(permissions).map((p) => ({ key: p.key, title: `${p.title} (${p.permission})` }))],
   };
 }
 
