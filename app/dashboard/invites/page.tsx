@@ -5,6 +5,7 @@ import { revokeInviteAction } from "@/app/dashboard/invites/actions";
 import { InviteForm, RenewButton } from "@/app/dashboard/invites/invite-form";
 import { StatusBadge, When } from "@/app/ui/status-badge";
 import { TableHead } from "@/app/ui/table-head";
+import { ConfirmBox } from "@/app/ui/confirm-box";
 import { listInvitesForDashboard } from "@/lib/dashboard/dashboard";
 import { can, MINIMUM_ROLE } from "@/lib/auth/roles";
 import { requirePartner } from "@/lib/session/require-partner";
@@ -33,22 +34,9 @@ export default async function InvitesPage({ searchParams }: { searchParams: Prom
         </p>
       ) : null}
       {revoking ? (
-        <div className="mt-4 rounded-md border border-red-300 bg-red-50 p-4 text-sm" role="group" aria-labelledby="revoke-invite-title">
-          <h2 id="revoke-invite-title" className="font-semibold text-red-900">
-            Revoke the invite for {revoking.customerName}?
-          </h2>
+        <ConfirmBox id="revoke-invite-title" title={<>Revoke the invite for {revoking.customerName}?</>} action={revokeInviteAction} fields={{ inviteId: revoking.id }} confirmLabel="Yes, revoke it" cancelHref="/dashboard/invites">
           <p className="mt-1">Its link stops working at once; an admin who opens it is told it was revoked. To invite them again, create a new invite.</p>
-          <form action={revokeInviteAction} className="mt-3 flex items-center gap-3">
-            <input type="hidden" name="inviteId" value={revoking.id} />
-            <input type="hidden" name="confirm" value="yes" />
-            <button type="submit" className="rounded-md bg-red-700 px-4 py-2 font-semibold text-white hover:bg-red-800">
-              Yes, revoke it
-            </button>
-            <Link href="/dashboard/invites" className="text-brand-700 hover:underline">
-              Cancel
-            </Link>
-          </form>
-        </div>
+        </ConfirmBox>
       ) : null}
       <div className="mt-8 overflow-x-auto">
       <table className="w-full text-sm" data-testid="invites">

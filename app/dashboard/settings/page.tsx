@@ -9,6 +9,7 @@ import { TableHead } from "@/app/ui/table-head";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { AppRegistrationSection } from "@/app/dashboard/settings/app-registration";
 import { When } from "@/app/ui/status-badge";
+import { ConfirmBox } from "@/app/ui/confirm-box";
 import { getAdminSettingsView, SIGN_EVERYONE_OUT_CONFIRMATION, type CredentialView } from "@/lib/auth/admin-settings";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
@@ -97,22 +98,9 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
         ) : null}
         <ApiKeyForm />
         {revokingKey ? (
-          <div className="mt-4 rounded-md border border-red-300 bg-red-50 p-4 text-sm" role="group" aria-labelledby="revoke-key-title">
-            <h3 id="revoke-key-title" className="font-semibold text-red-900">
-              Revoke the key &ldquo;{revokingKey.name}&rdquo; ({revokingKey.prefix}…)?
-            </h3>
+          <ConfirmBox id="revoke-key-title" title={<>Revoke the key &ldquo;{revokingKey.name}&rdquo; ({revokingKey.prefix}…)?</>} action={revokeApiKeyAction} fields={{ id: revokingKey.id }} confirmLabel="Yes, revoke it" cancelHref="/dashboard/settings#api-keys" headingLevel={3}>
             <p className="mt-1">Every script using it stops working at once; this cannot be undone (create a new key instead).</p>
-            <form action={revokeApiKeyAction} className="mt-3 flex items-center gap-3">
-              <input type="hidden" name="id" value={revokingKey.id} />
-              <input type="hidden" name="confirm" value="yes" />
-              <button type="submit" className="rounded-md bg-red-700 px-4 py-2 font-semibold text-white hover:bg-red-800">
-                Yes, revoke it
-              </button>
-              <Link href="/dashboard/settings#api-keys" className="text-brand-700 hover:underline">
-                Cancel
-              </Link>
-            </form>
-          </div>
+          </ConfirmBox>
         ) : null}
         {apiKeys.length ? (
           <div className="mt-4 overflow-x-auto">
@@ -171,24 +159,12 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           </p>
         ) : null}
         {confirming ? (
-          <div className="mt-4 rounded-md border border-red-300 bg-red-50 p-4 text-sm" role="group" aria-labelledby="confirm-title">
-            <h3 id="confirm-title" className="font-semibold text-red-900">
-              Sign everyone out?
-            </h3>
+          <ConfirmBox id="confirm-title" title="Sign everyone out?" action={signEveryoneOutAction} confirmLabel="Yes, sign everyone out" cancelHref="/dashboard/settings" headingLevel={3} confirmValue={SIGN_EVERYONE_OUT_CONFIRMATION}>
             <p className="mt-1">
-              Every partner session on every instance ends at its next request, including other browsers of yours. People must sign in again; nothing else changes. Use it when a role
-              was taken away or a device was lost.
+            Every partner session on every instance ends at its next request, including other browsers of yours. People must sign in again; nothing else changes. Use it when a role
+            was taken away or a device was lost.
             </p>
-            <form action={signEveryoneOutAction} className="mt-3 flex items-center gap-3">
-              <input type="hidden" name="confirm" value={SIGN_EVERYONE_OUT_CONFIRMATION} />
-              <button type="submit" className="rounded-md bg-red-700 px-4 py-2 font-semibold text-white hover:bg-red-800">
-                Yes, sign everyone out
-              </button>
-              <Link href="/dashboard/settings" className="text-brand-700 hover:underline">
-                Cancel
-              </Link>
-            </form>
-          </div>
+          </ConfirmBox>
         ) : (
           <Link
             href={`/dashboard/settings?confirm=${SIGN_EVERYONE_OUT_CONFIRMATION}`}

@@ -5,6 +5,7 @@ import { deleteWebhookAction, pingWebhookAction, redeliverWebhookAction, setWebh
 import { CreateWebhookForm } from "@/app/dashboard/settings/webhooks/create-form";
 import { When } from "@/app/ui/status-badge";
 import { TableHead } from "@/app/ui/table-head";
+import { ConfirmBox } from "@/app/ui/confirm-box";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
 import { requirePartner } from "@/lib/session/require-partner";
@@ -47,22 +48,9 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
       ) : null}
 
       {deleting ? (
-        <div className="mt-4 rounded-md border border-red-300 bg-red-50 p-4 text-sm" role="group" aria-labelledby="delete-webhook-title">
-          <h2 id="delete-webhook-title" className="font-semibold text-red-900">
-            Delete the endpoint {deleting.url}?
-          </h2>
+        <ConfirmBox id="delete-webhook-title" title={<>Delete the endpoint {deleting.url}?</>} action={deleteWebhookAction} fields={{ id: deleting.id }} confirmLabel="Yes, delete it" cancelHref="/dashboard/settings/webhooks">
           <p className="mt-1">It receives nothing more, and its delivery history goes with it. This cannot be undone.</p>
-          <form action={deleteWebhookAction} className="mt-3 flex items-center gap-3">
-            <input type="hidden" name="id" value={deleting.id} />
-            <input type="hidden" name="confirm" value="yes" />
-            <button type="submit" className="rounded-md bg-red-700 px-4 py-2 font-semibold text-white hover:bg-red-800">
-              Yes, delete it
-            </button>
-            <Link href="/dashboard/settings/webhooks" className="text-brand-700 hover:underline">
-              Cancel
-            </Link>
-          </form>
-        </div>
+        </ConfirmBox>
       ) : null}
 
       <section aria-labelledby="endpoints-title" className="mt-6">

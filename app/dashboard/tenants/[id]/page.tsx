@@ -6,6 +6,7 @@ import { offboardTenantAction } from "@/app/dashboard/tenants/[id]/actions";
 import { ProbeActions } from "@/app/dashboard/tenants/[id]/probe-actions";
 import { HistoryChart, ProbeResults, TruthTable } from "@/app/ui/probe-results";
 import { StatusBadge, When } from "@/app/ui/status-badge";
+import { ConfirmBox } from "@/app/ui/confirm-box";
 import { getTenantDetail } from "@/lib/dashboard/dashboard";
 import { getTenantProbesView } from "@/lib/probes/tenant-view";
 import { can, MINIMUM_ROLE } from "@/lib/auth/roles";
@@ -135,25 +136,12 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
             Remove from Consentry
           </h2>
           {confirmingRemoval ? (
-            <div className="mt-2 rounded-md border border-red-300 bg-red-50 p-4 text-sm" role="group" aria-labelledby="remove-confirm-title">
-              <h3 id="remove-confirm-title" className="font-semibold text-red-900">
-                Remove {tenant.displayName ?? tenant.id} and everything Consentry knows about it?
-              </h3>
+            <ConfirmBox id="remove-confirm-title" title={<>Remove {tenant.displayName ?? tenant.id} and everything Consentry knows about it?</>} action={offboardTenantAction} fields={{ tenantId: tenant.id }} confirmLabel="Yes, remove it" cancelHref={`/dashboard/tenants/${tenant.id}`} headingLevel={3}>
               <p className="mt-1">
-                Its checks, findings, consent events and invites are deleted; the audit log keeps that you removed it. This does not touch the customer&rsquo;s tenant: the app
-                stays there with its permissions until their administrator deletes it (Enterprise applications → the app → Properties → Delete).
+              Its checks, findings, consent events and invites are deleted; the audit log keeps that you removed it. This does not touch the customer&rsquo;s tenant: the app
+              stays there with its permissions until their administrator deletes it (Enterprise applications → the app → Properties → Delete).
               </p>
-              <form action={offboardTenantAction} className="mt-3 flex items-center gap-3">
-                <input type="hidden" name="tenantId" value={tenant.id} />
-                <input type="hidden" name="confirm" value="yes" />
-                <button type="submit" className="rounded-md bg-red-700 px-4 py-2 font-semibold text-white hover:bg-red-800">
-                  Yes, remove it
-                </button>
-                <Link href={`/dashboard/tenants/${tenant.id}`} className="text-brand-700 hover:underline">
-                  Cancel
-                </Link>
-              </form>
-            </div>
+            </ConfirmBox>
           ) : (
             <Link href={`/dashboard/tenants/${tenant.id}?remove=1#remove-title`} className="mt-2 inline-block rounded-md border border-red-300 px-4 py-2 text-sm font-semibold text-red-800 hover:bg-red-50">
               Remove from Consentry…
