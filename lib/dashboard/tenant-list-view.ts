@@ -27,7 +27,9 @@ export async function getTenantListView(params: URLSearchParams): Promise<Tenant
   const db = await getDb();
   const { query, ignored } = readTenantListQueryLeniently(params);
   // The re-consent rule is read once for the page and the counts.
-  const [rule, permissions] = await Promise.all([reconsentRule(db), currentPermissionSet(db).then((set) => set.permissions.map((p) => ({ resource: p.resource, value: p.value })))]);
+  const current = await currentPermissionSet(db);
+  const rule = await reconsentRule(db, current);
+  const permissions = current.permissions.map((p) => ({ resource: p.resource, value: p.value }));
   const [page, counts, latestBulk] = await Promise.all([listTenantsPage(db, query, undefined, rule), countTenants(db, rule), latestBulkRun(db)]);
   return {
     query,

@@ -1,15 +1,14 @@
 import { z } from "zod";
 
 import { diagnose } from "@/lib/diagnosis/diagnose";
-import { failureFacts, TOKEN_PROBES, type FailureFacts } from "@/lib/diagnosis/facts";
+import { failureFacts, type FailureFacts } from "@/lib/diagnosis/facts";
 import type { Finding } from "@/lib/diagnosis/finding";
 import { readServiceError } from "@/lib/graph/service-error";
 import { GUID_PATTERN } from "@/lib/identity/tenant-id";
-import { PROBES } from "@/lib/probes/catalog";
+import { ALL_PROBE_KEYS, PROBES } from "@/lib/probes/catalog";
 
 const MAX_TEXT = 64 * 1024;
 
-const PROBE_KEYS = [...TOKEN_PROBES, ...PROBES.map((p) => p.key)];
 
 const contextSchema = z
   .object({
@@ -52,7 +51,7 @@ export const explainInputSchema = z
     text: z.string().max(MAX_TEXT).nullish(),
     probe: z
       .string()
-      .refine((p) => PROBE_KEYS.includes(p), { message: `must name a probe: token, exchange-token, sharepoint-token or a catalog key such as mail, exchange, ews` })
+      .refine((p) => ALL_PROBE_KEYS.includes(p), { message: `must name a probe: token, exchange-token, sharepoint-token or a catalog key such as mail, exchange, ews` })
       .nullish(),
     context: contextSchema.optional(),
   })

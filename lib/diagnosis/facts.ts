@@ -1,4 +1,5 @@
 import { aadstsCodeOf } from "@/lib/identity/aadsts";
+import { TOKEN_PROBE_KEYS } from "@/lib/probes/catalog";
 
 /**
  * What the probes (or a partner pasting an error) know beyond the failed answer itself, so a
@@ -82,5 +83,5 @@ export function allText(f: FailureFacts): string {
   return [f.code, f.message, f.text, ...Object.values(f.headers)].filter(Boolean).join("\n");
 }
 
-export const TOKEN_PROBES = new Set(["token", "exchange-token", "sharepoint-token"]);
+export const TOKEN_PROBES: ReadonlySet<string> = new Set(TOKEN_PROBE_KEYS);
 export const MAILBOX_PROBES = new Set(["mail", "mail-basic", "calendars", "contacts", "mailbox-settings", "ews"]);

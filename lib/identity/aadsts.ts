@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * The one reader of identity-platform error texts in the project. Microsoft's token and
  * authorize endpoints put an `AADSTSnnnn: message` first in `error_description`, followed by

@@ -700,6 +700,12 @@ export const WRITE_ONLY_PERMISSIONS: ReadonlySet<string> = new Set([
 const byKey = new Map(PROBES.map((p) => [`${p.resource}/${p.permission}`, p]));
 
 /** The probe that proves an application permission of a resource, if the catalog has one. */
+/** The probes that only ask for a token, one per resource, before any call. */
+export const TOKEN_PROBE_KEYS = ["token", "exchange-token", "sharepoint-token"] as const;
+
+/** Every probe key a run can record: the token probes and the catalog's. */
+export const ALL_PROBE_KEYS: readonly string[] = [...TOKEN_PROBE_KEYS, ...PROBES.map((p) => p.key)];
+
 export function probeFor(resource: ProbeResource, value: string): Probe | undefined {
   return byKey.get(`${resource}/${value}`);
 }

@@ -3,7 +3,7 @@ import "server-only";
 import { getDb } from "@/lib/db/database";
 import { listProbeRuns, type ProbeResult, type ProbeRun } from "@/lib/db/repositories/probe-runs";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
-import { PROBES } from "@/lib/probes/catalog";
+import { ALL_PROBE_KEYS, PROBES } from "@/lib/probes/catalog";
 import type { Finding } from "@/lib/diagnosis/finding";
 import { latestProbeRun, runSummarySchema, type RunSummary } from "@/lib/probes/run-tenant";
 import { buildTruthTable, type TruthRow } from "@/lib/probes/truth-table";
@@ -65,7 +65,7 @@ export async function getTenantProbesView(tenantId: string): Promise<TenantProbe
       finding: (failing?.finding as Finding | null) ?? null,
     };
   });
-  const order = ["token", "exchange-token", "sharepoint-token", ...PROBES.map((p) => p.key)];
+  const order = ALL_PROBE_KEYS;
   lines.sort((a, b) => order.indexOf(a.probe) - order.indexOf(b.probe));
   return { latest: { run: latest.run, summary: latest.summary, lines }, truth: buildTruthTable(configured, latest.summary, latest.results), history };
 }

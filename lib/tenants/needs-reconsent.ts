@@ -3,6 +3,7 @@ import "server-only";
 import { sql, type RawBuilder, type SqlBool } from "kysely";
 
 import type { Db } from "@/lib/db/database";
+import type { PermissionSet } from "@/lib/db/repositories/permission-sets";
 import { addedPermissions, currentPermissionSet, permissionSetsByVersion } from "@/lib/permissions/permission-set";
 
 /** What makes a consented tenant need re-consent, read once per request. */
@@ -17,8 +18,9 @@ export interface ReconsentRule {
   currentVersion: number;
 }
 
-export async function reconsentRule(db: Db): Promise<ReconsentRule> {
-  const [current, sets] = await Promise.all([currentPermissionSet(db), permissionSetsByVersion(db)]);
+export async function reconsentRule(db: Db, current?: PermissionSet): Promise<ReconsentRule> {
+  const [set, sets] = await Promise.all([current ?? currentPermissionSet(db), permissionSetsByVersion(db)]);
+  current = set;
   return {
     staleVersions: [...sets.values()].filter((s) => s.version < current.version && addedPermissions(s, current).length > 0).map((s) => s.version),
     required: [...new Set(current.permissions.filter((p) => p.resource === "graph").map((p) => p.value))],

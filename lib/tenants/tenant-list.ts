@@ -9,10 +9,10 @@ import { failuresOfRuns, searchTenants, TENANT_SORTS } from "@/lib/db/repositori
 import { TENANT_STATUSES } from "@/lib/db/schema";
 import { FINDING_IDS } from "@/lib/diagnosis/finding";
 import { parseSearchParams } from "@/lib/http/search-params";
-import { PROBES } from "@/lib/probes/catalog";
+import { ALL_PROBE_KEYS } from "@/lib/probes/catalog";
 import { needsReconsentSql, reconsentRule, tenantNeedsReconsent, type ReconsentRule } from "@/lib/tenants/needs-reconsent";
 
-const PROBE_KEYS = ["token", "exchange-token", "sharepoint-token", ...PROBES.map((p) => p.key)] as [string, ...string[]];
+const PROBE_KEYS = ALL_PROBE_KEYS as [string, ...string[]];
 const booleanText = z.enum(["true", "false"], { error: 'must be "true" or "false"' }).transform((v) => v === "true");
 
 /**

@@ -1,3 +1,5 @@
+import "server-only";
+
 import { DOCS } from "@/lib/diagnosis/docs";
 import { TOKEN_PROBES, type FailureFacts } from "@/lib/diagnosis/facts";
 import { quote, type Rule, type RuleFinding } from "@/lib/diagnosis/rule";
