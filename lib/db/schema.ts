@@ -74,6 +74,8 @@ export interface TenantsTable {
   consented_at: Timestamp | null;
   verified_at: Timestamp | null;
   last_probe_run_id: string | null;
+  /** The status of that run, written with it (the counts and the "last check" filter read it without a join). */
+  last_check_status: ColumnType<ProbeRunsTable["status"] | null, ProbeRunsTable["status"] | null | undefined, ProbeRunsTable["status"] | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

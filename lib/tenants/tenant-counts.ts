@@ -28,12 +28,11 @@ export async function countTenants(db: Db, rule?: ReconsentRule): Promise<Tenant
   rule ??= await reconsentRule(db);
   const row = await db
     .selectFrom("tenants as t")
-    .leftJoin("probe_runs as r", "r.id", "t.last_probe_run_id")
     .select([
       sql<number>`count(*)`.as("total"),
       sql<number>`sum(case when t.status = 'consented' then 1 else 0 end)`.as("consented"),
-      sql<number>`sum(case when t.status = 'consented' and r.status = 'passed' then 1 else 0 end)`.as("passing"),
-      sql<number>`sum(case when t.status = 'consented' and r.status in ('failed', 'error') then 1 else 0 end)`.as("failing"),
+      sql<number>`sum(case when t.status = 'consented' and t.last_check_status = 'passed' then 1 else 0 end)`.as("passing"),
+      sql<number>`sum(case when t.status = 'consented' and t.last_check_status in ('failed', 'error') then 1 else 0 end)`.as("failing"),
       sql<number>`sum(case when ${needsReconsentSql(rule)} then 1 else 0 end)`.as("needs_reconsent"),
       sql<number>`sum(case when t.status = 'failed' then 1 else 0 end)`.as("failed"),
       sql<number>`sum(case when t.status = 'verifying' then 1 else 0 end)`.as("verifying"),

@@ -79,9 +79,9 @@ export async function searchTenants(db: Db, search: TenantSearch): Promise<{ row
       sql<SqlBool>`(lower(coalesce(t.display_name, '')) like ${like} escape '\\' or lower(coalesce(t.initial_domain, '')) like ${like} escape '\\' or lower(coalesce(t.default_domain, '')) like ${like} escape '\\' or t.id like ${prefix} escape '\\')`,
     );
   }
-  if (search.check === "passing") query = query.where("r.status", "=", "passed");
-  else if (search.check === "failing") query = query.where("r.status", "in", ["failed", "error"]);
-  else if (search.check === "none") query = query.where("r.id", "is", null);
+  if (search.check === "passing") query = query.where("t.last_check_status", "=", "passed");
+  else if (search.check === "failing") query = query.where("t.last_check_status", "in", ["failed", "error"]);
+  else if (search.check === "none") query = query.where("t.last_check_status", "is", null);
   if (search.ids) query = search.ids.length ? query.where("t.id", "in", search.ids) : query.where(sql<SqlBool>`1 = 0`);
   if (search.permissionSetVersion !== undefined) query = query.where("t.consented_permission_set_version", "=", search.permissionSetVersion);
   if (search.needsReconsent) {

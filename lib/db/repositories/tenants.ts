@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/database";
 import { fromJson, nowIso } from "@/lib/db/repositories/json";
 import { updateFromValues } from "@/lib/db/update-from-values";
+import type { ProbeRunStatus } from "@/lib/db/repositories/probe-runs";
 import type { TenantRow, TenantStatus, TenantUpdate } from "@/lib/db/schema";
 
 export interface Tenant {
@@ -21,6 +22,8 @@ export interface Tenant {
   consentedAt: string | null;
   verifiedAt: string | null;
   lastProbeRunId: string | null;
+  /** The status of that run. */
+  lastCheckStatus: ProbeRunStatus | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -41,6 +44,7 @@ function toTenant(row: TenantRow): Tenant {
     consentedAt: row.consented_at,
     verifiedAt: row.verified_at,
     lastProbeRunId: row.last_probe_run_id,
+    lastCheckStatus: row.last_check_status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -57,7 +61,8 @@ export interface TenantChanges {
   consentedBy?: { name: string; upn: string | null; oid: string | null } | null;
   consentedAt?: string | null;
   verifiedAt?: string | null;
-  lastProbeRunId?: string | null;
+  /** The tenant's latest run: its id and status are written together. */
+  lastProbeRun?: { id: string; status: ProbeRunStatus };
 }
 
 function toColumns(changes: TenantChanges): TenantUpdate {
@@ -76,7 +81,10 @@ function toColumns(changes: TenantChanges): TenantUpdate {
   }
   if (changes.consentedAt !== undefined) columns.consented_at = changes.consentedAt;
   if (changes.verifiedAt !== undefined) columns.verified_at = changes.verifiedAt;
-  if (changes.lastProbeRunId !== undefined) columns.last_probe_run_id = changes.lastProbeRunId;
+  if (changes.lastProbeRun !== undefined) {
+    columns.last_probe_run_id = changes.lastProbeRun.id;
+    columns.last_check_status = changes.lastProbeRun.status;
+  }
   return columns;
 }
 
