@@ -202,17 +202,17 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
         <div className="mt-4 overflow-x-auto">
           <table className="w-full border-collapse text-sm" data-testid="tenants">
             <TableHead columns={["Organization", "Status", "Last check", { label: "Findings", className: "hidden sm:table-cell" }, { label: "Initial domain", className: "hidden md:table-cell" }, { label: "Consented", className: "hidden lg:table-cell" }]} />
-            <tbody>
+            <tbody className="tenant-rows">
               {view.items.map((t) => (
-                <tr key={t.id} className="border-b border-slate-100 align-top" data-tenant={t.id}>
-                  <td className="max-w-[14rem] py-2 pr-4">
+                <tr key={t.id} data-tenant={t.id}>
+                  <td className="max-w-[14rem]">
                     {/* Plain anchors in the rows: 50 client Link components cost more to render than they save. */}
                     <a href={`/dashboard/tenants/${t.id}`} className="font-medium break-words text-brand-700 hover:underline">
                       {t.displayName ?? t.customerName ?? t.id}
                     </a>
                     <div className="font-mono text-xs break-all text-slate-500">{t.id}</div>
                   </td>
-                  <td className="py-2 pr-4">
+                  <td>
                     <StatusBadge status={t.status} />
                     {t.needsReconsent ? (
                       <span className="mt-1 block w-fit rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-900" data-testid="needs-reconsent">
@@ -220,7 +220,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
                       </span>
                     ) : null}
                   </td>
-                  <td className="py-2 pr-4">
+                  <td>
                     {t.lastCheck ? (
                       <>
                         <StatusBadge status={t.lastCheck.status} />
@@ -232,12 +232,12 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
                       <span className="text-slate-400">—</span>
                     )}
                   </td>
-                  <td className="hidden py-2 pr-4 sm:table-cell">
+                  <td className="hidden sm:table-cell">
                     {t.findings.length ? (
                       <ul className="flex flex-wrap gap-1" aria-label="Findings">
                         {t.findings.map((f) => (
                           <li key={f}>
-                            <a href={link({ finding: f })} className="rounded bg-amber-50 px-1.5 py-0.5 font-mono text-xs text-amber-900 hover:underline">
+                            <a href={link({ finding: f })} className="finding-chip">
                               {f}
                             </a>
                           </li>
@@ -247,8 +247,8 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
                       <span className="text-slate-400">—</span>
                     )}
                   </td>
-                  <td className="hidden py-2 pr-4 font-mono text-xs md:table-cell">{t.initialDomain ?? "—"}</td>
-                  <td className="hidden py-2 pr-4 lg:table-cell">
+                  <td className="hidden font-mono text-xs md:table-cell">{t.initialDomain ?? "—"}</td>
+                  <td className="hidden lg:table-cell">
                     <When iso={t.consentedAt} />
                   </td>
                 </tr>

@@ -10,14 +10,14 @@ const STYLES: Record<string, string> = {
 };
 
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${STYLES[status] ?? "bg-slate-100"}`}>{status}</span>;
+  return <span className={`badge ${STYLES[status] ?? "bg-slate-100"}`}>{status}</span>;
 }
 
 export function When({ iso }: { iso: string | null }) {
   if (!iso) return <span className="text-slate-400">—</span>;
   return (
     <time dateTime={iso} title={iso}>
-      {iso.replace("T", " ").slice(0, 16)} UTC
+      {`${iso.replace("T", " ").slice(0, 16)} UTC`}
     </time>
   );
 }
