@@ -14,7 +14,10 @@ import { invokeCommand } from "./exchange";
 import { batchUrl, handleGraph, parseBatch, type GraphResponse } from "./graph";
 import { sharepointWeb } from "./sharepoint";
 import { BodyTooLargeError, graphErrorBody, isLoopback, readBody, sendAadError, sendJson } from "./http";
-import { adminConsent, authorize, instanceDiscovery, jwks, openIdConfiguration, token } from "./identity";
+import { adminConsent } from "./admin-consent";
+import { authorize } from "./authorize";
+import { instanceDiscovery, jwks, openIdConfiguration } from "./openid-configuration";
+import { tokenEndpoint } from "./token-endpoint";
 import { ensureCertificateAuthority, ensureClientCertificate, ensureServerCertificate, ensureSigningKey } from "./pki";
 import { peekClaims, rs256Signature } from "./jws";
 import { applicationRbacSchema, faultSchema, HYBRID_REST_API, type Fault, type Scenario } from "./scenario";
@@ -300,7 +303,7 @@ async function route(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
     }
     if (method === "POST" && rest === "oauth2/v2.0/token") {
       if ((await applyFaults(ctx, "token", tenantId, req, res, "aad", random)) === "handled") return;
-      return token(ctx, req, res, segment);
+      return tokenEndpoint(ctx, req, res, segment);
     }
   }
   sendJson(res, 404, { error: "not_found", error_description: `The sandbox cloud has no endpoint ${method} ${url.pathname}.` });
