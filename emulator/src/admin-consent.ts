@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 import { RESOURCES, resourceFromIdentifier, type ResourceKey } from "./catalog";
-import { GUID, MULTI_TENANT_SEGMENTS, type EmulatorContext } from "./context";
+import { MULTI_TENANT_SEGMENTS, type EmulatorContext } from "./context";
+import { GUID } from "./guid";
 import { escapeHtml, readBody, redirect, sendHtml } from "./http";
 import { appendQuery, redirectUriRegistered } from "./redirect-uri";
 import { isConsentAdmin, type ScenarioTenant } from "./scenario";

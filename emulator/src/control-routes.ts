@@ -3,7 +3,8 @@ import { performance } from "node:perf_hooks";
 import { z } from "zod";
 
 import { addRequiredPermission, removeRequiredPermission } from "./applications";
-import { GUID, type EmulatorContext } from "./context";
+import type { EmulatorContext } from "./context";
+import { guidSchema } from "./guid";
 import { isLoopback, readBody, sendJson } from "./http";
 import { IIS_LOG_HEADER } from "./mailbox";
 import { applicationRbacSchema, faultSchema, HYBRID_REST_API } from "./scenario";
@@ -18,7 +19,7 @@ const tenantPatchSchema = z.object({
     .object({
       online: z.boolean().optional(),
       ewsEnabled: z.boolean().nullable().optional(),
-      ewsAllowedAppIds: z.array(z.string().regex(GUID, "must be a GUID").transform((s) => s.toLowerCase())).nullable().optional(),
+      ewsAllowedAppIds: z.array(guidSchema).nullable().optional(),
       applicationRbac: z.array(applicationRbacSchema).optional(),
     })
     .strict()

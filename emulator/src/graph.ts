@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { answerRegistrationRequest } from "./applications";
 import { GRAPH_ROLE_RULES, RESOURCES, type ResourceKey } from "./catalog";
 import type { EmulatorContext } from "./context";
+import { guidIn } from "./guid";
 import { graphErrorBody } from "./http";
 import { mailboxAccess } from "./mailbox";
 import { answerWorkload } from "./workloads";
@@ -127,10 +128,10 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
   const registration = answerRegistrationRequest(ctx, tenant, roles, segments[0], segments.slice(1), query, ok, error);
   if (registration) return registration;
   // servicePrincipals(appId='…') is Graph's alternate key; read it as servicePrincipals/<id>.
-  const alternate = /^servicePrincipals\(appId='([0-9a-f-]{36})'\)$/i.exec(segments[0] ?? "");
+  const alternate = guidIn("servicePrincipals(appId='{guid}')", segments[0] ?? "");
   if (alternate) {
-    const sp = ctx.state.servicePrincipal(tenant.id, alternate[1]!.toLowerCase());
-    segments.splice(0, 1, "servicePrincipals", sp?.id ?? `appId=${alternate[1]}`);
+    const sp = ctx.state.servicePrincipal(tenant.id, alternate.toLowerCase());
+    segments.splice(0, 1, "servicePrincipals", sp?.id ?? `appId=${alternate}`);
   }
   // Workloads beyond the directory and mailboxes (groups, security, Intune, Teams, sites, …).
   const workload = answerWorkload(ctx, { tenant, appId: String(auth.claims.appid ?? ""), roles, segments, query, base, error, ok, redirect: (location) => graphResponse(302, null, requestId, clientRequestId, { location }) });
@@ -182,9 +183,9 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
   if (collection === "servicePrincipals" && !id) {
     if (!allowed(GRAPH_ROLE_RULES.servicePrincipals)) return directoryDenied();
     const filter = query.get("$filter");
-    const match = filter ? /^appId eq '([0-9a-f-]{36})'$/i.exec(filter.trim()) : null;
-    if (!match) return error(400, "Request_UnsupportedQuery", "The emulator supports only $filter=appId eq '<guid>' on servicePrincipals.");
-    const appId = match[1]!.toLowerCase();
+    const filtered = filter ? guidIn("appId eq '{guid}'", filter.trim()) : null;
+    if (!filtered) return error(400, "Request_UnsupportedQuery", "The emulator supports only $filter=appId eq '<guid>' on servicePrincipals.");
+    const appId = filtered.toLowerCase();
     const sp = ctx.state.servicePrincipal(tenant.id, appId);
     const app = ctx.state.apps.get(appId);
     const value = sp && app
