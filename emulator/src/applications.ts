@@ -3,6 +3,7 @@ import { z } from "zod";
 
 import { RESOURCE_KEYS, RESOURCES, type ResourceKey } from "./catalog";
 import type { EmulatorContext } from "./context";
+import { guidIn } from "./guid";
 import type { ScenarioTenant } from "./scenario";
 import type { AppState } from "./state";
 
@@ -59,12 +60,12 @@ export function answerRegistrationRequest(ctx: EmulatorContext, tenant: Scenario
     return Object.fromEntries(Object.entries(item).filter(([k]) => wanted.has(k)));
   };
   const denied = () => error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
-  const application = /^applications\(appId='([0-9a-f-]{36})'\)$/i.exec(firstSegment ?? "");
-  if (application && rest.length === 0) {
+  const applicationAppId = guidIn("applications(appId='{guid}')", firstSegment ?? "");
+  if (applicationAppId && rest.length === 0) {
     if (!READS_APPLICATIONS.some((r) => roles.has(r))) return denied();
-    const app = ctx.state.apps.get(application[1]!.toLowerCase());
+    const app = ctx.state.apps.get(applicationAppId.toLowerCase());
     if (!app || app.scenario.homeTenantId !== tenant.id) {
-      return error(404, "Request_ResourceNotFound", `Resource '${application[1]}' does not exist or one of its queried reference-property objects are not present.`);
+      return error(404, "Request_ResourceNotFound", `Resource '${applicationAppId}' does not exist or one of its queried reference-property objects are not present.`);
     }
     const body = {
       id: stableGuid(app.scenario.clientId, "application"),
@@ -80,8 +81,8 @@ export function answerRegistrationRequest(ctx: EmulatorContext, tenant: Scenario
     };
     return ok({ "@odata.context": `${ctx.graphHost}/v1.0/$metadata#applications/$entity`, ...select(body) });
   }
-  const principal = /^servicePrincipals\(appId='([0-9a-f-]{36})'\)$/i.exec(firstSegment ?? "");
-  const resource = principal ? RESOURCE_KEYS.find((k) => RESOURCES[k].appId === principal[1]!.toLowerCase()) : undefined;
+  const principalAppId = guidIn("servicePrincipals(appId='{guid}')", firstSegment ?? "");
+  const resource = principalAppId ? RESOURCE_KEYS.find((k) => RESOURCES[k].appId === principalAppId.toLowerCase()) : undefined;
   if (resource && rest.length === 0) {
     if (!READS_APPLICATIONS.some((r) => roles.has(r))) return denied();
     const body = {

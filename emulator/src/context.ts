@@ -16,5 +16,4 @@ export interface EmulatorContext {
   exchangeHost: string;
 }
 
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MULTI_TENANT_SEGMENTS = new Set(["common", "organizations"]);

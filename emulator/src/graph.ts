@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { answerRegistrationRequest } from "./applications";
 import { GRAPH_ROLE_RULES, RESOURCES, type ResourceKey } from "./catalog";
 import type { EmulatorContext } from "./context";
+import { guidIn } from "./guid";
 import { graphErrorBody } from "./http";
 import { mailboxAccess } from "./mailbox";
 import { answerWorkload } from "./workloads";
@@ -26,9 +27,8 @@ export interface GraphResponse {
   body: unknown;
 }
 
-const MAX_BATCH = 20;
-
-function respond(status: number, body: unknown, requestId: string, clientRequestId: string, extra: Record<string, string> = {}): GraphResponse {
+/** A Graph answer with the request-id headers Graph sends. */
+export function graphResponse(status: number, body: unknown, requestId: string, clientRequestId: string, extra: Record<string, string> = {}): GraphResponse {
   return { status, headers: { "content-type": "application/json", "request-id": requestId, "client-request-id": clientRequestId, ...extra }, body };
 }
 
@@ -107,8 +107,8 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
   const requestId = randomUUID();
   const clientRequestId = request.clientRequestId ?? randomUUID();
   const error = (status: number, code: string, message: string, extra: Record<string, string> = {}) =>
-    respond(status, graphErrorBody(code, message, requestId, clientRequestId), requestId, clientRequestId, extra);
-  const ok = (body: unknown) => respond(200, body, requestId, clientRequestId);
+    graphResponse(status, graphErrorBody(code, message, requestId, clientRequestId), requestId, clientRequestId, extra);
+  const ok = (body: unknown) => graphResponse(200, body, requestId, clientRequestId);
 
   const url = new URL(request.url, ctx.graphHost);
   const path = url.pathname.replace(/\/+$/, "");
@@ -128,13 +128,13 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
   const registration = answerRegistrationRequest(ctx, tenant, roles, segments[0], segments.slice(1), query, ok, error);
   if (registration) return registration;
   // servicePrincipals(appId='…') is Graph's alternate key; read it as servicePrincipals/<id>.
-  const alternate = /^servicePrincipals\(appId='([0-9a-f-]{36})'\)$/i.exec(segments[0] ?? "");
+  const alternate = guidIn("servicePrincipals(appId='{guid}')", segments[0] ?? "");
   if (alternate) {
-    const sp = ctx.state.servicePrincipal(tenant.id, alternate[1]!.toLowerCase());
-    segments.splice(0, 1, "servicePrincipals", sp?.id ?? `appId=${alternate[1]}`);
+    const sp = ctx.state.servicePrincipal(tenant.id, alternate.toLowerCase());
+    segments.splice(0, 1, "servicePrincipals", sp?.id ?? `appId=${alternate}`);
   }
   // Workloads beyond the directory and mailboxes (groups, security, Intune, Teams, sites, …).
-  const workload = answerWorkload(ctx, { tenant, appId: String(auth.claims.appid ?? ""), roles, segments, query, base, error, ok, redirect: (location) => respond(302, null, requestId, clientRequestId, { location }) });
+  const workload = answerWorkload(ctx, { tenant, appId: String(auth.claims.appid ?? ""), roles, segments, query, base, error, ok, redirect: (location) => graphResponse(302, null, requestId, clientRequestId, { location }) });
   if (workload) return workload;
   const [collection, id, sub, ...rest] = segments;
   if (rest.length > 0) return error(400, "BadRequest", `Resource not found for the segment '${rest[0]}'.`);
@@ -183,9 +183,9 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
   if (collection === "servicePrincipals" && !id) {
     if (!allowed(GRAPH_ROLE_RULES.servicePrincipals)) return directoryDenied();
     const filter = query.get("$filter");
-    const match = filter ? /^appId eq '([0-9a-f-]{36})'$/i.exec(filter.trim()) : null;
-    if (!match) return error(400, "Request_UnsupportedQuery", "The emulator supports only $filter=appId eq '<guid>' on servicePrincipals.");
-    const appId = match[1]!.toLowerCase();
+    const filtered = filter ? guidIn("appId eq '{guid}'", filter.trim()) : null;
+    if (!filtered) return error(400, "Request_UnsupportedQuery", "The emulator supports only $filter=appId eq '<guid>' on servicePrincipals.");
+    const appId = filtered.toLowerCase();
     const sp = ctx.state.servicePrincipal(tenant.id, appId);
     const app = ctx.state.apps.get(appId);
     const value = sp && app
@@ -213,29 +213,4 @@ export async function handleGraph(ctx: EmulatorContext, request: GraphRequest): 
     return ok({ "@odata.context": `${base}/$metadata#servicePrincipals('${sp.id}')/appRoleAssignments`, value });
   }
   return error(400, "BadRequest", `Resource not found for the segment '${collection ?? ""}'.`);
-}
-
-/** Validates a $batch body and returns its requests, or a Graph error response. */
-export function parseBatch(body: unknown, requestId: string, clientRequestId: string): { requests: { id: string; method: string; url: string; headers: Record<string, string> }[] } | GraphResponse {
-  const bad = (message: string) => respond(400, graphErrorBody("BadRequest", message, requestId, clientRequestId), requestId, clientRequestId);
-  if (typeof body !== "object" || body === null || !Array.isArray((body as { requests?: unknown }).requests)) return bad("Invalid batch payload format.");
-  const requests = (body as { requests: unknown[] }).requests;
-  if (requests.length === 0) return bad("Invalid batch payload format.");
-  if (requests.length > MAX_BATCH) return bad(`The number of batch requests in the payload exceeds the limit of ${MAX_BATCH}.`);
-  const ids = new Set<string>();
-  const parsed = [];
-  for (const r of requests) {
-    const item = r as { id?: unknown; method?: unknown; url?: unknown; headers?: unknown };
-    if (typeof item.id !== "string" || typeof item.method !== "string" || typeof item.url !== "string") return bad("Invalid batch payload format.");
-    if (ids.has(item.id)) return bad(`Batch request contains duplicate id '${item.id}'.`);
-    ids.add(item.id);
-    const headers = typeof item.headers === "object" && item.headers !== null ? (item.headers as Record<string, string>) : {};
-    parsed.push({ id: item.id, method: item.method.toUpperCase(), url: item.url, headers });
-  }
-  return { requests: parsed };
-}
-
-export function batchUrl(url: string): string {
-  // Inner URLs are relative to the version: "/users?$top=1" or "users?$top=1".
-  return `/v1.0/${url.replace(/^\/+/, "").replace(/^v1\.0\//, "")}`;
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 
 import { loadScenarioFile, ScenarioError } from "./scenario";
-import { startEmulator } from "./server";
+import { startEmulator } from "./start-emulator";
 
 const DEFAULT_SCENARIO = path.join(path.dirname(new URL(import.meta.url).pathname), "..", "scenarios", "default.json");
 

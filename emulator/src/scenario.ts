@@ -2,9 +2,8 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 
 import { CONSENT_ADMIN_ROLES, RESOURCE_KEYS, RESOURCES, type ResourceKey } from "./catalog";
+import { guidSchema } from "./guid";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const guid = z.string().regex(GUID, "must be a GUID").transform((s) => s.toLowerCase());
 const domain = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, "must be a domain name such as contoso.com")
@@ -76,7 +75,7 @@ export const APPLICATION_RBAC_PERMISSIONS = [
 
 /** A management role assignment for an app's service principal, scoped to some mailboxes. */
 export const applicationRbacSchema = z.object({
-  clientId: guid,
+  clientId: guidSchema,
   permission: z.enum(APPLICATION_RBAC_PERMISSIONS),
   /** The mailboxes (UPNs) the assignment's resource scope covers. */
   mailboxes: z.array(z.string().regex(/^[^@\s]+@[^@\s]+$/, "must look like name@domain").transform((s) => s.toLowerCase())),
@@ -97,13 +96,13 @@ export const exchangeSchema = z.object({
    */
   ewsEnabled: z.boolean().nullable().default(false),
   /** Get/Set-OrganizationConfig `EwsAllowedAppIDs`: the app IDs allowed to use EWS when EwsEnabled is True. */
-  ewsAllowedAppIds: z.array(guid).nullable().default(null),
+  ewsAllowedAppIds: z.array(guidSchema).nullable().default(null),
   applicationRbac: z.array(applicationRbacSchema).default([]),
 });
 export type ExchangeSettings = z.infer<typeof exchangeSchema>;
 
 const userSchema = z.object({
-  id: guid,
+  id: guidSchema,
   userPrincipalName: z.string().regex(/^[^@\s]+@[^@\s]+$/, "must look like name@domain"),
   displayName: z.string().min(1),
   /** Directory roles, e.g. "Global Administrator". */
@@ -126,16 +125,16 @@ const userSchema = z.object({
  */
 const guestSchema = z.object({
   /** The guest object's id in this tenant (never the home user's id). */
-  id: guid,
+  id: guidSchema,
   /** The home user's id, in another tenant of the scenario. */
-  user: guid,
+  user: guidSchema,
   /** Directory roles the guest holds in this tenant, e.g. "Privileged Role Administrator". */
   directoryRoles: z.array(z.string().min(1)).default([]),
   appRoles: assignedAppRolesSchema,
 });
 
 const tenantSchema = z.object({
-  id: guid,
+  id: guidSchema,
   displayName: z.string().min(1),
   initialDomain: domain.refine((d) => d.endsWith(".onmicrosoft.com"), "must end with .onmicrosoft.com"),
   /** Other verified domains; the initial domain is added automatically. */
@@ -169,7 +168,7 @@ const tenantSchema = z.object({
   consents: z
     .array(
       z.object({
-        clientId: guid,
+        clientId: guidSchema,
         /** What was granted; defaults to everything the app is configured for. */
         grants: z.array(grantSchema).optional(),
         /** Directory roles assigned to the app's service principal (Exchange app-only needs one). */
@@ -184,10 +183,10 @@ const tenantSchema = z.object({
 });
 
 const appSchema = z.object({
-  clientId: guid,
+  clientId: guidSchema,
   displayName: z.string().min(1),
   publisherName: z.string().min(1),
-  homeTenantId: guid,
+  homeTenantId: guidSchema,
   /** Web redirect URIs. As in Entra ID, the port of an http://localhost or http://127.0.0.1 URI is ignored. */
   redirectUris: z.array(z.string().url()).default([]),
   /** Client secrets; values are generated at start unless given. */
@@ -216,7 +215,7 @@ const appSchema = z.object({
   appRoles: z
     .array(
       z.object({
-        id: guid.optional(),
+        id: guidSchema.optional(),
         value: z.string().regex(/^[^\s]+$/, "must be a value without spaces, e.g. Consentry.Admin"),
         displayName: z.string().min(1),
         description: z.string().min(1),

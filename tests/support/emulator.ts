@@ -4,7 +4,7 @@ import path from "node:path";
 import { inject } from "vitest";
 
 import { parseScenario, type Scenario } from "../../emulator/src/scenario";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/src/server";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/src/start-emulator";
 import { ROOT } from "./run-script";
 
 export const DEMO_APP_ID = "5e0c1d2a-7b3f-4c59-9a8e-0d6f2b4c8a17";

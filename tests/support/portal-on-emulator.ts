@@ -4,7 +4,7 @@ import { resetMsalClientForTests } from "@/lib/identity/msal-client";
 import { createTestDatabase, type TestDatabase } from "./databases";
 import { startTestEmulator, type TestEmulator } from "./emulator";
 import { configurePortalEnv } from "./portal-env";
-import type { EmulatorOptions } from "../../emulator/src/server";
+import type { EmulatorOptions } from "../../emulator/src/start-emulator";
 
 /** An emulator in this process, and lib/config + msal-node pointed at it with the demo app's certificate. */
 export async function startPortalOnEmulator(options: Partial<EmulatorOptions> = {}): Promise<TestEmulator & { dispose(): Promise<void> }> {
