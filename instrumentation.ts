@@ -12,12 +12,12 @@ export async function register(): Promise<void> {
   const { refreshPermissionSet } = await import("@/lib/permissions/registration");
   const { logger } = await import("@/lib/log/logger");
   const { runAsBackgroundWork } = await import("@/lib/log/request-context");
-  void runAsBackgroundWork(() => refreshPermissionSet(database.db)).then(
+  void runAsBackgroundWork(() => refreshPermissionSet(database.db).then(
     (refreshed) => {
       if (!refreshed.read.ok) logger("permissions").warn({ code: refreshed.read.code, permissionSetVersion: refreshed.set.version, source: refreshed.set.source }, `${refreshed.read.message} Using permission set version ${refreshed.set.version} (${refreshed.set.source}).`);
     },
     (error: unknown) => logger("permissions").error({ err: error }, "reading the app registration's permissions failed"),
-  );
+  ));
   // Bulk re-tests that were running when the server stopped continue where they stopped.
   const { resumeBulkRuns } = await import("@/lib/probes/bulk");
   await resumeBulkRuns(database.db);

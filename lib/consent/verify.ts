@@ -143,8 +143,7 @@ export const MAX_VERIFICATIONS_PER_INVITE = 3;
 export function startVerification(db: Db, attemptId: string, deps: VerifyDeps = liveVerifyDeps): Promise<unknown> {
   const existing = running.get(attemptId);
   if (existing) return existing;
-  const task = runAsBackgroundWork(() => verifyConsentAttempt(db, attemptId, deps))
-    .catch((error: unknown) => logger("consent").error({ err: error, attemptId }, "consent verification failed"))
+  const task = runAsBackgroundWork(() => verifyConsentAttempt(db, attemptId, deps).catch((error: unknown) => logger("consent").error({ err: error, attemptId }, "consent verification failed")))
     .finally(() => running.delete(attemptId));
   running.set(attemptId, task);
   return task;

@@ -55,7 +55,7 @@ const globalForCheck = globalThis as unknown as { consentryCredentialExpiryTimer
 /** Checks at start-up and then daily, on an unref'd timer. */
 export function startCredentialExpiryChecks(db: Db): void {
   if (globalForCheck.consentryCredentialExpiryTimer) return;
-  const check = () => void runAsBackgroundWork(() => checkCredentialExpiry(db)).catch((error: unknown) => logger("webhooks").error({ err: error }, "credential expiry check failed"));
+  const check = () => void runAsBackgroundWork(() => checkCredentialExpiry(db).catch((error: unknown) => logger("webhooks").error({ err: error }, "credential expiry check failed")));
   check();
   globalForCheck.consentryCredentialExpiryTimer = setInterval(check, DAY_MS);
   globalForCheck.consentryCredentialExpiryTimer.unref();
