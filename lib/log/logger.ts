@@ -45,33 +45,42 @@ function asPlainObject(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value)) as unknown;
 }
 
-/** A logger with these settings, writing to `destination` (default: stdout, or pino-pretty's stream). */
-export function createLogger(settings: LogSettings, destination?: DestinationStream): Logger {
+export interface LoggerTarget {
+  /** Where lines go (default: stdout). */
+  destination?: DestinationStream;
+  /** Loads pino-pretty (tests stand in for a production install without it). */
+  loadPretty?: () => typeof PinoPretty;
+}
+
+/** A logger with these settings, writing JSON lines, or pino-pretty's lines, to the destination. */
+export function createLogger(settings: LogSettings, target: LoggerTarget = {}): Logger {
   const options = loggerOptions(settings.level);
-  if (destination) return pino(options, destination);
-  if (settings.format === "pretty") {
-    const pretty = prettyStream();
-    if (pretty) return pino(options, pretty);
-    const logger = pino(options);
-    logger.warn("LOG_FORMAT=pretty needs the pino-pretty package, a development dependency that is not installed here; writing JSON lines instead.");
-    return logger;
-  }
-  return pino(options);
+  const json = () => (target.destination ? pino(options, target.destination) : pino(options));
+  if (settings.format !== "pretty") return json();
+  const pretty = prettyStream(target);
+  if (pretty) return pino(options, pretty);
+  const logger = json();
+  logger.warn("LOG_FORMAT=pretty needs the pino-pretty package, a development dependency that is not installed here; writing JSON lines instead.");
+  return logger;
 }
 
 /**
  * pino-pretty as an in-process stream, loaded only when asked for: production installs omit
- * development dependencies, so nothing else may import it.
+ * development dependencies, so nothing else may import it. Null when it is not installed.
  */
-function prettyStream(): DestinationStream | null {
+function prettyStream(target: LoggerTarget): DestinationStream | null {
   let build: typeof PinoPretty;
   try {
-    const loaded = createRequire(import.meta.url)("pino-pretty") as typeof PinoPretty & { default?: typeof PinoPretty };
-    build = loaded.default ?? loaded;
+    build = (target.loadPretty ?? loadPinoPretty)();
   } catch {
     return null;
   }
-  return build({ sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" });
+  return build({ sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", ...(target.destination ? { destination: target.destination } : {}) });
+}
+
+function loadPinoPretty(): typeof PinoPretty {
+  const loaded = createRequire(import.meta.url)("pino-pretty") as typeof PinoPretty & { default?: typeof PinoPretty };
+  return loaded.default ?? loaded;
 }
 
 /** LOG_LEVEL and LOG_FORMAT; the defaults while the settings are invalid (start-up then names the bad one and stops). */

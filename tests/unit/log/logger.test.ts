@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 
 import { parseConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { createLogger } from "@/lib/log/logger";
+import { createLogger, type LoggerTarget } from "@/lib/log/logger";
 import { REDACTED } from "@/lib/log/redaction";
 import { runWithRequestId } from "@/lib/log/request-context";
 import type { LogSettings } from "@/lib/log/settings";
 
 /** A logger writing into memory: its lines, raw and parsed. */
-function capture(settings: Partial<LogSettings> = {}) {
+function capture(settings: Partial<LogSettings> = {}, loadPretty?: LoggerTarget["loadPretty"]) {
   const chunks: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -17,7 +17,7 @@ function capture(settings: Partial<LogSettings> = {}) {
       done();
     },
   });
-  const log = createLogger({ level: "info", format: "json", ...settings }, destination);
+  const log = createLogger({ level: "info", format: "json", ...settings }, { destination, loadPretty });
   return {
     log,
     raw: () => chunks.join(""),
@@ -134,6 +134,27 @@ describe("the logger", () => {
       code: "Authorization_RequestDenied",
       msg: "probe failed: Insufficient privileges to complete the operation.",
     });
+  });
+});
+
+describe("LOG_FORMAT=pretty", () => {
+  it("writes pino-pretty's readable lines, redacted the same way", () => {
+    const out = capture({ format: "pretty" });
+    runWithRequestId("0b6f2c55-8f7a-4d3e-9c1b-2a4d6e8f0a1b", () => out.log.warn({ tenantId: "t1", password: SECRETS.password }, "a warning"));
+    expect(out.raw()).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] WARN: a warning\n/);
+    expect(out.raw()).toContain('requestId: "0b6f2c55-8f7a-4d3e-9c1b-2a4d6e8f0a1b"');
+    expect(out.raw()).toContain('password: "[Redacted]"');
+    expect(out.raw()).not.toContain(SECRETS.password);
+  });
+
+  it("falls back to JSON lines, and says so, where pino-pretty is not installed (a pruned production install)", () => {
+    const out = capture({ format: "pretty" }, () => {
+      throw Object.assign(new Error("Cannot find module 'pino-pretty'"), { code: "MODULE_NOT_FOUND" });
+    });
+    out.log.info("after the fallback");
+    const [warning, line] = out.lines();
+    expect(warning).toMatchObject({ level: "warn", msg: expect.stringContaining("LOG_FORMAT=pretty needs the pino-pretty package") });
+    expect(line).toMatchObject({ level: "info", msg: "after the fallback" });
   });
 });
 
