@@ -10,12 +10,14 @@ export async function register(): Promise<void> {
   // The app's permissions are its registration's: read them in the background (a slow or unreachable
   // Graph must not hold up serving; until then the last version read, or the APP_PERMISSIONS fallback, applies).
   const { refreshPermissionSet } = await import("@/lib/permissions/registration");
-  void refreshPermissionSet(database.db).then(
+  const { logger } = await import("@/lib/log/logger");
+  const { runAsBackgroundWork } = await import("@/lib/log/request-context");
+  void runAsBackgroundWork(() => refreshPermissionSet(database.db).then(
     (refreshed) => {
-      if (!refreshed.read.ok) console.warn(`${refreshed.read.message} Using permission set version ${refreshed.set.version} (${refreshed.set.source}).`);
+      if (!refreshed.read.ok) logger("permissions").warn({ code: refreshed.read.code, permissionSetVersion: refreshed.set.version, source: refreshed.set.source }, `${refreshed.read.message} Using permission set version ${refreshed.set.version} (${refreshed.set.source}).`);
     },
-    (error: unknown) => console.error(`Reading the app registration's permissions failed: ${error instanceof Error ? error.message : String(error)}`),
-  );
+    (error: unknown) => logger("permissions").error({ err: error }, "reading the app registration's permissions failed"),
+  ));
   // Bulk re-tests that were running when the server stopped continue where they stopped.
   const { resumeBulkRuns } = await import("@/lib/probes/bulk");
   await resumeBulkRuns(database.db);

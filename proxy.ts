@@ -6,6 +6,9 @@ import { clientAddress } from "@/lib/http/client-address";
 import { inviteLinkProblem } from "@/lib/http/invite-link";
 import { classifyRateLimitedRoute, getRateLimiter, rateLimitedResponse } from "@/lib/http/rate-limit";
 import { applySecurityHeaders, buildSecurityHeaders, createNonce } from "@/lib/http/security-headers";
+import { logger } from "@/lib/log/logger";
+import { runWithRequestId } from "@/lib/log/request-context";
+import { REQUEST_ID_HEADER, requestIdOrNew } from "@/lib/log/request-id";
 import { refreshPartnerSession } from "@/lib/session/refresh-partner-session";
 
 /**
@@ -15,6 +18,9 @@ import { refreshPartnerSession } from "@/lib/session/refresh-partner-session";
  * applies the public routes' rate limits, answers unusable invite links with 404/410,
  * and tells pages which path was requested so requirePartner() can send a signed-out
  * visitor to sign-in and back. Authorization itself happens in each page and action.
+ * Each request gets its ID here (the client's `x-request-id` if it is a GUID, else a new one):
+ * passed to the app as `x-request-id`, echoed on the response, and carried by the app into its
+ * log lines and its calls to Microsoft (lib/log/request-context.ts).
  *
  * Proxy runs in the Node.js runtime, in the server's process (Next 16: "Proxy defaults
  * to using the Node.js runtime"; next-server.js runs it in-process), so the in-memory
@@ -23,6 +29,13 @@ import { refreshPartnerSession } from "@/lib/session/refresh-partner-session";
  * @see https://nextjs.org/docs/app/guides/content-security-policy#adding-a-nonce-with-proxy
  */
 export async function proxy(request: NextRequest): Promise<Response> {
+  const requestId = requestIdOrNew(request.headers.get(REQUEST_ID_HEADER));
+  const response = await runWithRequestId(requestId, () => proxyRequest(request, requestId));
+  response.headers.set(REQUEST_ID_HEADER, requestId);
+  return response;
+}
+
+async function proxyRequest(request: NextRequest, requestId: string): Promise<Response> {
   const { pathname } = request.nextUrl;
   const config = getConfig();
   const nonce = createNonce();
@@ -45,13 +58,14 @@ export async function proxy(request: NextRequest): Promise<Response> {
   if (route?.group === "consent-page" && route.invite !== null) {
     const unusable = await inviteLinkProblem(route.invite).catch((error: unknown) => {
       // The page looks the invite up again and reports a database failure itself.
-      console.error("[proxy] invite lookup failed:", error instanceof Error ? error.message : error);
+      logger("proxy").error({ err: error }, "invite lookup failed");
       return null;
     });
     if (unusable) return applySecurityHeaders(renderProblemPage(unusable), security);
   }
 
   const headers = new Headers(request.headers);
+  headers.set(REQUEST_ID_HEADER, requestId);
   headers.set("x-nonce", nonce);
   headers.set("content-security-policy", security["content-security-policy"]!);
   const dashboard = pathname === "/dashboard" || pathname.startsWith("/dashboard/");

@@ -1,7 +1,5 @@
 "use client";
 
-import { useEffect } from "react";
-
 import { ErrorContent, PublicCard } from "@/app/ui/problem-view";
 
 import "./globals.css";
@@ -12,9 +10,6 @@ import "./globals.css";
  * @see https://nextjs.org/docs/app/api-reference/file-conventions/error#global-error
  */
 export default function GlobalError({ error, retry }: { error: unknown; retry: () => void }) {
-  useEffect(() => {
-    console.error(error);
-  }, [error]);
   const digest = error instanceof Error ? (error as Error & { digest?: string }).digest : undefined;
   return (
     <html lang="en">

@@ -8,6 +8,7 @@ import { z } from "zod";
 
 import { RETIRED_EXCHANGE_CLIENT_ID } from "@/lib/diagnosis/rules/identity";
 import { GUID_PATTERN } from "@/lib/identity/tenant-id";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "@/lib/log/settings";
 import { DEFAULT_APP_PERMISSIONS, parsePermissionName, permissionKey, type PermissionRef } from "@/lib/permissions/catalog";
 
 /**
@@ -137,6 +138,9 @@ export interface Config {
   trustedProxies: string[];
   /** A partner session ends after this many minutes without a request (besides its 8-hour lifetime). */
   sessionIdleMinutes: number;
+  /** LOG_LEVEL and LOG_FORMAT (lib/log/logger.ts). */
+  logLevel: LogLevel;
+  logFormat: LogFormat;
 }
 
 export interface ConfigProblem {
@@ -550,6 +554,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
       "10.0.0.0/8,127.0.0.1",
     ) ?? [];
   const sessionIdleMinutes = c.parse("SESSION_IDLE_MINUTES", read(env, "SESSION_IDLE_MINUTES"), intSchema(5, 480).default(30), "30") ?? 30;
+  const logLevel = c.parse("LOG_LEVEL", read(env, "LOG_LEVEL"), z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}.` }).default("info"), "info") ?? "info";
+  const logFormat = c.parse("LOG_FORMAT", read(env, "LOG_FORMAT"), z.enum(LOG_FORMATS, { message: "must be json or pretty." }).default("json"), "json") ?? "json";
 
   if (c.problems.length > 0) throw new ConfigError(c.problems);
 
@@ -574,6 +580,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     dataDir,
     trustedProxies,
     sessionIdleMinutes,
+    logLevel,
+    logFormat,
   };
 }
 

@@ -1,3 +1,5 @@
+import { logger } from "@/lib/log/logger";
+
 /**
  * The one error type of the project. `code` is stable (tests, API clients and the
  * audit log key on it); `message` is written for the person who has to act on it.
@@ -74,7 +76,7 @@ export function toErrorResponse(error: unknown, log: (message: string, error: un
 }
 
 function defaultLog(message: string, error: unknown): void {
-  console.error(message, error instanceof Error ? error.message : error);
+  logger().error(error instanceof Error ? { err: error } : { detail: error }, message);
 }
 
 /** RFC 9457 problem details, the shape of every /api/v1 error. */

@@ -21,6 +21,8 @@ export async function assertStartable(options: { exitOnFailure: boolean }): Prom
     return { config, database };
   } catch (error) {
     if (!options.exitOnFailure) throw error;
+    // A paragraph for the person starting the portal, not a log line: the logger's own settings
+    // (LOG_LEVEL, LOG_FORMAT) may be among those that failed, and `npm start` prints it like any CLI.
     console.error(`\n${describeStartupFailure(error)}\n`);
     process.exit(1);
   }

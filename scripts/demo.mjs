@@ -86,6 +86,8 @@ const portalEnv = {
     AZURE_CLIENT_SECRET: "",
     AZURE_CLIENT_CERTIFICATE_PATH: certificate ? certificate.path : "",
     NEXT_TELEMETRY_DISABLED: "1",
+    // Readable log lines in the terminal (pino-pretty); production writes JSON lines.
+    LOG_FORMAT: process.env.LOG_FORMAT ?? "pretty",
 };
 
 // The scenario's tenants that consented before the demo are added, each proven with a token.

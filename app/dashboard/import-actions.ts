@@ -7,6 +7,7 @@ import { importConsentedTenant } from "@/lib/consent/import-tenant";
 import { getDb } from "@/lib/db/database";
 import { isAppError } from "@/lib/errors";
 import { firstProblem, tenantIdField } from "@/lib/http/form-fields";
+import { inRequestContext } from "@/lib/log/request-context";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { requestOrigin } from "@/lib/session/partner-session";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
@@ -22,7 +23,7 @@ export async function importTenantAction(_previous: ImportState, formData: FormD
   if (!parsed.success) return { error: firstProblem(parsed.error) };
   let tenantId: string;
   try {
-    tenantId = (await importConsentedTenant(await getDb(), partner.username, parsed.data, requestOrigin(await headers()))).id;
+    tenantId = (await inRequestContext(async () => importConsentedTenant(await getDb(), partner.username, parsed.data, requestOrigin(await headers())))).id;
   } catch (error) {
     return { error: isAppError(error) ? error.message : "The tenant could not be added." };
   }

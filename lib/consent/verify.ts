@@ -7,6 +7,8 @@ import type { Db } from "@/lib/db/database";
 import { acquireAppToken, type AppToken } from "@/lib/identity/app-token";
 import { IdentityError } from "@/lib/identity/identity-error";
 import { readOrganization, type OrganizationProfile } from "@/lib/graph/organization";
+import { logger } from "@/lib/log/logger";
+import { runAsBackgroundWork } from "@/lib/log/request-context";
 import { canReadOrganization } from "@/lib/permissions/catalog";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import { probeTenantAndRecord } from "@/lib/probes/run-tenant";
@@ -33,7 +35,7 @@ export const liveVerifyDeps: VerifyDeps = {
   now: () => Date.now(),
   afterVerified: (db, tenantId) => {
     void probeTenantAndRecord(db, tenantId, { trigger: "consent" }).catch((error: unknown) =>
-      console.error(`[probes] first run for ${tenantId} failed:`, error instanceof Error ? error.message : error),
+      logger("probes").error({ err: error, tenantId }, "the first probe run after consent failed"),
     );
   },
 };
@@ -141,8 +143,7 @@ export const MAX_VERIFICATIONS_PER_INVITE = 3;
 export function startVerification(db: Db, attemptId: string, deps: VerifyDeps = liveVerifyDeps): Promise<unknown> {
   const existing = running.get(attemptId);
   if (existing) return existing;
-  const task = verifyConsentAttempt(db, attemptId, deps)
-    .catch((error: unknown) => console.error(`[consent] verification of ${attemptId} failed:`, error instanceof Error ? error.message : error))
+  const task = runAsBackgroundWork(() => verifyConsentAttempt(db, attemptId, deps).catch((error: unknown) => logger("consent").error({ err: error, attemptId }, "consent verification failed")))
     .finally(() => running.delete(attemptId));
   running.set(attemptId, task);
   return task;

@@ -3,6 +3,7 @@ import "server-only";
 import { BlockList, isIP } from "node:net";
 
 import { getConfig } from "@/lib/config";
+import { logger } from "@/lib/log/logger";
 
 /**
  * Who is on the other end of a request. `next start` fills `X-Forwarded-For` with the
@@ -111,7 +112,7 @@ export function clientAddress(h: Headers): string | null {
   if (!peerHeaderIsAuthoritative()) {
     if (!cache.consentryPeerWarned) {
       cache.consentryPeerWarned = true;
-      console.warn("[http] client addresses are unknown: serve the portal with `npm start` (scripts/start.ts), which records each connection's address. Per-address rate limits are off.");
+      logger("http").warn("client addresses are unknown: serve the portal with `npm start` (scripts/start.ts), which records each connection's address. Per-address rate limits are off.");
     }
     return null;
   }

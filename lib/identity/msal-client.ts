@@ -8,6 +8,7 @@ import { getConfig, type Config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { IdentityError, localIdentityFailure } from "@/lib/identity/identity-error";
 import { KeepAliveNetworkClient } from "@/lib/identity/network-client";
+import { logger } from "@/lib/log/logger";
 import { httpRequest, parseJson } from "@/lib/net/http";
 
 /**
@@ -43,7 +44,7 @@ export function buildMsalConfiguration(config: Config): Configuration {
         logLevel: LogLevel.Warning,
         loggerCallback: (level, message) => {
           // Client-credential answers never carry client_info; msal-node warns about it on every token.
-          if (level <= LogLevel.Warning && !message.includes("No client info in response")) console.warn(`[msal] ${message}`);
+          if (level <= LogLevel.Warning && !message.includes("No client info in response")) logger("msal").warn({ msalLevel: LogLevel[level] }, message);
         },
       },
     },

@@ -3,10 +3,15 @@ import "server-only";
 import http from "node:http";
 import https from "node:https";
 
+import { currentRequestId } from "@/lib/log/request-context";
+import { CLIENT_REQUEST_ID_HEADER } from "@/lib/log/request-id";
+
 /**
  * A small HTTP client on node:https with keep-alive, for the hot paths (tokens, Graph batches,
  * Exchange calls). It costs a fraction of fetch's CPU per request, which is what bounds
  * a bulk re-test of thousands of tenants. Trusts NODE_EXTRA_CA_CERTS like fetch does.
+ * Every caller talks to Microsoft (identity platform, Graph, Exchange, SharePoint), so each
+ * request carries the current request's ID as `client-request-id` (see {@link withClientRequestId}).
  */
 const agents = {
   "https:": new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 }),
@@ -31,7 +36,7 @@ export function httpRequest(options: { method: "GET" | "POST"; url: string; head
   const client = url.protocol === "https:" ? https : url.protocol === "http:" ? http : null;
   if (!client) return Promise.reject(new Error(`Unsupported protocol ${url.protocol}`));
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { ...options.headers };
+    const headers: Record<string, string | number> = withClientRequestId(options.headers);
     if (options.body !== undefined) headers["content-length"] = Buffer.byteLength(options.body);
     const req = client.request(url, { method: options.method, headers, agent: agents[url.protocol as "https:" | "http:"] }, (res) => {
       const chunks: Buffer[] = [];
@@ -55,6 +60,22 @@ export function httpRequest(options: { method: "GET" | "POST"; url: string; head
     if (options.body !== undefined) req.write(options.body);
     req.end();
   });
+}
+
+/**
+ * The headers with `client-request-id` set to the current request's (or background run's) ID,
+ * unless the caller set one or no request is under way. Graph asks for this header on every
+ * request, so that Microsoft support can find a call, and echoes it in its answers and in
+ * `innerError.client-request-id`. Graph suggests a new GUID per call; Consentry sends its own
+ * request's GUID instead, so every call one portal request made is found with one ID, and
+ * Graph's `request-id` (kept with each probe result) still tells the calls apart.
+ * @see https://learn.microsoft.com/graph/best-practices-concept#reliability-and-support
+ * @see https://learn.microsoft.com/graph/errors
+ */
+export function withClientRequestId(headers: Record<string, string>): Record<string, string> {
+  const requestId = currentRequestId();
+  if (!requestId || Object.keys(headers).some((name) => name.toLowerCase() === CLIENT_REQUEST_ID_HEADER)) return { ...headers };
+  return { ...headers, [CLIENT_REQUEST_ID_HEADER]: requestId };
 }
 
 /**

@@ -10,6 +10,7 @@ import { getPortalSetting, setPortalSetting } from "@/lib/db/repositories/portal
 import type { GraphResult } from "@/lib/graph/graph-client";
 import { readAppRegistration, readResourceAppRoles, type AppRegistration, type ResourceAppRole } from "@/lib/graph/applications";
 import { acquireAppToken } from "@/lib/identity/app-token";
+import { logger } from "@/lib/log/logger";
 import { formatPermission, resourceByAppId, type PermissionEntry } from "@/lib/permissions/catalog";
 import { fallbackPermissionEntries, recordPermissionSet, sortPermissions } from "@/lib/permissions/permission-set";
 import { enqueueNeedsReconsentEvents } from "@/lib/webhooks/lifecycle-events";
@@ -149,7 +150,7 @@ export async function refreshPermissionSet(db: Db, options: { deps?: Registratio
   }
   await setPortalSetting(db, "app_registration", JSON.stringify(read), options.actor ?? null);
   // A new version: tenants consented to the one before now need re-consent (a webhook must never break the refresh).
-  if (outcome.created) await enqueueNeedsReconsentEvents(db, outcome.set.version).catch((error: unknown) => console.error(`Queueing tenant.needs_reconsent failed: ${error instanceof Error ? error.message : String(error)}`));
+  if (outcome.created) await enqueueNeedsReconsentEvents(db, outcome.set.version).catch((error: unknown) => logger("permissions").error({ err: error, permissionSetVersion: outcome.set.version }, "queueing tenant.needs_reconsent failed"));
   if (options.actor || outcome.created) {
     await appendAudit(db, {
       actor: options.actor ?? "system",

@@ -9,6 +9,8 @@ import { claimBulkItems, completeBulkItems, createBulkRun, finishBulkRunIfDone, 
 import { countFailedTenantsOfBulkRun, recordProbeRuns, type NewProbeRun } from "@/lib/db/repositories/probe-runs";
 import { getTenants, listTenants, type Tenant } from "@/lib/db/repositories/tenants";
 import type { Meta } from "@/lib/invites/invites";
+import { logger } from "@/lib/log/logger";
+import { runAsBackgroundWork } from "@/lib/log/request-context";
 import { refreshPermissionSet } from "@/lib/permissions/registration";
 import { liveProbeDepsFor, probeTenantRepeatedly } from "@/lib/probes/run-tenant";
 import type { ProbeDeps } from "@/lib/probes/runner";
@@ -51,7 +53,7 @@ function liveProbeFor(db: Db) {
   return async (tenant: Tenant, bulkRunId: string, pacing: Pacing): Promise<NewProbeRun> => {
     const deps = await (depsOnce ??= liveProbeDepsFor(db));
     const probed = await probeTenantRepeatedly(tenant, { trigger: "bulk", bulkRunId }, { ...deps, policy: { ...deps.policy, sleep: pacing.sleep } });
-    if (probed.error) console.error(`[bulk] ${tenant.id} failed:`, probed.error instanceof Error ? probed.error.message : probed.error);
+    if (probed.error) logger("bulk").error({ err: probed.error, tenantId: tenant.id, bulkRunId }, "probing a tenant failed");
     return probed.record;
   };
 }
@@ -76,7 +78,7 @@ export async function startBulkRun(db: Db, partner: Partner, meta: Meta): Promis
 export function ensureBulkWorker(db: Db, bulkRunId: string, options: BulkWorkerOptions = {}): Promise<void> {
   const existing = workers.get(bulkRunId);
   if (existing) return existing;
-  const task = work(db, bulkRunId, options).finally(() => workers.delete(bulkRunId));
+  const task = runAsBackgroundWork(() => work(db, bulkRunId, options)).finally(() => workers.delete(bulkRunId));
   workers.set(bulkRunId, task);
   return task;
 }
@@ -132,7 +134,7 @@ class BulkRecorder {
     } catch (error) {
       if (group.length === 1) {
         // The lease runs out and the tenant is taken again; better twice than never.
-        console.error(`[bulk] could not record ${group[0]!.outcome.tenantId}:`, error instanceof Error ? error.message : error);
+        logger("bulk").error({ err: error, tenantId: group[0]!.outcome.tenantId, bulkRunId: this.bulkRunId }, "could not record a tenant's result");
         return;
       }
       // One bad row (a tenant removed meanwhile, say) must not cost the whole group.
@@ -236,7 +238,7 @@ async function work(db: Db, bulkRunId: string, options: BulkWorkerOptions): Prom
         try {
           run = await probe(tenant, bulkRunId, pacing);
         } catch (error) {
-          console.error(`[bulk] ${tenant.id} failed:`, error instanceof Error ? error.message : error);
+          logger("bulk").error({ err: error, tenantId: tenant.id, bulkRunId }, "probing a tenant failed");
         }
         if (!options.signal?.aborted) recorder.add(tenant.id, run);
       })().finally(() => {

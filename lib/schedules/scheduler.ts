@@ -8,6 +8,8 @@ import { attachScheduledBulkRun, claimDueSlot, SCHEDULE_ACTOR } from "@/lib/db/r
 import { createBulkRun, type BulkRun } from "@/lib/db/repositories/bulk-runs";
 import { listTenants } from "@/lib/db/repositories/tenants";
 import { refreshPermissionSet } from "@/lib/permissions/registration";
+import { logger } from "@/lib/log/logger";
+import { runAsBackgroundWork } from "@/lib/log/request-context";
 import { ensureBulkWorker } from "@/lib/probes/bulk";
 
 /** How often an instance looks for a due slot. */
@@ -75,12 +77,12 @@ export class RetestScheduler {
 
   /** One check; overlapping calls share the one in progress. */
   tick(): Promise<TickOutcome> {
-    this.ticking ??= this.checkOnce().finally(() => (this.ticking = null));
+    this.ticking ??= runAsBackgroundWork(() => this.checkOnce()).finally(() => (this.ticking = null));
     return this.ticking;
   }
 
   private async checkOnce(): Promise<TickOutcome> {
-    const log = this.options.log ?? ((message: string) => console.error(message));
+    const log = this.options.log ?? ((message: string) => logger("schedule").error(message));
     try {
       const now = this.clock();
       const claimed = await claimDueSlot(this.db, this.owner, now, this.options.leaseSeconds ?? SLOT_LEASE_SECONDS);

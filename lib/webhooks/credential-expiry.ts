@@ -3,6 +3,8 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/database";
 import { enqueueWebhookEvents } from "@/lib/db/repositories/webhooks";
+import { logger } from "@/lib/log/logger";
+import { runAsBackgroundWork } from "@/lib/log/request-context";
 import { lastRegistrationRead } from "@/lib/permissions/registration";
 import { credentialExpiringEvent, type WebhookEvent } from "@/lib/webhooks/events";
 
@@ -53,7 +55,7 @@ const globalForCheck = globalThis as unknown as { consentryCredentialExpiryTimer
 /** Checks at start-up and then daily, on an unref'd timer. */
 export function startCredentialExpiryChecks(db: Db): void {
   if (globalForCheck.consentryCredentialExpiryTimer) return;
-  const check = () => void checkCredentialExpiry(db).catch((error: unknown) => console.error(JSON.stringify({ msg: "credential expiry check failed", error: error instanceof Error ? error.message : String(error) })));
+  const check = () => void runAsBackgroundWork(() => checkCredentialExpiry(db).catch((error: unknown) => logger("webhooks").error({ err: error }, "credential expiry check failed")));
   check();
   globalForCheck.consentryCredentialExpiryTimer = setInterval(check, DAY_MS);
   globalForCheck.consentryCredentialExpiryTimer.unref();

@@ -5,6 +5,8 @@ import { randomUUID } from "node:crypto";
 import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/database";
 import { claimDueDeliveries, recordDeliveryAttempt, type AttemptResult, type ClaimedDelivery } from "@/lib/db/repositories/webhooks";
+import { logger } from "@/lib/log/logger";
+import { runAsBackgroundWork } from "@/lib/log/request-context";
 import { MAX_ATTEMPTS, nextAttemptAt } from "@/lib/webhooks/backoff";
 import { decryptWebhookSecret } from "@/lib/webhooks/secret";
 import { buildDeliveryRequest } from "@/lib/webhooks/signing";
@@ -37,7 +39,7 @@ export function liveDeliveryDeps(): DeliveryDeps {
     random: Math.random,
     sessionPassword: () => getConfig().sessionPassword,
     timeoutMs: DELIVERY_TIMEOUT_MS,
-    log: (line) => console.log(JSON.stringify(line)),
+    log: (line) => logger("webhooks").info(line),
   };
 }
 
@@ -134,12 +136,12 @@ export function startWebhookWorker(db: Db, options: { pollMs?: number } = {}): v
         /* drain what is due, then wait for the next tick */
       }
     } catch (error) {
-      console.error(JSON.stringify({ msg: "webhook worker pass failed", error: error instanceof Error ? error.message : String(error) }));
+      logger("webhooks").error({ err: error }, "webhook worker pass failed");
     } finally {
       state.running = false;
     }
   };
-  state.timer = setInterval(() => void tick(), options.pollMs ?? POLL_MS);
+  state.timer = setInterval(() => void runAsBackgroundWork(tick), options.pollMs ?? POLL_MS);
   state.timer.unref();
 }
 

@@ -6,12 +6,14 @@ import { consentProblem, consentRedirect } from "@/lib/consent/consent-responses
 import { consentCallbackDeps } from "@/lib/consent/customer-sign-in";
 import { problem } from "@/lib/consent/problems";
 import { getDb } from "@/lib/db/database";
+import { logger } from "@/lib/log/logger";
+import { withRequestId } from "@/lib/log/request-context";
 import { requestOrigin } from "@/lib/session/partner-session";
 
 export const dynamic = "force-dynamic";
 
 // GET /consent/callback — Microsoft redirects here after admin consent (success or error).
-export async function GET(request: NextRequest) {
+export const GET = withRequestId(async (request: NextRequest) => {
   try {
     const outcome = await handleConsentCallback(
       await getDb(),
@@ -20,7 +22,7 @@ export async function GET(request: NextRequest) {
     );
     return outcome.kind === "sign-in" ? consentRedirect(outcome.url, [outcome.cookie]) : consentProblem(outcome.problem, outcome.retryPath, outcome.cookie ? [outcome.cookie] : []);
   } catch (error) {
-    console.error("[consent] callback failed:", error instanceof Error ? error.message : error);
+    logger("consent").error({ err: error }, "consent callback failed");
     return consentProblem({ ...problem("consent_error"), status: 500, title: "Something went wrong on our side", explanation: "The answer from Microsoft could not be processed. It has been logged." }, null, []);
   }
-}
+});

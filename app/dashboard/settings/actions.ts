@@ -7,6 +7,7 @@ import { z } from "zod";
 import { SIGN_EVERYONE_OUT_CONFIRMATION, signEveryoneOut } from "@/lib/auth/admin-settings";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
+import { inRequestContext } from "@/lib/log/request-context";
 import { refreshPermissionSet } from "@/lib/permissions/registration";
 import { requestOrigin } from "@/lib/session/partner-session";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
@@ -26,6 +27,6 @@ export async function signEveryoneOutAction(formData: FormData): Promise<void> {
 // Server action: "Refresh from the app registration" — reads the registration's permissions now (audited).
 export async function refreshRegistrationAction(): Promise<void> {
   const admin = await requirePartnerForAction(MINIMUM_ROLE.viewSettings);
-  const outcome = await refreshPermissionSet(await getDb(), { actor: admin.username, meta: requestOrigin(await headers()) });
+  const outcome = await inRequestContext(async () => refreshPermissionSet(await getDb(), { actor: admin.username, meta: requestOrigin(await headers()) }));
   redirect(`/dashboard/settings?refreshed=${outcome.set.version}${outcome.created ? "&created=1" : ""}${outcome.read.ok ? "" : "&readFailed=1"}#app-registration`);
 }

@@ -8,12 +8,14 @@ import { problem } from "@/lib/consent/problems";
 import { handleSignInCallback } from "@/lib/consent/sign-in-callback";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/database";
+import { logger } from "@/lib/log/logger";
+import { withRequestId } from "@/lib/log/request-context";
 import { requestOrigin } from "@/lib/session/partner-session";
 
 export const dynamic = "force-dynamic";
 
 // GET /consent/signin/callback — Microsoft redirects here after the customer's sign-in that binds a consent.
-export async function GET(request: NextRequest) {
+export const GET = withRequestId(async (request: NextRequest) => {
   try {
     const db = await getDb();
     const outcome = await handleSignInCallback(
@@ -30,7 +32,7 @@ export async function GET(request: NextRequest) {
     if (outcome.kind === "sign-in") return consentRedirect(outcome.url, [outcome.cookie]);
     return consentProblem(outcome.problem, outcome.retryPath, outcome.cookie ? [outcome.cookie] : []);
   } catch (error) {
-    console.error("[consent] sign-in callback failed:", error instanceof Error ? error.message : error);
+    logger("consent").error({ err: error }, "consent sign-in callback failed");
     return consentProblem({ ...problem("consent_sign_in_failed"), status: 500, title: "Something went wrong on our side", explanation: "The sign-in could not be processed. It has been logged." }, null, []);
   }
-}
+});

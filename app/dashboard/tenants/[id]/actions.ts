@@ -9,6 +9,7 @@ import { getDb } from "@/lib/db/database";
 import { isAppError } from "@/lib/errors";
 import { reconsentLink, runProbesAsPartner, setTestMailbox, testMailboxSchema } from "@/lib/probes/tenant-actions";
 import { firstProblem, iterationsField, tenantIdField } from "@/lib/http/form-fields";
+import { inRequestContext } from "@/lib/log/request-context";
 import { offboardTenant } from "@/lib/tenants/offboard";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { requestOrigin } from "@/lib/session/partner-session";
@@ -27,7 +28,7 @@ export async function runProbesAction(_previous: ActionState, formData: FormData
   if (!parsed.success) return { error: firstProblem(parsed.error) };
   const { tenantId, iterations } = parsed.data;
   try {
-    const { summary } = await runProbesAsPartner(await getDb(), partner, tenantId, iterations, requestOrigin(await headers()));
+    const { summary } = await inRequestContext(async () => runProbesAsPartner(await getDb(), partner, tenantId, iterations, requestOrigin(await headers())));
     revalidatePath(`/dashboard/tenants/${tenantId}`);
     const failed = Object.values(summary.probes).reduce((n, p) => n + p.fail, 0);
     return { message: failed ? `Probes ran: ${failed} failure(s); see the findings below.` : "Probes ran: everything passed." };
