@@ -9,6 +9,7 @@ import { z } from "zod";
 import { RETIRED_EXCHANGE_CLIENT_ID } from "@/lib/diagnosis/rules/identity";
 import { GUID_PATTERN } from "@/lib/identity/tenant-id";
 import { DEFAULT_APP_PERMISSIONS, parsePermissionName, permissionKey, type PermissionRef } from "@/lib/permissions/catalog";
+import { AppError } from "@/lib/errors";
 
 /**
  * The one place that reads `process.env`. Everything is parsed once, with zod, into
@@ -145,12 +146,12 @@ export interface ConfigProblem {
   example: string;
 }
 
-export class ConfigError extends Error {
-  readonly code = "config_invalid";
+/** Settings that need fixing (`invalid_config`), each named with an example value. */
+export class ConfigError extends AppError {
   readonly problems: ConfigProblem[];
 
   constructor(problems: ConfigProblem[]) {
-    super(formatProblems(problems));
+    super("invalid_config", formatProblems(problems));
     this.name = "ConfigError";
     this.problems = problems;
   }
@@ -349,7 +350,7 @@ function sandboxSessionPassword(dataDir: string): string | { error: string } {
  */
 export function parseAppPermissions(raw: string): PermissionRef[] {
   const result = appPermissionsSchema.safeParse(raw);
-  if (!result.success) throw new Error(result.error.issues[0]?.message ?? "APP_PERMISSIONS is not valid.");
+  if (!result.success) throw new AppError("invalid_config", result.error.issues[0]?.message ?? "APP_PERMISSIONS is not valid.");
   return result.data;
 }
 

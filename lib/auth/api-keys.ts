@@ -38,7 +38,7 @@ export async function createApiKey(db: Db, input: ApiKeyInput, actor: string, me
   const parsed = apiKeyInputSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new AppError("invalid_input", `${String(issue.path[0] ?? "input")} ${issue.message}.`, { status: 422, cause: parsed.error });
+    throw new AppError("invalid_input", `${String(issue.path[0] ?? "input")} ${issue.message}.`, { cause: parsed.error });
   }
   const prefix = randomBytes(6).toString("base64url");
   const key = `csk_${prefix}_${randomBytes(32).toString("base64url")}`;
@@ -48,7 +48,7 @@ export async function createApiKey(db: Db, input: ApiKeyInput, actor: string, me
 }
 
 export async function revokeApiKey(db: Db, id: string, actor: string, meta: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null }): Promise<void> {
-  if (!z.uuid().safeParse(id).success || !(await revokeApiKeyRow(db, id, actor))) throw new AppError("api_key_not_found", "No such API key, or it was revoked already.", { status: 404 });
+  if (!z.uuid().safeParse(id).success || !(await revokeApiKeyRow(db, id, actor))) throw new AppError("api_key_not_found", "No such API key, or it was revoked already.");
   await appendAudit(db, { actor, action: "api_key.revoked", target: id, ...meta });
 }
 

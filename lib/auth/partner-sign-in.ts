@@ -5,7 +5,7 @@ import { z } from "zod";
 import { noRolePage } from "@/lib/auth/access-pages";
 import { partnerRoleFromClaims } from "@/lib/auth/roles";
 import { getConfig } from "@/lib/config";
-import type { ProblemPageContent } from "@/lib/consent/problem-page";
+import type { AppError } from "@/lib/errors";
 import { problem } from "@/lib/consent/problems";
 import { statesEqual } from "@/lib/consent/consent-cookie";
 import type { Db } from "@/lib/db/database";
@@ -40,7 +40,7 @@ const callbackSchema = z.object({
 
 export type SignInOutcome =
   | { kind: "signed-in"; returnTo: string; sessionCookie: Awaited<ReturnType<typeof sealPartnerSession>> }
-  | { kind: "problem"; problem: ProblemPageContent };
+  | { kind: "problem"; problem: AppError };
 
 /**
  * GET /auth/callback: the state must match this browser's sign-in cookie, the code is

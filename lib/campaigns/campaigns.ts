@@ -57,7 +57,7 @@ export async function startCampaign(db: Db, partner: Partner, meta: Meta): Promi
     tenants.push(...page.rows.map((r) => ({ id: r.tenant.id, name: r.tenant.displayName ?? r.tenant.id })));
     cursor = page.next ?? undefined;
   } while (cursor);
-  if (tenants.length === 0) throw new AppError("nothing_to_do", "No tenant needs re-consent: every consented tenant has the current permissions.", { status: 409 });
+  if (tenants.length === 0) throw new AppError("nothing_to_do", "No tenant needs re-consent: every consented tenant has the current permissions.");
 
   const campaignId = randomUUID();
   const now = new Date();
@@ -95,7 +95,7 @@ export async function startCampaign(db: Db, partner: Partner, meta: Meta): Promi
  */
 export async function reissueCampaignLinks(db: Db, partner: Partner, campaignId: string, meta: Meta): Promise<CampaignLink[]> {
   const campaign = await campaignProgress(db, campaignId);
-  if (!campaign) throw new AppError("campaign_not_found", "No such campaign.", { status: 404 });
+  if (!campaign) throw new AppError("campaign_not_found", "No such campaign.");
   const links: CampaignLink[] = [];
   await db.transaction().execute(async (trx) => {
     for (const row of campaign.rows) {

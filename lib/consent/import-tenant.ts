@@ -26,7 +26,7 @@ export async function importConsentedTenant(
   fallbackName: string | null = null,
 ): Promise<Tenant> {
   const id = tenantId.trim().toLowerCase();
-  if (!isTenantGuid(id)) throw new AppError("invalid_tenant", "Enter the tenant ID (a GUID).", { status: 422 });
+  if (!isTenantGuid(id)) throw new AppError("invalid_tenant", "Enter the tenant ID (a GUID).");
   let token;
   try {
     token = await acquireAppToken(id, "graph", { fresh: true });
@@ -36,9 +36,9 @@ export async function importConsentedTenant(
       return recordImport(db, actor, id, meta, { roles: [], organization: null, fallbackName, refused: { code: `AADSTS${failure.aadsts}`, message: failure.description } });
     }
     const detail = failure ? failure.description : error instanceof Error ? error.message : String(error);
-    throw new AppError("not_consented", `The app cannot get a token for ${id}, so it is not (or no longer) consented there: ${detail}`, { status: 422, cause: error });
+    throw new AppError("not_consented", `The app cannot get a token for ${id}, so it is not (or no longer) consented there: ${detail}`, { cause: error });
   }
-  if (token.claims.tid !== id) throw new AppError("tid_mismatch", `The token was issued for ${token.claims.tid}, not ${id}.`, { status: 422 });
+  if (token.claims.tid !== id) throw new AppError("tid_mismatch", `The token was issued for ${token.claims.tid}, not ${id}.`);
   const roles = [...token.claims.roles].sort();
   const org = canReadOrganization(roles) ? await readOrganization(token.accessToken) : null;
   return recordImport(db, actor, id, meta, { roles, organization: org?.ok ? org.data : null, fallbackName });
@@ -70,6 +70,6 @@ async function recordImport(
     meta,
   });
   const tenant = await getTenant(db, id);
-  if (!tenant) throw new AppError("tenant_not_saved", `Tenant ${id} was not saved.`, { status: 500 });
+  if (!tenant) throw new AppError("tenant_not_saved", `Tenant ${id} was not saved.`);
   return tenant;
 }

@@ -15,7 +15,7 @@ import type { Partner } from "@/lib/session/partner-session";
 
 async function tenantOrThrow(db: Db, tenantId: string) {
   const tenant = isTenantGuid(tenantId) ? await getTenant(db, tenantId) : null;
-  if (!tenant) throw new AppError("tenant_not_found", "That tenant is not onboarded.", { status: 404 });
+  if (!tenant) throw new AppError("tenant_not_found", "That tenant is not onboarded.");
   return tenant;
 }
 

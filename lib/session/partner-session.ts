@@ -34,7 +34,7 @@ export interface SessionCookie {
 export async function sealPartnerSession(partner: Partner, now: number = Date.now()): Promise<SessionCookie> {
   const seconds = remainingSessionSeconds(partner, now);
   // iron-session reads a TTL of 0 as "never expires": an ended session must never be sealed again.
-  if (seconds <= 0) throw new AppError("session_expired", "This session has reached its 8-hour limit; sign in again.", { status: 401 });
+  if (seconds <= 0) throw new AppError("session_expired", "This session has reached its 8-hour limit; sign in again.");
   return { name: SESSION_COOKIE, value: await seal(partner, seconds), options: cookieOptions(seconds) };
 }
 

@@ -37,7 +37,7 @@ export function forbiddenError(partner: Partner, needed: PartnerRole): AppError 
   return new AppError(
     "forbidden",
     `This needs ${describeRole(needed)} or higher; ${partner.username} has the ${ROLE_LABELS[partner.role]} role. An admin of the partner tenant can assign the role in the Microsoft Entra admin center (Enterprise applications → this app → Users and groups); sign in again afterwards.`,
-    { status: 403, cause: { expected: needed, actual: partner.role } },
+    { cause: { expected: needed, actual: partner.role } },
   );
 }
 
@@ -49,7 +49,7 @@ const END_MESSAGES: Record<SessionEnd, string> = {
 };
 
 export function unauthenticatedError(ended: SessionEnd): AppError {
-  return new AppError("unauthenticated", END_MESSAGES[ended], { status: 401 });
+  return new AppError("unauthenticated", END_MESSAGES[ended]);
 }
 
 /** The sign-in page, told where to come back to and why the last session ended. */

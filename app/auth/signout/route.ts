@@ -2,9 +2,8 @@ import { NextResponse, type NextRequest } from "next/server";
 
 import { signOutPartner } from "@/lib/auth/sign-out";
 import { getConfig } from "@/lib/config";
-import { renderProblemPage } from "@/lib/consent/problem-page";
+import { renderErrorPage, renderProblemPage } from "@/lib/consent/problem-page";
 import { getDb } from "@/lib/db/database";
-import { toErrorResponse } from "@/lib/errors";
 import { requestOrigin, SESSION_COOKIE } from "@/lib/session/partner-session";
 
 export const dynamic = "force-dynamic";
@@ -18,6 +17,6 @@ export async function POST(request: NextRequest) {
     response.cookies.delete({ name: SESSION_COOKIE, path: "/" });
     return response;
   } catch (error) {
-    return toErrorResponse(error);
+    return renderErrorPage(error);
   }
 }

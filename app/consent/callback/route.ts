@@ -4,7 +4,7 @@ import { handleConsentCallback } from "@/lib/consent/callback";
 import { CONSENT_COOKIE } from "@/lib/consent/consent-cookie";
 import { consentProblem, consentRedirect } from "@/lib/consent/consent-responses";
 import { consentCallbackDeps } from "@/lib/consent/customer-sign-in";
-import { problem } from "@/lib/consent/problems";
+import { internalProblem } from "@/lib/consent/problems";
 import { getDb } from "@/lib/db/database";
 import { requestOrigin } from "@/lib/session/partner-session";
 
@@ -21,6 +21,6 @@ export async function GET(request: NextRequest) {
     return outcome.kind === "sign-in" ? consentRedirect(outcome.url, [outcome.cookie]) : consentProblem(outcome.problem, outcome.retryPath, outcome.cookie ? [outcome.cookie] : []);
   } catch (error) {
     console.error("[consent] callback failed:", error instanceof Error ? error.message : error);
-    return consentProblem({ ...problem("consent_error"), status: 500, title: "Something went wrong on our side", explanation: "The answer from Microsoft could not be processed. It has been logged." }, null, []);
+    return consentProblem(internalProblem("The answer from Microsoft could not be processed. It has been logged.", "consent_error"), null, []);
   }
 }

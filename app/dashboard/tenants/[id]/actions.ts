@@ -6,7 +6,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 
 import { getDb } from "@/lib/db/database";
-import { isAppError } from "@/lib/errors";
+import { actionErrorMessage } from "@/lib/errors";
 import { reconsentLink, runProbesAsPartner, setTestMailbox, testMailboxSchema } from "@/lib/probes/tenant-actions";
 import { firstProblem, iterationsField, tenantIdField } from "@/lib/http/form-fields";
 import { offboardTenant } from "@/lib/tenants/offboard";
@@ -32,7 +32,7 @@ export async function runProbesAction(_previous: ActionState, formData: FormData
     const failed = Object.values(summary.probes).reduce((n, p) => n + p.fail, 0);
     return { message: failed ? `Probes ran: ${failed} failure(s); see the findings below.` : "Probes ran: everything passed." };
   } catch (error) {
-    return { error: isAppError(error) ? error.message : "The probes could not run." };
+    return { error: actionErrorMessage(error, "The probes could not run.") };
   }
 }
 
@@ -44,7 +44,7 @@ export async function reconsentLinkAction(_previous: ActionState, formData: Form
   try {
     return { link: await reconsentLink(await getDb(), partner, parsed.data, requestOrigin(await headers())) };
   } catch (error) {
-    return { error: isAppError(error) ? error.message : "No link could be made." };
+    return { error: actionErrorMessage(error, "No link could be made.") };
   }
 }
 
