@@ -4,7 +4,7 @@ import { consentProblem, consentRedirect } from "@/lib/consent/consent-responses
 import { renderErrorPage } from "@/lib/consent/problem-page";
 import { startConsent } from "@/lib/consent/start-consent";
 import { getDb } from "@/lib/db/database";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 
 /** Shared by POST /consent/<code>/start and POST /consent/start: seal a state, go to Microsoft. */
 export async function handleStart(request: NextRequest, code: string | null): Promise<Response> {

@@ -6,7 +6,7 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db/database";
 import { startBulkRun } from "@/lib/probes/bulk";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 // Server action: "Test all tenants" — starts a bulk run and opens its progress page.

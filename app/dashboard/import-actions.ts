@@ -8,7 +8,7 @@ import { getDb } from "@/lib/db/database";
 import { actionErrorMessage } from "@/lib/errors";
 import { firstProblem, tenantIdField } from "@/lib/http/form-fields";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 export interface ImportState {

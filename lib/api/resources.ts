@@ -8,7 +8,8 @@ import { getInvite, INVITE_STATES, listInvites, type Invite } from "@/lib/db/rep
 import { getProbeRun, listFailedTenantIdsOfBulkRun, listProbeResults, type ProbeRun } from "@/lib/db/repositories/probe-runs";
 import { findingSchema } from "@/lib/diagnosis/finding";
 import { AppError } from "@/lib/errors";
-import { createInvite, revokeInviteAsPartner, inviteInputSchema, type Meta } from "@/lib/invites/invites";
+import { createInvite, revokeInviteAsPartner, inviteInputSchema } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import { bulkProgressView, startBulkRun, type BulkProgressView } from "@/lib/probes/bulk";
 import { runProbesAsPartner } from "@/lib/probes/tenant-actions";
 import type { Partner } from "@/lib/session/partner-session";

@@ -10,6 +10,7 @@ import { findActiveApiKeyByHash, insertApiKey, listApiKeys, revokeApiKeyRow, tou
 import { appendAudit } from "@/lib/db/repositories/audit";
 import { AppError } from "@/lib/errors";
 import type { Partner } from "@/lib/session/partner-session";
+import { NO_REQUEST_META, type Meta } from "@/lib/http/request-meta";
 
 /**
  * API keys: `csk_` + 8 characters shown as the key's prefix + 32 random bytes (base64url).
@@ -34,7 +35,7 @@ export function hashApiKey(key: string): string {
 }
 
 /** Creates a key; the returned `key` is the only time it exists in clear. Audited. */
-export async function createApiKey(db: Db, input: ApiKeyInput, actor: string, meta: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null }): Promise<{ apiKey: ApiKey; key: string }> {
+export async function createApiKey(db: Db, input: ApiKeyInput, actor: string, meta: Meta = NO_REQUEST_META): Promise<{ apiKey: ApiKey; key: string }> {
   const parsed = apiKeyInputSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -47,7 +48,7 @@ export async function createApiKey(db: Db, input: ApiKeyInput, actor: string, me
   return { apiKey, key };
 }
 
-export async function revokeApiKey(db: Db, id: string, actor: string, meta: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null }): Promise<void> {
+export async function revokeApiKey(db: Db, id: string, actor: string, meta: Meta = NO_REQUEST_META): Promise<void> {
   if (!z.uuid().safeParse(id).success || !(await revokeApiKeyRow(db, id, actor))) throw new AppError("api_key_not_found", "No such API key, or it was revoked already.");
   await appendAudit(db, { actor, action: "api_key.revoked", target: id, ...meta });
 }

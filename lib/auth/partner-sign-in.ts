@@ -13,7 +13,7 @@ import { appendAudit } from "@/lib/db/repositories/audit";
 import { getPartnerSessionVersion } from "@/lib/db/repositories/portal-settings";
 import { aadstsCodeOf } from "@/lib/identity/aadsts";
 import { beginSignIn, completeSignIn, type SignInFlow } from "@/lib/identity/sign-in";
-import type { Meta } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import { sealPartnerSession } from "@/lib/session/partner-session";
 import { cookieOptions, seal, unseal } from "@/lib/session/sealed-cookie";
 

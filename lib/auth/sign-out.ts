@@ -5,7 +5,7 @@ import { getConfig } from "@/lib/config";
 import type { AppError } from "@/lib/errors";
 import type { Db } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
-import type { Meta } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import { readPartnerSession } from "@/lib/session/partner-session";
 import { checkSameOrigin } from "@/lib/session/same-origin";
 

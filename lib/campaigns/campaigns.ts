@@ -11,9 +11,11 @@ import { nowIso } from "@/lib/db/repositories/json";
 import { searchTenants } from "@/lib/db/repositories/tenant-search";
 import { AppError } from "@/lib/errors";
 import { generateInviteCode, hashInviteCode } from "@/lib/invites/invite-code";
-import { inviteLink, type Meta } from "@/lib/invites/invites";
+import { inviteLink } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import type { Partner } from "@/lib/session/partner-session";
 import { needsReconsentSql, reconsentRule } from "@/lib/tenants/needs-reconsent";
+import { isGuid } from "@/lib/identity/tenant-id";
 
 export interface CampaignLink {
   customer: string;
@@ -111,7 +113,7 @@ export async function reissueCampaignLinks(db: Db, partner: Partner, campaignId:
 
 /** A campaign's invites and where each stands: sent, opened, consented. */
 export async function campaignProgress(db: Db, campaignId: string): Promise<CampaignProgress | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(campaignId)) return null;
+  if (!isGuid(campaignId)) return null;
   const campaign = await db.selectFrom("reconsent_campaigns").selectAll().where("id", "=", campaignId).executeTakeFirst();
   if (!campaign) return null;
   const invites = await db.selectFrom("invites").selectAll().where("campaign_id", "=", campaignId).orderBy("customer_name").execute();

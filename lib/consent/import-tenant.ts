@@ -10,6 +10,7 @@ import { acquireAppToken } from "@/lib/identity/app-token";
 import { IdentityError } from "@/lib/identity/identity-error";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
 import { canReadOrganization } from "@/lib/permissions/catalog";
+import { NO_REQUEST_META, type Meta } from "@/lib/http/request-meta";
 
 /**
  * Adds a tenant whose admin consented before Consentry was used (another tool, a raw
@@ -21,7 +22,7 @@ export async function importConsentedTenant(
   db: Db,
   actor: string,
   tenantId: string,
-  meta: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null },
+  meta: Meta = NO_REQUEST_META,
   /** The customer's name as the partner knows it, for when Graph cannot tell it. */
   fallbackName: string | null = null,
 ): Promise<Tenant> {
@@ -58,7 +59,7 @@ async function recordImport(
   db: Db,
   actor: string,
   id: string,
-  meta: { ip: string | null; userAgent: string | null },
+  meta: Meta,
   found: { roles: string[]; organization: OrganizationProfile | null; fallbackName: string | null; refused?: { code: string; message: string } },
 ): Promise<Tenant> {
   await recordConsentOutcome(db, {

@@ -8,7 +8,7 @@ import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { IdentityError, toIdentityFailure } from "@/lib/identity/identity-error";
 import { getMsalClient } from "@/lib/identity/msal-client";
-import { isTenantGuid } from "@/lib/identity/tenant-id";
+import { GUID_PATTERN, isTenantGuid } from "@/lib/identity/tenant-id";
 
 const SCOPES = ["openid", "profile"];
 
@@ -84,7 +84,7 @@ export async function buildSignInRequest(options: { authority: SignInAuthority; 
 }
 
 const idClaimsSchema = z.object({
-  tid: z.string().regex(/^[0-9a-f-]{36}$/i),
+  tid: z.string().regex(GUID_PATTERN),
   oid: z.string().min(1).max(100),
   aud: z.string(),
   preferred_username: z.string().max(300).optional(),

@@ -40,6 +40,6 @@ async function readTenantIdFromMetadata(domainOrGuid: string): Promise<string | 
   if (response.status === 400 || response.status === 404) return null;
   if (!response.ok) throw new AppError("tenant_discovery_failed", `The identity platform answered ${response.status} when asked which tenant owns ${domainOrGuid}.`);
   const parsed = metadataSchema.safeParse(await response.json().catch(() => null));
-  const guid = parsed.success ? /\/([0-9a-f-]{36})\/v2\.0\/?$/i.exec(parsed.data.issuer)?.[1] : undefined;
+  const guid = parsed.success ? /\/([^/]+)\/v2\.0\/?$/.exec(parsed.data.issuer)?.[1] : undefined;
   return guid && isTenantGuid(guid) ? guid.toLowerCase() : null;
 }

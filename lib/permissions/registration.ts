@@ -14,6 +14,7 @@ import { formatPermission, resourceByAppId, type PermissionEntry } from "@/lib/p
 import { fallbackPermissionEntries, recordPermissionSet, sortPermissions } from "@/lib/permissions/permission-set";
 import { enqueueNeedsReconsentEvents } from "@/lib/webhooks/lifecycle-events";
 import { AppError } from "@/lib/errors";
+import type { Meta } from "@/lib/http/request-meta";
 
 /** What the settings page shows of the last attempt to read the app registration. */
 export const registrationReadSchema = z.discriminatedUnion("ok", [
@@ -129,7 +130,7 @@ export interface RefreshOutcome {
  * does APP_PERMISSIONS (the fallback) become the set. Runs at start-up, before each
  * bulk run and when an admin asks on the settings page (`actor` is then audited).
  */
-export async function refreshPermissionSet(db: Db, options: { deps?: RegistrationDeps; actor?: string; meta?: { ip: string | null; userAgent: string | null } } = {}): Promise<RefreshOutcome> {
+export async function refreshPermissionSet(db: Db, options: { deps?: RegistrationDeps; actor?: string; meta?: Meta } = {}): Promise<RefreshOutcome> {
   const deps = options.deps ?? liveRegistrationDeps();
   const config = getConfig();
   let read: RegistrationRead;

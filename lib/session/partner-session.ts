@@ -68,11 +68,3 @@ export async function readPartnerSession(value: string | undefined, now: number 
   return lookup.status === "active" ? lookup.partner : null;
 }
 
-// Imports are hoisted; this one sits here to keep the client-address change in one place.
-import { clientAddress } from "@/lib/http/client-address";
-
-/** Where a request came from, for the audit log. */
-export function requestOrigin(h: Headers): { ip: string | null; userAgent: string | null } {
-  // The socket's address, or X-Forwarded-For only as far as TRUSTED_PROXIES vouch for it.
-  return { ip: clientAddress(h), userAgent: h.get("user-agent")?.slice(0, 300) ?? null };
-}

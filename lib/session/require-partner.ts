@@ -9,7 +9,8 @@ import { getDb } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
 import { getPartnerSessionVersion } from "@/lib/db/repositories/portal-settings";
 import { AppError } from "@/lib/errors";
-import { inspectPartnerSession, requestOrigin, SESSION_COOKIE, type Partner, type SessionLookup } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
+import { inspectPartnerSession, SESSION_COOKIE, type Partner, type SessionLookup } from "@/lib/session/partner-session";
 
 /** Why there is no usable session, for the sign-in page to say ("none" says nothing). */
 export type SessionEnd = Exclude<SessionLookup["status"], "active">;

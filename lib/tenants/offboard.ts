@@ -8,7 +8,7 @@ import { appendAudit } from "@/lib/db/repositories/audit";
 import { getTenant } from "@/lib/db/repositories/tenants";
 import { AppError } from "@/lib/errors";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
-import type { Meta } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import type { Partner } from "@/lib/session/partner-session";
 
 export interface OffboardResult {

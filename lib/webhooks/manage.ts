@@ -20,7 +20,7 @@ import {
 } from "@/lib/db/repositories/webhooks";
 import { WEBHOOK_FORMATS } from "@/lib/db/schema-webhooks";
 import { AppError } from "@/lib/errors";
-import type { Meta } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import type { Partner } from "@/lib/session/partner-session";
 import { pingEvent, WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 import { encryptWebhookSecret, generateWebhookSecret } from "@/lib/webhooks/secret";

@@ -4,7 +4,7 @@ import { finishPartnerSignIn, SIGN_IN_COOKIE } from "@/lib/auth/partner-sign-in"
 import { getConfig } from "@/lib/config";
 import { PROBLEM_PAGE_HEADERS, renderErrorPage, renderProblemHtml } from "@/lib/consent/problem-page";
 import { getDb } from "@/lib/db/database";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 
 export const dynamic = "force-dynamic";
 

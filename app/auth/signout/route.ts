@@ -4,7 +4,8 @@ import { signOutPartner } from "@/lib/auth/sign-out";
 import { getConfig } from "@/lib/config";
 import { renderErrorPage, renderProblemPage } from "@/lib/consent/problem-page";
 import { getDb } from "@/lib/db/database";
-import { requestOrigin, SESSION_COOKIE } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
+import { SESSION_COOKIE } from "@/lib/session/partner-session";
 
 export const dynamic = "force-dynamic";
 

@@ -6,7 +6,7 @@ import { consentProblem, consentRedirect } from "@/lib/consent/consent-responses
 import { consentCallbackDeps } from "@/lib/consent/customer-sign-in";
 import { internalProblem } from "@/lib/consent/problems";
 import { getDb } from "@/lib/db/database";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 
 export const dynamic = "force-dynamic";
 

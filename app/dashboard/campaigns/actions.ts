@@ -8,7 +8,7 @@ import { campaignCsv, reissueCampaignLinks, startCampaign } from "@/lib/campaign
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
 import { actionErrorMessage } from "@/lib/errors";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 /** The links exist only in this answer: the page offers them as a CSV download at once. */

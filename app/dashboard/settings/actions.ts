@@ -8,7 +8,7 @@ import { SIGN_EVERYONE_OUT_CONFIRMATION, signEveryoneOut } from "@/lib/auth/admi
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
 import { refreshPermissionSet } from "@/lib/permissions/registration";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 // Only the confirmation step's form carries this; a POST without it goes back to that step.

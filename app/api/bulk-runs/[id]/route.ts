@@ -6,6 +6,7 @@ import { bulkProgressView } from "@/lib/probes/bulk";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { SESSION_COOKIE } from "@/lib/session/partner-session";
 import { requirePartnerForApi } from "@/lib/session/require-partner";
+import { isGuid } from "@/lib/identity/tenant-id";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +15,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   try {
     await requirePartnerForApi(request.cookies.get(SESSION_COOKIE)?.value, MINIMUM_ROLE.viewBulkProgress);
     const id = (await params).id;
-    const view = /^[0-9a-f-]{36}$/i.test(id) ? await bulkProgressView(await getDb(), id) : null;
+    const view = isGuid(id) ? await bulkProgressView(await getDb(), id) : null;
     if (!view) throw new AppError("bulk_run_not_found", "No such bulk run.");
     return Response.json(view, { headers: { "cache-control": "no-store" } });
   } catch (error) {

@@ -8,7 +8,7 @@ import { internalProblem } from "@/lib/consent/problems";
 import { handleSignInCallback } from "@/lib/consent/sign-in-callback";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/database";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 
 export const dynamic = "force-dynamic";
 

@@ -11,7 +11,7 @@ import { reconsentLink, runProbesAsPartner, setTestMailbox, testMailboxSchema } 
 import { firstProblem, iterationsField, tenantIdField } from "@/lib/http/form-fields";
 import { offboardTenant } from "@/lib/tenants/offboard";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 export interface ActionState {
