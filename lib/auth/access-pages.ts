@@ -23,9 +23,8 @@ function rolesList(): { label: string; value: string }[] {
 
 /** A user of the partner tenant whose token carries none of the app's roles. */
 export function noRolePage(username: string): AppError {
-  return new AppError(
-    "no_partner_role",
-    `You signed in as ${username}, a user of ${getConfig().partnerDisplayName}, but your account has not been given any of Consentry's app roles, so the dashboard cannot tell what you may do.`, {
+  const explanation = `You signed in as ${username}, a user of ${getConfig().partnerDisplayName}, but your account has not been given any of Consentry's app roles, so the dashboard cannot tell what you may do.`;
+  return new AppError("no_partner_role", explanation, {
     title: "Ask for a Consentry role first",
     next: `Ask an administrator of your Microsoft Entra tenant for ${describeRole("reader")} to look around, ${APP_ROLE_VALUES.operator} to run probes and send invites, or ${APP_ROLE_VALUES.admin} to manage settings. Once it is assigned, sign in again.`,
     details: [...rolesList(), { label: "How an admin assigns it", value: roleAssignmentSteps() }, { label: "Signed in as", value: username }],
