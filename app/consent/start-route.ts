@@ -1,10 +1,10 @@
 import type { NextRequest } from "next/server";
 
 import { consentProblem, consentRedirect } from "@/lib/consent/consent-responses";
+import { renderErrorPage } from "@/lib/consent/problem-page";
 import { startConsent } from "@/lib/consent/start-consent";
 import { getDb } from "@/lib/db/database";
-import { toErrorResponse } from "@/lib/errors";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 
 /** Shared by POST /consent/<code>/start and POST /consent/start: seal a state, go to Microsoft. */
 export async function handleStart(request: NextRequest, code: string | null): Promise<Response> {
@@ -12,7 +12,7 @@ export async function handleStart(request: NextRequest, code: string | null): Pr
     const outcome = await startConsent(await getDb(), code, requestOrigin(request.headers));
     return outcome.kind === "problem" ? consentProblem(outcome.problem, null, []) : consentRedirect(outcome.url, [outcome.cookie]);
   } catch (error) {
-    return toErrorResponse(error);
+    return renderErrorPage(error);
   }
 }
 

@@ -7,7 +7,7 @@ import { getDb } from "@/lib/db/database";
 import { inRequestContext } from "@/lib/log/request-context";
 import { startBulkRun } from "@/lib/probes/bulk";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 // Server action: "Test all tenants" — starts a bulk run and opens its progress page.

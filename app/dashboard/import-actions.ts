@@ -5,11 +5,11 @@ import { redirect } from "next/navigation";
 
 import { importConsentedTenant } from "@/lib/consent/import-tenant";
 import { getDb } from "@/lib/db/database";
-import { isAppError } from "@/lib/errors";
+import { actionErrorMessage } from "@/lib/errors";
 import { firstProblem, tenantIdField } from "@/lib/http/form-fields";
 import { inRequestContext } from "@/lib/log/request-context";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 export interface ImportState {
@@ -25,7 +25,7 @@ export async function importTenantAction(_previous: ImportState, formData: FormD
   try {
     tenantId = (await inRequestContext(async () => importConsentedTenant(await getDb(), partner.username, parsed.data, requestOrigin(await headers())))).id;
   } catch (error) {
-    return { error: isAppError(error) ? error.message : "The tenant could not be added." };
+    return { error: actionErrorMessage(error, "The tenant could not be added.") };
   }
   redirect(`/dashboard/tenants/${tenantId}`);
 }

@@ -9,6 +9,7 @@ import { can, MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getTenantListView, tenantListHref } from "@/lib/dashboard/tenant-list-view";
 import { TENANT_STATUSES } from "@/lib/db/schema";
 import { requirePartner } from "@/lib/session/require-partner";
+import { isTenantGuid } from "@/lib/identity/tenant-id";
 
 export const metadata: Metadata = { title: "Tenants" };
 
@@ -166,7 +167,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
           </a>
         </div>
       </form>
-      {typeof raw.removed === "string" && /^[0-9a-f-]{36}$/i.test(raw.removed) ? (
+      {typeof raw.removed === "string" && isTenantGuid(raw.removed) ? (
         <div role="status" className="mt-3 rounded bg-emerald-50 p-3 text-sm text-emerald-900">
           <p>
             Tenant <span className="font-mono">{raw.removed}</span> is removed from Consentry (the audit log keeps the entry).

@@ -1,16 +1,16 @@
 import Link from "next/link";
 
-import type { Problem } from "@/lib/consent/problems";
+import type { AppError } from "@/lib/errors";
 
 /** A problem, said plainly: what happened, what to do, and the IDs support will ask for. */
-export function ProblemView({ problem }: { problem: Problem }) {
+export function ProblemView({ problem }: { problem: AppError }) {
   return (
-    <section aria-labelledby="problem-title" data-problem={problem.kind}>
+    <section aria-labelledby="problem-title" data-problem={problem.code}>
       <h1 id="problem-title" className="text-2xl font-semibold text-slate-900">
         {problem.title}
       </h1>
-      <p className="mt-3 text-slate-700">{problem.explanation}</p>
-      <p className="mt-3 font-medium text-slate-900">{problem.next}</p>
+      <p className="mt-3 text-slate-700">{problem.message}</p>
+      {problem.next ? <p className="mt-3 font-medium text-slate-900">{problem.next}</p> : null}
       {problem.details?.length ? (
         <dl className="mt-4 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 rounded-md bg-slate-100 p-4 text-sm">
           {problem.details.map((d) => (

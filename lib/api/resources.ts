@@ -8,7 +8,8 @@ import { getInvite, INVITE_STATES, listInvites, type Invite } from "@/lib/db/rep
 import { getProbeRun, listFailedTenantIdsOfBulkRun, listProbeResults, type ProbeRun } from "@/lib/db/repositories/probe-runs";
 import { findingSchema } from "@/lib/diagnosis/finding";
 import { AppError } from "@/lib/errors";
-import { createInvite, revokeInviteAsPartner, inviteInputSchema, type Meta } from "@/lib/invites/invites";
+import { createInvite, revokeInviteAsPartner, inviteInputSchema } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import { bulkProgressView, startBulkRun, type BulkProgressView } from "@/lib/probes/bulk";
 import { runProbesAsPartner } from "@/lib/probes/tenant-actions";
 import type { Partner } from "@/lib/session/partner-session";
@@ -65,9 +66,9 @@ export async function listInvitesForApi(db: Db, query: z.output<typeof inviteLis
 }
 
 export async function revokeInviteForApi(db: Db, caller: Partner, id: string, meta: Meta): Promise<Invite> {
-  if (!uuid("an invite").safeParse(id).success) throw new AppError("invite_not_found", "No such invite.", { status: 404 });
+  if (!uuid("an invite").safeParse(id).success) throw new AppError("invite_not_found", "No such invite.");
   const invite = await getInvite(db, id);
-  if (!invite) throw new AppError("invite_not_found", "No such invite.", { status: 404 });
+  if (!invite) throw new AppError("invite_not_found", "No such invite.");
   if (invite.state !== "revoked") await revokeInviteAsPartner(db, caller, id, meta);
   return (await getInvite(db, id))!;
 }
@@ -114,7 +115,7 @@ export async function startProbeRunForApi(db: Db, caller: Partner, tenantId: str
 
 export async function getProbeRunForApi(db: Db, id: string): Promise<ProbeRunView> {
   const run = uuid("a run").safeParse(id).success ? await getProbeRun(db, id) : null;
-  if (!run) throw new AppError("probe_run_not_found", "No such probe run.", { status: 404 });
+  if (!run) throw new AppError("probe_run_not_found", "No such probe run.");
   return probeRunView(db, run);
 }
 
@@ -144,7 +145,7 @@ export async function startBulkRunForApi(db: Db, caller: Partner, meta: Meta): P
 
 export async function getBulkRunForApi(db: Db, id: string): Promise<BulkProgressView> {
   const view = uuid("a bulk run").safeParse(id).success ? await bulkProgressView(db, id) : null;
-  if (!view) throw new AppError("bulk_run_not_found", "No such bulk run.", { status: 404 });
+  if (!view) throw new AppError("bulk_run_not_found", "No such bulk run.");
   return view;
 }
 
@@ -191,11 +192,11 @@ export async function listAuditForApi(db: Db, query: z.output<typeof auditQueryS
 /** A JSON body, or a 422 naming the problem (not JSON, too large). */
 export async function readJsonBody(request: Request, maxBytes = 64 * 1024): Promise<unknown> {
   const text = await request.text();
-  if (text.length > maxBytes) throw new AppError("invalid_input", `The body is larger than ${maxBytes / 1024} KiB.`, { status: 413 });
+  if (text.length > maxBytes) throw new AppError("body_too_large", `The body is larger than ${maxBytes / 1024} KiB.`);
   if (!text.trim()) return {};
   try {
     return JSON.parse(text);
   } catch {
-    throw new AppError("invalid_input", "The body is not JSON.", { status: 422 });
+    throw new AppError("invalid_input", "The body is not JSON.");
   }
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 
 import { getDb } from "@/lib/db/database";
 import { listAudit, type AuditEntry } from "@/lib/db/repositories/audit";
-import { isTenantGuid } from "@/lib/identity/tenant-id";
+import { isGuid, isTenantGuid } from "@/lib/identity/tenant-id";
 
 /** What each audit action means, in words; unknown actions (from a newer version) show as they are. */
 export const AUDIT_ACTIONS: Record<string, string> = {
@@ -57,7 +57,7 @@ function targetHref(entry: AuditEntry): string | null {
   if (entry.action.startsWith("invite.")) return "/dashboard/invites";
   if (entry.action.startsWith("api_key.")) return "/dashboard/settings#api-keys";
   if (entry.action.startsWith("campaign.")) return `/dashboard/campaigns/${target}`;
-  if (entry.action.startsWith("probes.bulk")) return /^[0-9a-f-]{36}$/i.test(target) ? `/dashboard/bulk/${target}` : null;
+  if (entry.action.startsWith("probes.bulk")) return isGuid(target) ? `/dashboard/bulk/${target}` : null;
   if (isTenantGuid(target) && (entry.action.startsWith("tenant.") || entry.action.startsWith("consent.") || entry.action === "probes.run")) return `/dashboard/tenants/${target}`;
   return null;
 }

@@ -4,7 +4,7 @@ import { getConfig, type CloudName } from "@/lib/config";
 import type { Db } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
 import { getPartnerSessionVersion, raisePartnerSessionVersion, type SessionVersion } from "@/lib/db/repositories/portal-settings";
-import type { Meta } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import { sealPartnerSession, type Partner, type SessionCookie } from "@/lib/session/partner-session";
 import { SESSION_ABSOLUTE_SECONDS } from "@/lib/session/session-lifetime";
 

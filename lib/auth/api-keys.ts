@@ -10,6 +10,7 @@ import { findActiveApiKeyByHash, insertApiKey, listApiKeys, revokeApiKeyRow, tou
 import { appendAudit } from "@/lib/db/repositories/audit";
 import { AppError } from "@/lib/errors";
 import type { Partner } from "@/lib/session/partner-session";
+import { NO_REQUEST_META, type Meta } from "@/lib/http/request-meta";
 
 /**
  * API keys: `csk_` + 8 characters shown as the key's prefix + 32 random bytes (base64url).
@@ -34,11 +35,11 @@ export function hashApiKey(key: string): string {
 }
 
 /** Creates a key; the returned `key` is the only time it exists in clear. Audited. */
-export async function createApiKey(db: Db, input: ApiKeyInput, actor: string, meta: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null }): Promise<{ apiKey: ApiKey; key: string }> {
+export async function createApiKey(db: Db, input: ApiKeyInput, actor: string, meta: Meta = NO_REQUEST_META): Promise<{ apiKey: ApiKey; key: string }> {
   const parsed = apiKeyInputSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new AppError("invalid_input", `${String(issue.path[0] ?? "input")} ${issue.message}.`, { status: 422, cause: parsed.error });
+    throw new AppError("invalid_input", `${String(issue.path[0] ?? "input")} ${issue.message}.`, { cause: parsed.error });
   }
   const prefix = randomBytes(6).toString("base64url");
   const key = `csk_${prefix}_${randomBytes(32).toString("base64url")}`;
@@ -47,8 +48,8 @@ export async function createApiKey(db: Db, input: ApiKeyInput, actor: string, me
   return { apiKey, key };
 }
 
-export async function revokeApiKey(db: Db, id: string, actor: string, meta: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null }): Promise<void> {
-  if (!z.uuid().safeParse(id).success || !(await revokeApiKeyRow(db, id, actor))) throw new AppError("api_key_not_found", "No such API key, or it was revoked already.", { status: 404 });
+export async function revokeApiKey(db: Db, id: string, actor: string, meta: Meta = NO_REQUEST_META): Promise<void> {
+  if (!z.uuid().safeParse(id).success || !(await revokeApiKeyRow(db, id, actor))) throw new AppError("api_key_not_found", "No such API key, or it was revoked already.");
   await appendAudit(db, { actor, action: "api_key.revoked", target: id, ...meta });
 }
 

@@ -5,13 +5,13 @@ import { z } from "zod";
 import { forbiddenPage, malformedForbiddenLinkPage } from "@/lib/auth/access-pages";
 import { safeReturnTo } from "@/lib/auth/partner-sign-in";
 import { hasRole, PARTNER_ROLES } from "@/lib/auth/roles";
-import type { ProblemPageContent } from "@/lib/consent/problem-page";
+import type { AppError } from "@/lib/errors";
 import type { SessionLookup } from "@/lib/session/partner-session";
 import { signInPath } from "@/lib/session/require-partner";
 
 const querySchema = z.object({ needs: z.enum(PARTNER_ROLES), from: z.string().optional() });
 
-export type ForbiddenOutcome = { kind: "page"; page: ProblemPageContent } | { kind: "redirect"; to: string };
+export type ForbiddenOutcome = { kind: "page"; page: AppError } | { kind: "redirect"; to: string };
 
 /**
  * GET /auth/forbidden?needs=<role>&from=<path>, where requirePartner sends a page whose

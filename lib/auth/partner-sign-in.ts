@@ -5,7 +5,7 @@ import { z } from "zod";
 import { noRolePage } from "@/lib/auth/access-pages";
 import { partnerRoleFromClaims } from "@/lib/auth/roles";
 import { getConfig } from "@/lib/config";
-import type { ProblemPageContent } from "@/lib/consent/problem-page";
+import type { AppError } from "@/lib/errors";
 import { problem } from "@/lib/consent/problems";
 import { statesEqual } from "@/lib/consent/consent-cookie";
 import type { Db } from "@/lib/db/database";
@@ -13,7 +13,7 @@ import { appendAudit } from "@/lib/db/repositories/audit";
 import { getPartnerSessionVersion } from "@/lib/db/repositories/portal-settings";
 import { aadstsCodeOf } from "@/lib/identity/aadsts";
 import { beginSignIn, completeSignIn, type SignInFlow } from "@/lib/identity/sign-in";
-import type { Meta } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import { sealPartnerSession } from "@/lib/session/partner-session";
 import { cookieOptions, seal, unseal } from "@/lib/session/sealed-cookie";
 
@@ -40,7 +40,7 @@ const callbackSchema = z.object({
 
 export type SignInOutcome =
   | { kind: "signed-in"; returnTo: string; sessionCookie: Awaited<ReturnType<typeof sealPartnerSession>> }
-  | { kind: "problem"; problem: ProblemPageContent };
+  | { kind: "problem"; problem: AppError };
 
 /**
  * GET /auth/callback: the state must match this browser's sign-in cookie, the code is

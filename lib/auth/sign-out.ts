@@ -2,14 +2,14 @@ import "server-only";
 
 import { signOutRefusedPage } from "@/lib/auth/access-pages";
 import { getConfig } from "@/lib/config";
-import type { ProblemPageContent } from "@/lib/consent/problem-page";
+import type { AppError } from "@/lib/errors";
 import type { Db } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
-import type { Meta } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import { readPartnerSession } from "@/lib/session/partner-session";
 import { checkSameOrigin } from "@/lib/session/same-origin";
 
-export type SignOutOutcome = { kind: "signed-out" } | { kind: "refused"; page: ProblemPageContent };
+export type SignOutOutcome = { kind: "signed-out" } | { kind: "refused"; page: AppError };
 
 /**
  * POST /auth/signout: only a request from the portal's own pages may end the session;

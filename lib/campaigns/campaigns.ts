@@ -11,9 +11,11 @@ import { nowIso } from "@/lib/db/repositories/json";
 import { searchTenants } from "@/lib/db/repositories/tenant-search";
 import { AppError } from "@/lib/errors";
 import { generateInviteCode, hashInviteCode } from "@/lib/invites/invite-code";
-import { inviteLink, type Meta } from "@/lib/invites/invites";
+import { inviteLink } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import type { Partner } from "@/lib/session/partner-session";
 import { needsReconsentSql, reconsentRule } from "@/lib/tenants/needs-reconsent";
+import { isGuid } from "@/lib/identity/tenant-id";
 
 export interface CampaignLink {
   customer: string;
@@ -57,7 +59,7 @@ export async function startCampaign(db: Db, partner: Partner, meta: Meta): Promi
     tenants.push(...page.rows.map((r) => ({ id: r.tenant.id, name: r.tenant.displayName ?? r.tenant.id })));
     cursor = page.next ?? undefined;
   } while (cursor);
-  if (tenants.length === 0) throw new AppError("nothing_to_do", "No tenant needs re-consent: every consented tenant has the current permissions.", { status: 409 });
+  if (tenants.length === 0) throw new AppError("nothing_to_do", "No tenant needs re-consent: every consented tenant has the current permissions.");
 
   const campaignId = randomUUID();
   const now = new Date();
@@ -95,7 +97,7 @@ export async function startCampaign(db: Db, partner: Partner, meta: Meta): Promi
  */
 export async function reissueCampaignLinks(db: Db, partner: Partner, campaignId: string, meta: Meta): Promise<CampaignLink[]> {
   const campaign = await campaignProgress(db, campaignId);
-  if (!campaign) throw new AppError("campaign_not_found", "No such campaign.", { status: 404 });
+  if (!campaign) throw new AppError("campaign_not_found", "No such campaign.");
   const links: CampaignLink[] = [];
   await db.transaction().execute(async (trx) => {
     for (const row of campaign.rows) {
@@ -111,7 +113,7 @@ export async function reissueCampaignLinks(db: Db, partner: Partner, campaignId:
 
 /** A campaign's invites and where each stands: sent, opened, consented. */
 export async function campaignProgress(db: Db, campaignId: string): Promise<CampaignProgress | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(campaignId)) return null;
+  if (!isGuid(campaignId)) return null;
   const campaign = await db.selectFrom("reconsent_campaigns").selectAll().where("id", "=", campaignId).executeTakeFirst();
   if (!campaign) return null;
   const invites = await db.selectFrom("invites").selectAll().where("campaign_id", "=", campaignId).orderBy("customer_name").execute();

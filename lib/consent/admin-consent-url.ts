@@ -24,9 +24,9 @@ export interface AdminConsentRequest {
 export function buildAdminConsentUrl(request: AdminConsentRequest): string {
   const tenant = request.tenant ?? (request.version === "v1" ? "common" : "organizations");
   if (!isTenantGuid(tenant) && !isTenantDomain(tenant) && tenant !== "common" && tenant !== "organizations") {
-    throw new AppError("invalid_tenant_hint", `"${tenant.slice(0, 80)}" cannot be used as a tenant in a consent URL.`, { status: 400 });
+    throw new AppError("invalid_tenant_hint", `"${tenant.slice(0, 80)}" cannot be used as a tenant in a consent URL.`);
   }
-  if (request.version === "v2" && tenant === "common") throw new AppError("invalid_tenant_hint", "The v2 admin-consent endpoint does not accept common.", { status: 400 });
+  if (request.version === "v2" && tenant === "common") throw new AppError("invalid_tenant_hint", "The v2 admin-consent endpoint does not accept common.");
   const path = request.version === "v1" ? "adminconsent" : "v2.0/adminconsent";
   const url = new URL(`${request.cloud.loginHost}/${encodeURIComponent(tenant.toLowerCase())}/${path}`);
   url.searchParams.set("client_id", request.clientId);

@@ -63,6 +63,6 @@ export function errorDetails(description: string | undefined, error: string | un
  */
 export function signInStartProblem(error: unknown, tenantKnown: boolean | null): { problem: Problem; code: string } {
   const failure = error instanceof IdentityError ? error.failure : null;
-  if (failure?.aadsts === 90002 || tenantKnown === false) return { problem: problem("tenant_not_found"), code: "AADSTS90002" };
+  if (failure?.aadsts === 90002 || tenantKnown === false) return { problem: problem("tenant_unknown_to_cloud"), code: "AADSTS90002" };
   return { problem: problem("identity_unavailable", failure ? [{ label: "Error", value: failure.aadsts ? `AADSTS${failure.aadsts}` : failure.error }] : undefined), code: failure?.error ?? "sign_in_unavailable" };
 }

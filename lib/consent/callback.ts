@@ -11,7 +11,7 @@ import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
 import { getInvite, markInviteFailed } from "@/lib/db/repositories/invites";
 import type { OidcFlow, SignInPrompt } from "@/lib/identity/sign-in";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
-import type { Meta } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 
 /**
  * What Microsoft may send back. Values are bounded; the tenant is only accepted as a

@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import type { OidcFlow, SignInPrompt } from "@/lib/identity/sign-in";
 import { cookieOptions, seal, unseal } from "@/lib/session/sealed-cookie";
+import { GUID_PATTERN } from "@/lib/identity/tenant-id";
 
 export const CONSENT_COOKIE = "consentry_consent";
 /** The state is valid this long after Start, and a sign-in this long after the callback. */
@@ -61,7 +62,7 @@ const cookieSchema = z.union([
     consentStateHash: z.string().length(64),
     inviteId: z.string().nullable(),
     consentPath: consentPathSchema,
-    tenantClaim: z.string().regex(/^[0-9a-f-]{36}$/),
+    tenantClaim: z.string().regex(GUID_PATTERN),
     scope: z.string().max(2048).nullable(),
     prompt: z.enum(["none", "select_account"]),
     signIn: oidcFlowSchema,

@@ -10,6 +10,7 @@ import { acquireAppToken } from "@/lib/identity/app-token";
 import { IdentityError } from "@/lib/identity/identity-error";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
 import { canReadOrganization } from "@/lib/permissions/catalog";
+import { NO_REQUEST_META, type Meta } from "@/lib/http/request-meta";
 
 /**
  * Adds a tenant whose admin consented before Consentry was used (another tool, a raw
@@ -21,12 +22,12 @@ export async function importConsentedTenant(
   db: Db,
   actor: string,
   tenantId: string,
-  meta: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null },
+  meta: Meta = NO_REQUEST_META,
   /** The customer's name as the partner knows it, for when Graph cannot tell it. */
   fallbackName: string | null = null,
 ): Promise<Tenant> {
   const id = tenantId.trim().toLowerCase();
-  if (!isTenantGuid(id)) throw new AppError("invalid_tenant", "Enter the tenant ID (a GUID).", { status: 422 });
+  if (!isTenantGuid(id)) throw new AppError("invalid_tenant", "Enter the tenant ID (a GUID).");
   let token;
   try {
     token = await acquireAppToken(id, "graph", { fresh: true });
@@ -36,9 +37,9 @@ export async function importConsentedTenant(
       return recordImport(db, actor, id, meta, { roles: [], organization: null, fallbackName, refused: { code: `AADSTS${failure.aadsts}`, message: failure.description } });
     }
     const detail = failure ? failure.description : error instanceof Error ? error.message : String(error);
-    throw new AppError("not_consented", `The app cannot get a token for ${id}, so it is not (or no longer) consented there: ${detail}`, { status: 422, cause: error });
+    throw new AppError("not_consented", `The app cannot get a token for ${id}, so it is not (or no longer) consented there: ${detail}`, { cause: error });
   }
-  if (token.claims.tid !== id) throw new AppError("tid_mismatch", `The token was issued for ${token.claims.tid}, not ${id}.`, { status: 422 });
+  if (token.claims.tid !== id) throw new AppError("tid_mismatch", `The token was issued for ${token.claims.tid}, not ${id}.`);
   const roles = [...token.claims.roles].sort();
   const org = canReadOrganization(roles) ? await readOrganization(token.accessToken) : null;
   return recordImport(db, actor, id, meta, { roles, organization: org?.ok ? org.data : null, fallbackName });
@@ -58,7 +59,7 @@ async function recordImport(
   db: Db,
   actor: string,
   id: string,
-  meta: { ip: string | null; userAgent: string | null },
+  meta: Meta,
   found: { roles: string[]; organization: OrganizationProfile | null; fallbackName: string | null; refused?: { code: string; message: string } },
 ): Promise<Tenant> {
   await recordConsentOutcome(db, {
@@ -70,6 +71,6 @@ async function recordImport(
     meta,
   });
   const tenant = await getTenant(db, id);
-  if (!tenant) throw new AppError("tenant_not_saved", `Tenant ${id} was not saved.`, { status: 500 });
+  if (!tenant) throw new AppError("tenant_not_saved", `Tenant ${id} was not saved.`);
   return tenant;
 }

@@ -1,4 +1,4 @@
-import type { Problem } from "@/lib/consent/problems";
+import { toAppError, type AppError } from "@/lib/errors";
 import { buildScriptlessPageHeaders, inlineStyleHash } from "@/lib/http/security-headers";
 
 /** HTML-escapes text for element content and attribute values. */
@@ -23,23 +23,26 @@ export const PROBLEM_PAGE_HEADERS: Record<string, string> = {
   ...buildScriptlessPageHeaders([PROBLEM_PAGE_STYLE_HASH]),
 };
 
-/** What a problem page shows; `kind` is any stable identifier (tests select on it). */
-export type ProblemPageContent = Omit<Problem, "kind"> & { kind: string };
-
 /**
- * A self-contained page for answers a route handler gives directly (callbacks that
- * fail before any page exists). Everything variable is escaped; no script runs.
+ * An AppError as a self-contained page, for answers a route handler gives directly
+ * (callbacks that fail before any page exists): its title, message (what happened), what
+ * to do next and the details to quote. Everything variable is escaped; no script runs.
  */
-export function renderProblemPage(p: ProblemPageContent, links: { href: string; label: string }[] = []): Response {
+export function renderProblemPage(p: AppError, links: { href: string; label: string }[] = []): Response {
   return new Response(renderProblemHtml(p, links), { status: p.status, headers: PROBLEM_PAGE_HEADERS });
 }
 
-export function renderProblemHtml(p: ProblemPageContent, links: { href: string; label: string }[] = []): string {
+/** Anything thrown in a route handler that answers a browser, as a page: the one mapper (toAppError), then HTML. */
+export function renderErrorPage(thrown: unknown, links: { href: string; label: string }[] = []): Response {
+  return renderProblemPage(toAppError(thrown), links);
+}
+
+export function renderProblemHtml(p: AppError, links: { href: string; label: string }[] = []): string {
   const details = p.details?.length
     ? `<dl>${p.details.map((d) => `<dt>${escapeHtml(d.label)}</dt><dd>${/\s/.test(d.value) ? escapeHtml(d.value) : `<code>${escapeHtml(d.value)}</code>`}</dd>`).join("")}</dl>`
     : "";
   const actions = links.map((l) => `<a class="button" href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a>`).join(" ");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(p.title)} · Consentry</title>
 <style>${PROBLEM_PAGE_STYLE}</style></head>
-<body><main id="main" data-problem="${escapeHtml(p.kind)}"><p class="brand">Consentry</p><h1>${escapeHtml(p.title)}</h1><p>${escapeHtml(p.explanation)}</p><p class="next">${escapeHtml(p.next)}</p>${details}${actions}</main></body></html>`;
+<body><main id="main" data-problem="${escapeHtml(p.code)}"><p class="brand">Consentry</p><h1>${escapeHtml(p.title)}</h1><p>${escapeHtml(p.message)}</p>${p.next ? `<p class="next">${escapeHtml(p.next)}</p>` : ""}${details}${actions}</main></body></html>`;
 }

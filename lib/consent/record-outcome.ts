@@ -7,7 +7,7 @@ import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
 import { markInviteConsented, markInviteFailed } from "@/lib/db/repositories/invites";
 import { getTenant, upsertTenant } from "@/lib/db/repositories/tenants";
 import type { OrganizationProfile } from "@/lib/graph/organization";
-import type { Meta } from "@/lib/invites/invites";
+import { NO_REQUEST_META, type Meta } from "@/lib/http/request-meta";
 import { enqueueWebhookEvents } from "@/lib/db/repositories/webhooks";
 import { tenantOnboardedEvent } from "@/lib/webhooks/events";
 
@@ -84,7 +84,7 @@ export interface ConsentOutcome {
 export async function recordConsentOutcome(db: Db, outcome: ConsentOutcome, now: Date = new Date()): Promise<boolean> {
   const { tenantId, attempt, result } = outcome;
   const at = now.toISOString();
-  const meta = outcome.meta ?? { ip: null, userAgent: null };
+  const meta = outcome.meta ?? NO_REQUEST_META;
   return db.transaction().execute(async (trx) => {
     const granted = result.kind === "verified" && result.roles.length > 0;
     const proven = result.kind === "verified" && !result.refused;

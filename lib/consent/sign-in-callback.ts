@@ -13,7 +13,7 @@ import type { Db } from "@/lib/db/database";
 import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
 import { IdentityError } from "@/lib/identity/identity-error";
 import type { OidcFlow, SignedInUser, SignInPrompt } from "@/lib/identity/sign-in";
-import type { Meta } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 
 /**
  * What the authorize endpoint sends back: a code, or an error (`login_required`,

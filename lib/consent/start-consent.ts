@@ -10,7 +10,8 @@ import type { Db } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
 import { recordConsentEvent } from "@/lib/db/repositories/consent-events";
 import { markInviteOpened } from "@/lib/db/repositories/invites";
-import { findInviteByCode, type Meta } from "@/lib/invites/invites";
+import { findInviteByCode } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
 
 export type StartOutcome = { kind: "redirect"; url: string; cookie: SealedCookie } | { kind: "problem"; problem: Problem };

@@ -8,6 +8,7 @@ import { getTenant, type Tenant } from "@/lib/db/repositories/tenants";
 import { formatPermission } from "@/lib/permissions/catalog";
 import { addedPermissions, currentPermissionSet } from "@/lib/permissions/permission-set";
 import type { Partner } from "@/lib/session/partner-session";
+import { isTenantGuid } from "@/lib/identity/tenant-id";
 
 export interface TenantDetailView {
   tenant: Tenant;
@@ -21,7 +22,7 @@ export interface TenantDetailView {
 }
 
 export async function getTenantDetail(_partner: Partner, tenantId: string): Promise<TenantDetailView | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(tenantId)) return null;
+  if (!isTenantGuid(tenantId)) return null;
   const db = await getDb();
   const tenant = await getTenant(db, tenantId);
   if (!tenant) return null;

@@ -98,7 +98,7 @@ function sqliteError(file: string, error: unknown): AppError {
   const message = readOnly
     ? `Cannot write the SQLite database at ${file}: the file or its folder is read-only or cannot be created (${code || detail}). Make the folder writable, set DATA_DIR to a writable folder, or set DATABASE_URL.`
     : `Cannot open the SQLite database at ${file} (${code || "error"}: ${detail}). Check the file is an SQLite database, or set DATABASE_URL to another one.`;
-  return new AppError("database_unavailable", message, { status: 503, cause: error });
+  return new AppError("database_unavailable", message, { cause: error });
 }
 
 async function openPostgres(url: string, display: string): Promise<DatabaseHandle> {
@@ -145,10 +145,7 @@ function postgresError(display: string, error: unknown): AppError {
     default:
       hint = `${code ? `${code}: ` : ""}${detail}`;
   }
-  return new AppError("database_unavailable", `Cannot connect to PostgreSQL at ${display}: ${hint} Check DATABASE_URL.`, {
-    status: 503,
-    cause: error,
-  });
+  return new AppError("database_unavailable", `Cannot connect to PostgreSQL at ${display}: ${hint} Check DATABASE_URL.`, { cause: error });
 }
 
 const globalForDb = globalThis as unknown as { consentryDb?: Promise<DatabaseHandle> };

@@ -73,7 +73,7 @@ export async function migrateToLatest(
       throw new AppError(
         "database_too_new",
         `The database schema is at version ${from}, newer than this Consentry knows (${latest}). Upgrade Consentry or point DATABASE_URL at another database.`,
-        { status: 503, cause: { expected: latest, actual: from } },
+        { cause: { expected: latest, actual: from } },
       );
     }
     const applied: string[] = [];
@@ -111,9 +111,6 @@ export async function migrateToLatest(
   } catch (error) {
     if (error instanceof AppError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
-    throw new AppError("migration_failed", `Updating the database schema failed and was rolled back; nothing was changed. Cause: ${detail}`, {
-      status: 503,
-      cause: error,
-    });
+    throw new AppError("migration_failed", `Updating the database schema failed and was rolled back; nothing was changed. Cause: ${detail}`, { cause: error });
   }
 }

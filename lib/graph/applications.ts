@@ -3,6 +3,7 @@ import "server-only";
 import { z } from "zod";
 
 import { graphGet, type GraphResult } from "@/lib/graph/graph-client";
+import { GUID_PATTERN } from "@/lib/identity/tenant-id";
 
 /**
  * The partner's own app registration and the first-party resources' app roles, read
@@ -11,7 +12,7 @@ import { graphGet, type GraphResult } from "@/lib/graph/graph-client";
  * in that tenant.
  */
 
-const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+const guid = z.string().regex(GUID_PATTERN);
 
 // `type: "Role"` is an application permission (app role); "Scope" a delegated one.
 // @see https://learn.microsoft.com/graph/api/resources/requiredresourceaccess

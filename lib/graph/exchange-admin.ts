@@ -30,7 +30,7 @@ export async function invokeExchangeCommand(
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   parameters: Record<string, unknown> = {},
 ): Promise<ExchangeAnswer> {
-  if (!isTenantDomain(tenant) && !isTenantGuid(tenant)) throw new AppError("invalid_tenant", `"${tenant.slice(0, 60)}" cannot address an Exchange tenant.`, { status: 400 });
+  if (!isTenantDomain(tenant) && !isTenantGuid(tenant)) throw new AppError("invalid_tenant", `"${tenant.slice(0, 60)}" cannot address an Exchange tenant.`);
   const url = `${getConfig().cloud.exchangeHost}/adminapi/beta/${encodeURIComponent(tenant)}/InvokeCommand`;
   const answer = await requestWithRetry(
     {

@@ -39,6 +39,6 @@ export async function consumeApiKeyRequest(keyId: string): Promise<void> {
   } catch (error) {
     if (!(error instanceof RateLimiterRes)) throw error;
     const retryAfter = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-    throw new AppError("rate_limited", `This API key sent more than ${API_KEY_LIMIT.points} requests in ${API_KEY_LIMIT.seconds} seconds; try again in ${retryAfter} s.`, { status: 429, cause: { retryAfter } });
+    throw new AppError("rate_limited", `This API key sent more than ${API_KEY_LIMIT.points} requests in ${API_KEY_LIMIT.seconds} seconds; try again in ${retryAfter} s.`, { cause: { retryAfter } });
   }
 }

@@ -3,6 +3,7 @@ import "server-only";
 import { BlockList, isIP } from "node:net";
 
 import { getConfig } from "@/lib/config";
+import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/log/logger";
 
 /**
@@ -39,7 +40,7 @@ export function createAddressSet(entries: readonly string[]): AddressSet {
     const [raw, prefix] = entry.split("/");
     const address = normalizeAddress(raw ?? "");
     const family = address ? isIP(address) : 0;
-    if (!address || family === 0) throw new Error(`Not an IP address or CIDR range: "${entry}".`);
+    if (!address || family === 0) throw new AppError("invalid_config", `Not an IP address or CIDR range: "${entry}".`);
     const type = family === 4 ? "ipv4" : "ipv6";
     if (prefix === undefined) list.addAddress(address, type);
     else list.addSubnet(address, Number(prefix), type);

@@ -3,6 +3,7 @@ import "server-only";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 
 import { renderProblemPage } from "@/lib/consent/problem-page";
+import { AppError, toProblemResponse } from "@/lib/errors";
 import { hashInviteCode, isWellFormedInviteCode } from "@/lib/invites/invite-code";
 
 /**
@@ -156,18 +157,14 @@ export function rateLimitedResponse(route: RateLimitedRoute, verdict: Extract<Ra
     verdict.scope === "invite"
       ? `This invite link was used too often in a short time. Try again in ${seconds}.`
       : `Too many requests from your network in a short time. Try again in ${seconds}.`;
-  const response = route.json
-    ? Response.json({ error: { code: "rate_limited", message } }, { status: 429, headers: { "cache-control": "no-store" } })
-    : renderProblemPage({
-        kind: "rate_limited",
-        status: 429,
-        title: "Too many requests",
-        explanation:
-          verdict.scope === "invite"
-            ? "This invite link was opened or started many times within a minute, so it is paused for a moment to protect it."
-            : "Many requests came from your network within a minute, so they are paused for a moment.",
-        next: `Wait ${seconds}, then try again.`,
-      });
+  const page = new AppError(
+    "rate_limited",
+    verdict.scope === "invite"
+      ? "This invite link was opened or started many times within a minute, so it is paused for a moment to protect it."
+      : "Many requests came from your network within a minute, so they are paused for a moment.",
+    { title: "Too many requests", next: `Wait ${seconds}, then try again.` },
+  );
+  const response = route.json ? toProblemResponse(new AppError("rate_limited", message, { cause: { retryAfter: wait } })) : renderProblemPage(page);
   response.headers.set("retry-after", String(wait));
   return response;
 }

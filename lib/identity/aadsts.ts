@@ -1,5 +1,7 @@
 import "server-only";
 
+import { GUID_SOURCE } from "@/lib/identity/tenant-id";
+
 /**
  * The one reader of identity-platform error texts in the project. Microsoft's token and
  * authorize endpoints put an `AADSTSnnnn: message` first in `error_description`, followed by
@@ -17,7 +19,7 @@ export interface AadstsText {
   timestamp: string | null;
 }
 
-const GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+const GUID = GUID_SOURCE;
 const CODE = /AADSTS(\d{4,8})\b:?\s*/;
 
 /** The first AADSTS code in a text, or null. */

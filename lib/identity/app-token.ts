@@ -46,7 +46,7 @@ function resourceUriOf(resource: TokenResource, sharepointRoot: string | undefin
   const { cloud } = getConfig();
   if (resource === "graph") return cloud.graphResource;
   if (resource === "exchange") return cloud.exchangeResource;
-  if (!sharepointRoot) throw new AppError("sharepoint_root_unknown", "A SharePoint token needs the tenant's SharePoint root site URL.", { status: 500 });
+  if (!sharepointRoot) throw new AppError("sharepoint_root_unknown", "A SharePoint token needs the tenant's SharePoint root site URL.");
   return new URL(sharepointRoot).origin;
 }
 
@@ -57,7 +57,7 @@ function resourceUriOf(resource: TokenResource, sharepointRoot: string | undefin
  * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
  */
 export async function acquireAppToken(tenantId: string, resource: TokenResource, options: { fresh?: boolean; sharepointRoot?: string } = {}): Promise<AppToken> {
-  if (!isTenantGuid(tenantId)) throw new AppError("invalid_tenant", `"${tenantId.slice(0, 60)}" is not a tenant ID.`, { status: 400 });
+  if (!isTenantGuid(tenantId)) throw new AppError("invalid_tenant", `"${tenantId.slice(0, 60)}" is not a tenant ID.`);
   const config = getConfig();
   const resourceUri = resourceUriOf(resource, options.sharepointRoot);
   let result;

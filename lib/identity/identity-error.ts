@@ -27,11 +27,12 @@ export function localIdentityFailure(error: string, description: string, status:
   return { error, aadsts: null, description, traceId: null, correlationId: null, status, transport: null };
 }
 
+/** The identity platform refused or failed: `aadsts_<number>` when it said which error, else `identity_failed` (both 502); `failure` holds the rest. */
 export class IdentityError extends AppError {
   readonly failure: IdentityFailure;
 
   constructor(failure: IdentityFailure, message?: string) {
-    super(failure.aadsts ? `aadsts_${failure.aadsts}` : failure.error, message ?? failure.description, { status: 502, cause: failure });
+    super(failure.aadsts ? `aadsts_${failure.aadsts}` : "identity_failed", message ?? failure.description, { cause: failure });
     this.name = "IdentityError";
     this.failure = failure;
   }

@@ -23,7 +23,6 @@ export function buildMsalConfiguration(config: Config): Configuration {
     throw new AppError(
       "credential_missing",
       "No app credential is configured: set AZURE_CLIENT_CERTIFICATE_PATH or AZURE_CLIENT_SECRET (npm run demo sets the sandbox app's certificate).",
-      { status: 503 },
     );
   }
   const authorityHost = config.cloud.authorityHost;

@@ -8,7 +8,7 @@ import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { IdentityError, toIdentityFailure } from "@/lib/identity/identity-error";
 import { getMsalClient } from "@/lib/identity/msal-client";
-import { isTenantGuid } from "@/lib/identity/tenant-id";
+import { GUID_PATTERN, isTenantGuid } from "@/lib/identity/tenant-id";
 
 const SCOPES = ["openid", "profile"];
 
@@ -52,7 +52,7 @@ function authorityUrl(authority: SignInAuthority): string {
   const host = getConfig().cloud.authorityHost;
   if (authority === "organizations") return `${host}/organizations`;
   // Only a GUID ever goes into the path: a tenant claim from a query string cannot steer the URL.
-  if (!isTenantGuid(authority.tenantId)) throw new AppError("invalid_tenant", "A sign-in authority must be a tenant GUID.", { status: 400 });
+  if (!isTenantGuid(authority.tenantId)) throw new AppError("invalid_tenant", "A sign-in authority must be a tenant GUID.");
   return `${host}/${authority.tenantId.toLowerCase()}`;
 }
 
@@ -84,7 +84,7 @@ export async function buildSignInRequest(options: { authority: SignInAuthority; 
 }
 
 const idClaimsSchema = z.object({
-  tid: z.string().regex(/^[0-9a-f-]{36}$/i),
+  tid: z.string().regex(GUID_PATTERN),
   oid: z.string().min(1).max(100),
   aud: z.string(),
   preferred_username: z.string().max(300).optional(),
@@ -122,10 +122,10 @@ export async function redeemSignInCode(code: string, flow: OidcFlow, options: { 
   // Only who signed in matters; the shared client must not keep every customer's tokens (memory, refresh tokens).
   if (result?.account) await getMsalClient().getTokenCache().removeAccount(result.account);
   const parsed = idClaimsSchema.safeParse(result?.idTokenClaims ?? {});
-  if (!parsed.success) throw new AppError("sign_in_invalid_token", "The identity platform's answer did not say who signed in.", { status: 502 });
+  if (!parsed.success) throw new AppError("sign_in_invalid_token", "The identity platform's answer did not say who signed in.");
   const c = parsed.data;
   if (c.aud.toLowerCase() !== config.clientId) {
-    throw new AppError("sign_in_invalid_token", "The identity platform's answer was issued to another application.", { status: 502, cause: { expected: config.clientId, actual: c.aud } });
+    throw new AppError("sign_in_invalid_token", "The identity platform's answer was issued to another application.", { cause: { expected: config.clientId, actual: c.aud } });
   }
   return { oid: c.oid, tenantId: c.tid.toLowerCase(), username: c.preferred_username ?? c.oid, name: c.name ?? c.preferred_username ?? "Signed-in user", roles: c.roles ?? [] };
 }

@@ -16,7 +16,7 @@ const metadataSchema = z.object({ issuer: z.string() });
  */
 export async function resolveTenantId(domainOrGuid: string): Promise<string | null> {
   if (isTenantGuid(domainOrGuid)) return domainOrGuid.toLowerCase();
-  if (!isTenantDomain(domainOrGuid)) throw new AppError("invalid_tenant_hint", `"${domainOrGuid.slice(0, 80)}" is neither a tenant ID nor a domain name.`, { status: 400 });
+  if (!isTenantDomain(domainOrGuid)) throw new AppError("invalid_tenant_hint", `"${domainOrGuid.slice(0, 80)}" is neither a tenant ID nor a domain name.`);
   return readTenantIdFromMetadata(domainOrGuid);
 }
 
@@ -35,11 +35,11 @@ async function readTenantIdFromMetadata(domainOrGuid: string): Promise<string | 
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(10_000), redirect: "error" });
   } catch (error) {
-    throw new AppError("tenant_discovery_failed", `The identity platform could not be asked which tenant owns ${domainOrGuid}.`, { status: 502, cause: error });
+    throw new AppError("tenant_discovery_failed", `The identity platform could not be asked which tenant owns ${domainOrGuid}.`, { cause: error });
   }
   if (response.status === 400 || response.status === 404) return null;
-  if (!response.ok) throw new AppError("tenant_discovery_failed", `The identity platform answered ${response.status} when asked which tenant owns ${domainOrGuid}.`, { status: 502 });
+  if (!response.ok) throw new AppError("tenant_discovery_failed", `The identity platform answered ${response.status} when asked which tenant owns ${domainOrGuid}.`);
   const parsed = metadataSchema.safeParse(await response.json().catch(() => null));
-  const guid = parsed.success ? /\/([0-9a-f-]{36})\/v2\.0\/?$/i.exec(parsed.data.issuer)?.[1] : undefined;
+  const guid = parsed.success ? /\/([^/]+)\/v2\.0\/?$/.exec(parsed.data.issuer)?.[1] : undefined;
   return guid && isTenantGuid(guid) ? guid.toLowerCase() : null;
 }

@@ -10,6 +10,7 @@ import { generateInviteCode, hashInviteCode, isWellFormedInviteCode } from "@/li
 import { isTenantDomain, isTenantGuid } from "@/lib/identity/tenant-id";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import type { Partner } from "@/lib/session/partner-session";
+import type { Meta } from "@/lib/http/request-meta";
 
 export const inviteInputSchema = z.object({
   customerName: z
@@ -30,11 +31,6 @@ export type InviteInput = z.input<typeof inviteInputSchema>;
 
 export function inviteLink(code: string): string {
   return `${getConfig().publicBaseUrl}/consent/${code}`;
-}
-
-export interface Meta {
-  ip: string | null;
-  userAgent: string | null;
 }
 
 /**

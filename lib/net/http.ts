@@ -2,6 +2,7 @@ import "server-only";
 
 import http from "node:http";
 import https from "node:https";
+import { AppError } from "@/lib/errors";
 
 import { currentRequestId } from "@/lib/log/request-context";
 import { CLIENT_REQUEST_ID_HEADER } from "@/lib/log/request-id";
@@ -24,9 +25,10 @@ export interface HttpAnswer {
   text: string;
 }
 
-export class HttpTimeoutError extends Error {
+/** No answer within the request's time limit (`upstream_timeout`, 504). */
+export class HttpTimeoutError extends AppError {
   constructor() {
-    super("The request timed out.");
+    super("upstream_timeout", "The request timed out.");
     this.name = "TimeoutError";
   }
 }
@@ -34,7 +36,7 @@ export class HttpTimeoutError extends Error {
 export function httpRequest(options: { method: "GET" | "POST"; url: string; headers: Record<string, string>; body?: string; timeoutMs: number }): Promise<HttpAnswer> {
   const url = new URL(options.url);
   const client = url.protocol === "https:" ? https : url.protocol === "http:" ? http : null;
-  if (!client) return Promise.reject(new Error(`Unsupported protocol ${url.protocol}`));
+  if (!client) return Promise.reject(new AppError("invalid_input", `Unsupported protocol ${url.protocol}`));
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = withClientRequestId(options.headers);
     if (options.body !== undefined) headers["content-length"] = Buffer.byteLength(options.body);

@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/database";
 import { getLatestPermissionSet, listPermissionSets, savePermissionSet, type PermissionSet, type PermissionSetSource } from "@/lib/db/repositories/permission-sets";
 import { getConfig } from "@/lib/config";
 import { knownPermission, permissionKey, RESOURCE_KEYS, type PermissionEntry, type PermissionRef } from "@/lib/permissions/catalog";
+import { AppError } from "@/lib/errors";
 
 /** Resource order (Graph, Exchange, SharePoint), then value: one canonical order for every version. */
 export function sortPermissions<T extends PermissionRef>(list: readonly T[]): T[] {
@@ -44,7 +45,7 @@ export async function recordPermissionSet(db: Db, permissions: PermissionEntry[]
       // Another instance recorded a version with this number first: look again.
     }
   }
-  throw new Error("The app's permission set could not be recorded.");
+  throw new AppError("permission_set_not_saved", "The app's permission set could not be recorded.");
 }
 
 /**

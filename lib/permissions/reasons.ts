@@ -5,6 +5,7 @@ import path from "node:path";
 import { z } from "zod";
 
 import { formatPermission, parsePermissionName, permissionKey, type PermissionRef } from "@/lib/permissions/catalog";
+import { AppError } from "@/lib/errors";
 
 /**
  * The partner's own "why" per permission, shown on the consent page under Microsoft's
@@ -22,12 +23,12 @@ export function parsePermissionReasons(raw: unknown, source = PERMISSION_REASONS
   const parsed = reasonsSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${source}: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? "is not valid"}; expected {"Graph/Mail.Read": "why the app needs it", ...}.`);
+    throw new AppError("invalid_config", `${source}: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? "is not valid"}; expected {"Graph/Mail.Read": "why the app needs it", ...}.`);
   }
   const reasons = new Map<string, string>();
   for (const [name, why] of Object.entries(parsed.data)) {
     const ref = parsePermissionName(name);
-    if ("error" in ref) throw new Error(`${source}: ${ref.error}.`);
+    if ("error" in ref) throw new AppError("invalid_config", `${source}: ${ref.error}.`);
     reasons.set(permissionKey(ref), why);
   }
   return reasons;
@@ -53,7 +54,7 @@ export function loadPermissionReasons(cwd: string = process.cwd()): Map<string, 
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${PERMISSION_REASONS_FILE} is not valid JSON: ${(error as Error).message}`);
+    throw new AppError("invalid_config", `${PERMISSION_REASONS_FILE} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   cached = { file, reasons: parsePermissionReasons(raw) };
   return cached.reasons;

@@ -14,6 +14,8 @@ import { logger } from "@/lib/log/logger";
 import { formatPermission, resourceByAppId, type PermissionEntry } from "@/lib/permissions/catalog";
 import { fallbackPermissionEntries, recordPermissionSet, sortPermissions } from "@/lib/permissions/permission-set";
 import { enqueueNeedsReconsentEvents } from "@/lib/webhooks/lifecycle-events";
+import { AppError } from "@/lib/errors";
+import type { Meta } from "@/lib/http/request-meta";
 
 /** What the settings page shows of the last attempt to read the app registration. */
 export const registrationReadSchema = z.discriminatedUnion("ok", [
@@ -46,21 +48,23 @@ export function liveRegistrationDeps(): RegistrationDeps {
   };
 }
 
-class ReadFailure extends Error {
+/** The app registration could not be read; `reason` is Graph's error code (or `token_failed`), kept for the settings page. */
+class RegistrationReadError extends AppError {
   constructor(
-    readonly code: string,
+    readonly reason: string,
     message: string,
   ) {
-    super(message);
+    super("registration_unreadable", message);
+    this.name = "RegistrationReadError";
   }
 }
 
 const NEEDS_PERMISSION =
   "Grant the app the Microsoft Graph application permission Application.Read.All in your own (partner) tenant: App registrations > the app > API permissions > Add > Microsoft Graph > Application permissions > Application.Read.All, then Grant admin consent (a Global Administrator or Privileged Role Administrator of that tenant).";
 
-function failureOf(what: string, answer: Extract<GraphResult<unknown>, { ok: false }>): ReadFailure {
+function failureOf(what: string, answer: Extract<GraphResult<unknown>, { ok: false }>): RegistrationReadError {
   const hint = answer.status === 403 || answer.status === 401 ? ` ${NEEDS_PERMISSION}` : "";
-  return new ReadFailure(answer.code, `Reading ${what} failed: ${answer.status ?? "no answer"} ${answer.code}: ${answer.message}${hint}`);
+  return new RegistrationReadError(answer.code, `Reading ${what} failed: ${answer.status ?? "no answer"} ${answer.code}: ${answer.message}${hint}`);
 }
 
 /**
@@ -72,7 +76,7 @@ export async function readRegisteredPermissions(deps: RegistrationDeps, clientId
   try {
     token = await deps.partnerGraphToken();
   } catch (error) {
-    throw new ReadFailure("token_failed", `No app-only token for the partner tenant: ${error instanceof Error ? error.message : String(error)}`);
+    throw new RegistrationReadError("token_failed", `No app-only token for the partner tenant: ${error instanceof Error ? error.message : String(error)}`);
   }
   const app = await deps.readAppRegistration(token, clientId);
   if (!app.ok) throw failureOf(`the app registration ${clientId}`, app);
@@ -127,7 +131,7 @@ export interface RefreshOutcome {
  * does APP_PERMISSIONS (the fallback) become the set. Runs at start-up, before each
  * bulk run and when an admin asks on the settings page (`actor` is then audited).
  */
-export async function refreshPermissionSet(db: Db, options: { deps?: RegistrationDeps; actor?: string; meta?: { ip: string | null; userAgent: string | null } } = {}): Promise<RefreshOutcome> {
+export async function refreshPermissionSet(db: Db, options: { deps?: RegistrationDeps; actor?: string; meta?: Meta } = {}): Promise<RefreshOutcome> {
   const deps = options.deps ?? liveRegistrationDeps();
   const config = getConfig();
   let read: RegistrationRead;
@@ -138,8 +142,8 @@ export async function refreshPermissionSet(db: Db, options: { deps?: Registratio
     read = registered.read;
     outcome = await recordPermissionSet(db, registered.permissions, "registration");
   } catch (error) {
-    if (!(error instanceof ReadFailure)) throw error;
-    read = { ok: false, readAt: new Date().toISOString(), code: error.code, message: error.message };
+    if (!(error instanceof RegistrationReadError)) throw error;
+    read = { ok: false, readAt: new Date().toISOString(), code: error.reason, message: error.message };
     const latest = await getLatestPermissionSet(db);
     if (latest && latest.source === "registration") {
       outcome = { set: latest, created: false };

@@ -8,7 +8,7 @@ import { appendAudit } from "@/lib/db/repositories/audit";
 import { claimBulkItems, completeBulkItems, createBulkRun, finishBulkRunIfDone, getBulkProgress, listRunningBulkRuns, type BulkItemOutcome, type BulkRun } from "@/lib/db/repositories/bulk-runs";
 import { countFailedTenantsOfBulkRun, recordProbeRuns, type NewProbeRun } from "@/lib/db/repositories/probe-runs";
 import { getTenants, listTenants, type Tenant } from "@/lib/db/repositories/tenants";
-import type { Meta } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import { logger } from "@/lib/log/logger";
 import { runAsBackgroundWork } from "@/lib/log/request-context";
 import { refreshPermissionSet } from "@/lib/permissions/registration";

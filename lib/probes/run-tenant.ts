@@ -106,7 +106,7 @@ export async function probeTenantAndRecord(
   deps?: ProbeDeps,
 ): Promise<{ run: ProbeRun; summary: RunSummary; outcomes: (ProbeOutcome & { iteration: number })[] }> {
   const tenant = typeof tenantOrId === "string" ? await getTenant(db, tenantOrId) : tenantOrId;
-  if (!tenant) throw new AppError("tenant_not_found", `No tenant ${String(tenantOrId).slice(0, 40)} is onboarded.`, { status: 404 });
+  if (!tenant) throw new AppError("tenant_not_found", `No tenant ${String(tenantOrId).slice(0, 40)} is onboarded.`);
   const probed = await probeTenantRepeatedly(tenant, options, deps ?? (await liveProbeDepsFor(db)));
   const [run] = await recordProbeRuns(db, [probed.record]);
   if (probed.error) throw probed.error;

@@ -8,14 +8,15 @@ import { getTenant, updateTenant } from "@/lib/db/repositories/tenants";
 import { AppError } from "@/lib/errors";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
 import { findUsableInviteForTenant } from "@/lib/db/repositories/invites";
-import { createInvite, renewInviteLink, type Meta } from "@/lib/invites/invites";
+import { createInvite, renewInviteLink } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import { MAX_ITERATIONS, probeTenantAndRecord } from "@/lib/probes/run-tenant";
 import type { Partner } from "@/lib/session/partner-session";
 
 async function tenantOrThrow(db: Db, tenantId: string) {
   const tenant = isTenantGuid(tenantId) ? await getTenant(db, tenantId) : null;
-  if (!tenant) throw new AppError("tenant_not_found", "That tenant is not onboarded.", { status: 404 });
+  if (!tenant) throw new AppError("tenant_not_found", "That tenant is not onboarded.");
   return tenant;
 }
 

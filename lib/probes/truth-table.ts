@@ -5,6 +5,7 @@ import { assessPermissions, resolveGrantedRoles, type PermissionAssessment, type
 import { formatPermission, knownPermission, parsePermissionName, type PermissionEntry, type PermissionRef, type ResourceKey } from "@/lib/permissions/catalog";
 import { probeFor, WRITE_ONLY_PERMISSIONS } from "@/lib/probes/catalog";
 import type { RunSummary } from "@/lib/probes/run-tenant";
+import { AppError } from "@/lib/errors";
 
 export interface TruthRow {
   /** The role value (`Sites.Read.All`). */
@@ -55,7 +56,7 @@ function isWriteOnly(ref: PermissionRef): boolean {
 function toEntry(p: string | PermissionEntry): PermissionEntry {
   if (typeof p !== "string") return p;
   const parsed = parsePermissionName(p);
-  if ("error" in parsed) throw new Error(parsed.error);
+  if ("error" in parsed) throw new AppError("invalid_input", parsed.error);
   const known = knownPermission(parsed);
   return { ...parsed, appRoleId: known?.appRoleId ?? null, displayName: null, description: known?.description ?? null };
 }

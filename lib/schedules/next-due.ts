@@ -1,3 +1,5 @@
+import { AppError } from "@/lib/errors";
+
 /**
  * When the re-test schedule is next due. Pure and in UTC only: no time zone and no daylight
  * saving time enters, so "daily at 02:30" is 02:30 UTC every day of the year.
@@ -11,7 +13,7 @@ const DAY_MS = 24 * HOUR_MS;
 /** "HH:MM" → minutes after midnight UTC. */
 function minutesOfDay(at: string): number {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(at);
-  if (!match) throw new Error(`"${at}" is not a time of day as HH:MM.`);
+  if (!match) throw new AppError("invalid_input", `"${at}" is not a time of day as HH:MM.`);
   return Number(match[1]) * 60 + Number(match[2]);
 }
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 
 import type { Db } from "@/lib/db/database";
 import { getRetestSchedule, latestScheduledRun, setRetestSchedule } from "@/lib/db/repositories/schedules";
-import type { Meta } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import { bulkProgressView } from "@/lib/probes/bulk";
 import { nextDueAt, scheduleAnchor, type ScheduleRule } from "@/lib/schedules/next-due";
 import { scheduleBodySchema, type ScheduleFormValues } from "@/lib/schedules/schedule-input";

@@ -24,10 +24,10 @@ export async function requireApiCaller(request: ApiRequest, minimum: PartnerRole
   const authorization = request.headers.get("authorization");
   if (authorization === null) return requirePartnerForApi(request.cookies.get(SESSION_COOKIE)?.value, minimum);
   const caller = await authenticateApiKey(await getDb(), authorization);
-  if (!caller) throw new AppError("unauthenticated", "The API key is missing, malformed, unknown or revoked. Send Authorization: Bearer <key> with a key from the settings page or `npm run -s apikey -- create`.", { status: 401 });
+  if (!caller) throw new AppError("unauthenticated", "The API key is missing, malformed, unknown or revoked. Send Authorization: Bearer <key> with a key from the settings page or `npm run -s apikey -- create`.");
   await consumeApiKeyRequest(caller.oid);
   if (!hasRole(caller.role, minimum)) {
-    throw new AppError("forbidden", `This needs the ${minimum} role or higher; the API key "${caller.name}" has the ${caller.role} role. Create a key with the role this needs.`, { status: 403, cause: { expected: minimum, actual: caller.role } });
+    throw new AppError("forbidden", `This needs the ${minimum} role or higher; the API key "${caller.name}" has the ${caller.role} role. Create a key with the role this needs.`, { cause: { expected: minimum, actual: caller.role } });
   }
   return caller;
 }

@@ -34,7 +34,7 @@ export interface SessionCookie {
 export async function sealPartnerSession(partner: Partner, now: number = Date.now()): Promise<SessionCookie> {
   const seconds = remainingSessionSeconds(partner, now);
   // iron-session reads a TTL of 0 as "never expires": an ended session must never be sealed again.
-  if (seconds <= 0) throw new AppError("session_expired", "This session has reached its 8-hour limit; sign in again.", { status: 401 });
+  if (seconds <= 0) throw new AppError("session_expired", "This session has reached its 8-hour limit; sign in again.");
   return { name: SESSION_COOKIE, value: await seal(partner, seconds), options: cookieOptions(seconds) };
 }
 
@@ -68,11 +68,3 @@ export async function readPartnerSession(value: string | undefined, now: number 
   return lookup.status === "active" ? lookup.partner : null;
 }
 
-// Imports are hoisted; this one sits here to keep the client-address change in one place.
-import { clientAddress } from "@/lib/http/client-address";
-
-/** Where a request came from, for the audit log. */
-export function requestOrigin(h: Headers): { ip: string | null; userAgent: string | null } {
-  // The socket's address, or X-Forwarded-For only as far as TRUSTED_PROXIES vouch for it.
-  return { ip: clientAddress(h), userAgent: h.get("user-agent")?.slice(0, 300) ?? null };
-}

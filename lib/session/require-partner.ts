@@ -9,7 +9,8 @@ import { getDb } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
 import { getPartnerSessionVersion } from "@/lib/db/repositories/portal-settings";
 import { AppError } from "@/lib/errors";
-import { inspectPartnerSession, requestOrigin, SESSION_COOKIE, type Partner, type SessionLookup } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
+import { inspectPartnerSession, SESSION_COOKIE, type Partner, type SessionLookup } from "@/lib/session/partner-session";
 
 /** Why there is no usable session, for the sign-in page to say ("none" says nothing). */
 export type SessionEnd = Exclude<SessionLookup["status"], "active">;
@@ -37,7 +38,7 @@ export function forbiddenError(partner: Partner, needed: PartnerRole): AppError 
   return new AppError(
     "forbidden",
     `This needs ${describeRole(needed)} or higher; ${partner.username} has the ${ROLE_LABELS[partner.role]} role. An admin of the partner tenant can assign the role in the Microsoft Entra admin center (Enterprise applications → this app → Users and groups); sign in again afterwards.`,
-    { status: 403, cause: { expected: needed, actual: partner.role } },
+    { cause: { expected: needed, actual: partner.role } },
   );
 }
 
@@ -49,7 +50,7 @@ const END_MESSAGES: Record<SessionEnd, string> = {
 };
 
 export function unauthenticatedError(ended: SessionEnd): AppError {
-  return new AppError("unauthenticated", END_MESSAGES[ended], { status: 401 });
+  return new AppError("unauthenticated", END_MESSAGES[ended]);
 }
 
 /** The sign-in page, told where to come back to and why the last session ended. */

@@ -8,7 +8,7 @@ import { appendAudit } from "@/lib/db/repositories/audit";
 import { getTenant } from "@/lib/db/repositories/tenants";
 import { AppError } from "@/lib/errors";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
-import type { Meta } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import type { Partner } from "@/lib/session/partner-session";
 
 export interface OffboardResult {
@@ -30,7 +30,7 @@ export const offboardResultSchema = z.object({ tenantId: z.string(), displayName
 export async function offboardTenant(db: Db, partner: Partner, tenantId: string, meta: Meta): Promise<OffboardResult> {
   const id = tenantId.toLowerCase();
   const tenant = isTenantGuid(id) ? await getTenant(db, id) : null;
-  if (!tenant) throw new AppError("tenant_not_found", "That tenant is not onboarded.", { status: 404 });
+  if (!tenant) throw new AppError("tenant_not_found", "That tenant is not onboarded.");
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("consent_events").where("tenant_id", "=", id).execute();
     await trx.deleteFrom("consent_attempts").where("tenant_claim", "=", id).execute();

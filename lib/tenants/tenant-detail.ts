@@ -27,10 +27,10 @@ export type TenantDetail = z.infer<typeof tenantDetailSchema>;
 export async function getTenantDetailForApi(db: Db, id: string): Promise<TenantDetail> {
   const tenantId = id.toLowerCase();
   const tenant = isTenantGuid(tenantId) ? await getTenant(db, tenantId) : null;
-  if (!tenant || tenant.status === "deleted") throw new AppError("tenant_not_found", `No tenant ${id.slice(0, 40)} is onboarded.`, { status: 404 });
+  if (!tenant || tenant.status === "deleted") throw new AppError("tenant_not_found", `No tenant ${id.slice(0, 40)} is onboarded.`);
   const [{ items }, probes] = await Promise.all([listTenantsPage(db, { q: tenantId, sort: "name", limit: 1 }), getTenantProbesView(tenantId)]);
   const item = items.find((i) => i.id === tenantId);
-  if (!item) throw new AppError("tenant_not_found", `No tenant ${id.slice(0, 40)} is onboarded.`, { status: 404 });
+  if (!item) throw new AppError("tenant_not_found", `No tenant ${id.slice(0, 40)} is onboarded.`);
   return {
     ...item,
     testMailbox: tenant.testMailbox,

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/database";
 import { listWebhookEndpoints, type WebhookDelivery, type WebhookEndpoint } from "@/lib/db/repositories/webhooks";
 import { WEBHOOK_DELIVERY_STATUSES, WEBHOOK_FORMATS } from "@/lib/db/schema-webhooks";
-import type { Meta } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import type { Partner } from "@/lib/session/partner-session";
 import {
   changeWebhookEndpoint,

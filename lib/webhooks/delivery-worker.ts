@@ -10,6 +10,7 @@ import { runAsBackgroundWork } from "@/lib/log/request-context";
 import { MAX_ATTEMPTS, nextAttemptAt } from "@/lib/webhooks/backoff";
 import { decryptWebhookSecret } from "@/lib/webhooks/secret";
 import { buildDeliveryRequest } from "@/lib/webhooks/signing";
+import { AppError } from "@/lib/errors";
 
 /** Deliveries sent at once by one instance. */
 export const DELIVERY_CONCURRENCY = 8;
@@ -49,9 +50,9 @@ export function assertDeliverableUrl(url: string): URL {
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error("The endpoint URL is not a URL.");
+    throw new AppError("invalid_input", "The endpoint URL is not a URL.");
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error(`The endpoint URL must be http or https, not ${parsed.protocol}`);
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new AppError("invalid_input", `The endpoint URL must be http or https, not ${parsed.protocol}`);
   return parsed;
 }
 

@@ -20,7 +20,7 @@ import {
 } from "@/lib/db/repositories/webhooks";
 import { WEBHOOK_FORMATS } from "@/lib/db/schema-webhooks";
 import { AppError } from "@/lib/errors";
-import type { Meta } from "@/lib/invites/invites";
+import type { Meta } from "@/lib/http/request-meta";
 import type { Partner } from "@/lib/session/partner-session";
 import { pingEvent, WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 import { encryptWebhookSecret, generateWebhookSecret } from "@/lib/webhooks/secret";
@@ -78,14 +78,14 @@ export async function createWebhookEndpoint(db: Db, caller: Partner, input: Webh
 
 export async function getWebhookEndpointOrThrow(db: Db, id: string): Promise<WebhookEndpoint> {
   const endpoint = await getWebhookEndpoint(db, id);
-  if (!endpoint) throw new AppError("webhook_not_found", "No webhook endpoint has this ID.", { status: 404 });
+  if (!endpoint) throw new AppError("webhook_not_found", "No webhook endpoint has this ID.");
   return endpoint;
 }
 
 export async function changeWebhookEndpoint(db: Db, caller: Partner, id: string, changes: WebhookUpdate, meta: Meta): Promise<WebhookEndpoint> {
   return db.transaction().execute(async (trx) => {
     const updated = await updateWebhookEndpoint(trx, id, changes);
-    if (!updated) throw new AppError("webhook_not_found", "No webhook endpoint has this ID.", { status: 404 });
+    if (!updated) throw new AppError("webhook_not_found", "No webhook endpoint has this ID.");
     await appendAudit(trx, { actor: caller.username, action: "webhook.updated", target: id, details: { ...changes }, ...meta });
     return updated;
   });
@@ -94,7 +94,7 @@ export async function changeWebhookEndpoint(db: Db, caller: Partner, id: string,
 export async function removeWebhookEndpoint(db: Db, caller: Partner, id: string, meta: Meta): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const endpoint = await getWebhookEndpoint(trx, id);
-    if (!endpoint || !(await deleteWebhookEndpoint(trx, id))) throw new AppError("webhook_not_found", "No webhook endpoint has this ID.", { status: 404 });
+    if (!endpoint || !(await deleteWebhookEndpoint(trx, id))) throw new AppError("webhook_not_found", "No webhook endpoint has this ID.");
     await appendAudit(trx, { actor: caller.username, action: "webhook.deleted", target: id, details: { url: endpoint.url }, ...meta });
   });
 }
@@ -107,7 +107,7 @@ export async function listEndpointDeliveries(db: Db, id: string, limit = 50): Pr
 /** Sends a delivery again (now, then on the retry schedule), whatever its state. */
 export async function redeliverWebhook(db: Db, caller: Partner, deliveryId: string, meta: Meta): Promise<WebhookDelivery> {
   return db.transaction().execute(async (trx) => {
-    if (!(await getDelivery(trx, deliveryId))) throw new AppError("delivery_not_found", "No webhook delivery has this ID.", { status: 404 });
+    if (!(await getDelivery(trx, deliveryId))) throw new AppError("delivery_not_found", "No webhook delivery has this ID.");
     const delivery = (await requeueDelivery(trx, deliveryId))!;
     await appendAudit(trx, { actor: caller.username, action: "webhook.redelivered", target: delivery.endpointId, details: { deliveryId, eventId: delivery.eventId, eventType: delivery.eventType }, ...meta });
     return delivery;

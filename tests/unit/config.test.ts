@@ -1,17 +1,24 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { ConfigError, NATIONAL_CLOUDS, SANDBOX_DEFAULTS, parseConfig, parseDatabaseUrl } from "@/lib/config";
+import { ConfigError, ensureSandboxSessionPassword, NATIONAL_CLOUDS, SANDBOX_DEFAULTS, parseConfig, parseDatabaseUrl } from "@/lib/config";
 import { createSelfSignedCertificate, type TestCertificate } from "../support/certificates";
 
 const CLIENT_ID = "0f1e2d3c-4b5a-6978-8a9b-acbdcedf0011";
 const TENANT_ID = "8d2f6a41-3c7e-4b90-a1d5-6e9f0b2c4d71";
 const SESSION = "x".repeat(32);
 
-function tempDir(): string {
+function emptyDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), "consentry-config-"));
+}
+
+/** A working folder as start-up leaves it: in the sandbox, a session password kept in data/. */
+function tempDir(): string {
+  const cwd = emptyDir();
+  ensureSandboxSessionPassword(path.join(cwd, "data"));
+  return cwd;
 }
 
 /** A complete, valid configuration for the global cloud; tests override one variable at a time. */
@@ -89,19 +96,35 @@ describe("parseConfig: the sandbox default", () => {
     expect(parseConfig({}, tempDir()).fallbackPermissions).toContainEqual({ resource: "exchange", value: "Exchange.ManageAsApp" });
   });
 
-  it("generates the session password once, keeps it in the data folder with mode 0600, and reuses it", () => {
-    const cwd = tempDir();
-    const first = parseConfig({}, cwd).sessionPassword;
-    const second = parseConfig({}, cwd).sessionPassword;
+  it("keeps a generated session password in the data folder with mode 0600, once, and parsing reads it", () => {
+    const cwd = emptyDir();
+    const dataDir = path.join(cwd, "data");
+    ensureSandboxSessionPassword(dataDir);
+    const file = path.join(dataDir, "session-password");
+    const first = readFileSync(file, "utf8").trim();
     expect(first.length).toBeGreaterThanOrEqual(32);
-    expect(second).toBe(first);
-    const file = path.join(cwd, "data", "session-password");
-    expect(readFileSync(file, "utf8").trim()).toBe(first);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+    ensureSandboxSessionPassword(dataDir);
+    expect(readFileSync(file, "utf8").trim()).toBe(first);
+    expect(parseConfig({}, cwd).sessionPassword).toBe(first);
+  });
+
+  it("writes nothing while parsing: without a kept session password the sandbox names SESSION_PASSWORD and the fix", () => {
+    const cwd = emptyDir();
+    const problems = problemsOf({}, cwd);
+    expect(problems).toEqual([expect.objectContaining({ variable: "SESSION_PASSWORD", problem: expect.stringMatching(/data\/session-password .*make the data folder writable .*or set SESSION_PASSWORD/) })]);
+    expect(() => statSync(path.join(cwd, "data"))).toThrow();
+  });
+
+  it("refuses a kept session password shorter than 32 characters", () => {
+    const cwd = emptyDir();
+    mkdirSync(path.join(cwd, "data"));
+    writeFileSync(path.join(cwd, "data", "session-password"), "short\n");
+    expect(problemsOf({}, cwd)).toEqual([expect.objectContaining({ variable: "SESSION_PASSWORD", problem: expect.stringMatching(/fewer than 32 characters/) })]);
   });
 
   it("writes nothing when PORTAL_CLOUD is invalid", () => {
-    const cwd = tempDir();
+    const cwd = emptyDir();
     problemsOf({ PORTAL_CLOUD: "nonsense" }, cwd);
     expect(() => statSync(path.join(cwd, "data"))).toThrow();
   });

@@ -1,4 +1,4 @@
-import { toErrorResponse } from "@/lib/errors";
+import { toProblemResponse } from "@/lib/errors";
 import { getPortalStatus } from "@/lib/status/portal-status";
 
 export const dynamic = "force-dynamic";
@@ -9,6 +9,6 @@ export async function GET() {
     const status = await getPortalStatus();
     return Response.json({ status: "ok", cloud: status.cloud, database: status.database });
   } catch (error) {
-    return toErrorResponse(error);
+    return toProblemResponse(error, "/api/health");
   }
 }

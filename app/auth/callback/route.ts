@@ -2,10 +2,9 @@ import { NextResponse, type NextRequest } from "next/server";
 
 import { finishPartnerSignIn, SIGN_IN_COOKIE } from "@/lib/auth/partner-sign-in";
 import { getConfig } from "@/lib/config";
-import { PROBLEM_PAGE_HEADERS, renderProblemHtml } from "@/lib/consent/problem-page";
+import { PROBLEM_PAGE_HEADERS, renderErrorPage, renderProblemHtml } from "@/lib/consent/problem-page";
 import { getDb } from "@/lib/db/database";
-import { toErrorResponse } from "@/lib/errors";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +20,6 @@ export async function GET(request: NextRequest) {
     if (outcome.kind === "signed-in") response.cookies.set(outcome.sessionCookie.name, outcome.sessionCookie.value, outcome.sessionCookie.options);
     return response;
   } catch (error) {
-    return toErrorResponse(error);
+    return renderErrorPage(error);
   }
 }

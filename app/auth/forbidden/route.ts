@@ -2,8 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 
 import { explainForbidden } from "@/lib/auth/forbidden";
 import { getConfig } from "@/lib/config";
-import { renderProblemPage } from "@/lib/consent/problem-page";
-import { toErrorResponse } from "@/lib/errors";
+import { renderErrorPage, renderProblemPage } from "@/lib/consent/problem-page";
 import { SESSION_COOKIE } from "@/lib/session/partner-session";
 import { loadPartnerSession } from "@/lib/session/require-partner";
 
@@ -16,6 +15,6 @@ export async function GET(request: NextRequest) {
     if (outcome.kind === "redirect") return NextResponse.redirect(`${getConfig().publicBaseUrl}${outcome.to}`, 303);
     return renderProblemPage(outcome.page, [{ href: "/dashboard", label: "Back to the dashboard" }]);
   } catch (error) {
-    return toErrorResponse(error);
+    return renderErrorPage(error);
   }
 }

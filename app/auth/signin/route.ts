@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 import { startPartnerSignIn } from "@/lib/auth/partner-sign-in";
-import { toErrorResponse } from "@/lib/errors";
+import { renderErrorPage } from "@/lib/consent/problem-page";
 
 export const dynamic = "force-dynamic";
 
@@ -13,6 +13,6 @@ export async function GET(request: NextRequest) {
     response.cookies.set(cookie.name, cookie.value, cookie.options);
     return response;
   } catch (error) {
-    return toErrorResponse(error);
+    return renderErrorPage(error);
   }
 }

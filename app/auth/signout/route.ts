@@ -2,10 +2,10 @@ import { NextResponse, type NextRequest } from "next/server";
 
 import { signOutPartner } from "@/lib/auth/sign-out";
 import { getConfig } from "@/lib/config";
-import { renderProblemPage } from "@/lib/consent/problem-page";
+import { renderErrorPage, renderProblemPage } from "@/lib/consent/problem-page";
 import { getDb } from "@/lib/db/database";
-import { toErrorResponse } from "@/lib/errors";
-import { requestOrigin, SESSION_COOKIE } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
+import { SESSION_COOKIE } from "@/lib/session/partner-session";
 
 export const dynamic = "force-dynamic";
 
@@ -18,6 +18,6 @@ export async function POST(request: NextRequest) {
     response.cookies.delete({ name: SESSION_COOKIE, path: "/" });
     return response;
   } catch (error) {
-    return toErrorResponse(error);
+    return renderErrorPage(error);
   }
 }

@@ -4,11 +4,11 @@ import { handleConsentCallback } from "@/lib/consent/callback";
 import { CONSENT_COOKIE } from "@/lib/consent/consent-cookie";
 import { consentProblem, consentRedirect } from "@/lib/consent/consent-responses";
 import { consentCallbackDeps } from "@/lib/consent/customer-sign-in";
-import { problem } from "@/lib/consent/problems";
+import { internalProblem } from "@/lib/consent/problems";
 import { getDb } from "@/lib/db/database";
 import { logger } from "@/lib/log/logger";
 import { withRequestId } from "@/lib/log/request-context";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 
 export const dynamic = "force-dynamic";
 
@@ -23,6 +23,6 @@ export const GET = withRequestId(async (request: NextRequest) => {
     return outcome.kind === "sign-in" ? consentRedirect(outcome.url, [outcome.cookie]) : consentProblem(outcome.problem, outcome.retryPath, outcome.cookie ? [outcome.cookie] : []);
   } catch (error) {
     logger("consent").error({ err: error }, "consent callback failed");
-    return consentProblem({ ...problem("consent_error"), status: 500, title: "Something went wrong on our side", explanation: "The answer from Microsoft could not be processed. It has been logged." }, null, []);
+    return consentProblem(internalProblem("The answer from Microsoft could not be processed. It has been logged.", "consent_error"), null, []);
   }
 });

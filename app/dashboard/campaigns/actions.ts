@@ -7,8 +7,8 @@ import { z } from "zod";
 import { campaignCsv, reissueCampaignLinks, startCampaign } from "@/lib/campaigns/campaigns";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
-import { isAppError } from "@/lib/errors";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { actionErrorMessage } from "@/lib/errors";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 /** The links exist only in this answer: the page offers them as a CSV download at once. */
@@ -22,7 +22,7 @@ export async function startCampaignAction(_previous: CampaignLinksState): Promis
     revalidatePath("/dashboard/campaigns");
     return { kind: "links", campaignId: campaign.id, csv: campaignCsv(links), count: links.length };
   } catch (error) {
-    return { kind: "error", message: isAppError(error) ? error.message : "The campaign could not be started." };
+    return { kind: "error", message: actionErrorMessage(error, "The campaign could not be started.") };
   }
 }
 
@@ -37,6 +37,6 @@ export async function reissueLinksAction(_previous: CampaignLinksState, formData
     const links = await reissueCampaignLinks(await getDb(), partner, parsed.data.campaignId, requestOrigin(await headers()));
     return { kind: "links", campaignId: parsed.data.campaignId, csv: campaignCsv(links), count: links.length };
   } catch (error) {
-    return { kind: "error", message: isAppError(error) ? error.message : "No links could be made." };
+    return { kind: "error", message: actionErrorMessage(error, "No links could be made.") };
   }
 }

@@ -9,7 +9,7 @@ import { getDb } from "@/lib/db/database";
 import { inviteIdField } from "@/lib/http/form-fields";
 import { createInvite, inviteInputSchema, renewInviteLink, revokeInviteAsPartner } from "@/lib/invites/invites";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 export interface CreateInviteState {

@@ -9,7 +9,7 @@ import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
 import { inRequestContext } from "@/lib/log/request-context";
 import { refreshPermissionSet } from "@/lib/permissions/registration";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 // Only the confirmation step's form carries this; a POST without it goes back to that step.

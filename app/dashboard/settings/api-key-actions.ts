@@ -7,7 +7,7 @@ import { z } from "zod";
 import { apiKeyInputSchema, createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 export type CreateApiKeyState =

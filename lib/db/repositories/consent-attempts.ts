@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/database";
 import { fromJson, nowIso } from "@/lib/db/repositories/json";
 import type { ConsentAttemptRow, ConsentAttemptStatus } from "@/lib/db/schema";
+import { isGuid } from "@/lib/identity/tenant-id";
 
 export interface ConsentAttempt {
   id: string;
@@ -83,7 +84,7 @@ export async function insertConsentAttempt(
 }
 
 export async function getConsentAttempt(db: Db, id: string): Promise<ConsentAttempt | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isGuid(id)) return null;
   const row = await db.selectFrom("consent_attempts").selectAll().where("id", "=", id).executeTakeFirst();
   return row ? toAttempt(row) : null;
 }

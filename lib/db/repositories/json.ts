@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { AppError } from "@/lib/errors";
 
 /** Serialises a value for a JSON text column; undefined and null stay null. */
 export function toJson(value: unknown): string | null {
@@ -15,10 +16,10 @@ export function fromJson<T>(text: string | null, schema: z.ZodType<T>, where: st
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new Error(`Stored JSON in ${where} is not valid JSON.`);
+    throw new AppError("invalid_stored_data", `Stored JSON in ${where} is not valid JSON.`);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new Error(`Stored JSON in ${where} does not match its schema: ${parsed.error.issues[0]?.message ?? "invalid"}.`);
+  if (!parsed.success) throw new AppError("invalid_stored_data", `Stored JSON in ${where} does not match its schema: ${parsed.error.issues[0]?.message ?? "invalid"}.`);
   return parsed.data;
 }
 

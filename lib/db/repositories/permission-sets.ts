@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/database";
 import { fromJson, nowIso } from "@/lib/db/repositories/json";
 import type { PermissionEntry } from "@/lib/permissions/catalog";
+import { AppError } from "@/lib/errors";
 
 /** One permission of a version; rows written before migration 0004 hold `{resource, permission}` only. */
 export const permissionEntrySchema = z
@@ -60,9 +61,9 @@ export async function savePermissionSet(db: Db, set: NewPermissionSet, now?: Dat
     .onConflict((oc) => oc.column("version").doNothing())
     .execute();
   const stored = await getPermissionSet(db, set.version);
-  if (!stored) throw new Error(`Permission set ${set.version} was not saved.`);
+  if (!stored) throw new AppError("permission_set_not_saved", `Permission set ${set.version} was not saved.`);
   if (canonical(stored.permissions) !== permissions) {
-    throw new Error(`Permission set version ${set.version} already exists with other permissions; add a new version instead.`);
+    throw new AppError("permission_set_conflict", `Permission set version ${set.version} already exists with other permissions; add a new version instead.`);
   }
   return stored;
 }

@@ -7,6 +7,7 @@ import { fromJson, nowIso } from "@/lib/db/repositories/json";
 import { updateFromValues } from "@/lib/db/update-from-values";
 import type { ProbeRunStatus } from "@/lib/db/repositories/probe-runs";
 import type { TenantRow, TenantStatus, TenantUpdate } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
 
 export interface Tenant {
   id: string;
@@ -102,7 +103,7 @@ export async function upsertTenant(db: Db, id: string, changes: TenantChanges & 
     .onConflict((oc) => oc.column("id").doUpdateSet({ ...columns, updated_at: at }))
     .execute();
   const tenant = await getTenant(db, tenantId);
-  if (!tenant) throw new Error(`Tenant ${tenantId} vanished after it was saved.`);
+  if (!tenant) throw new AppError("tenant_not_saved", `Tenant ${tenantId} vanished after it was saved.`);
   return tenant;
 }
 

@@ -61,8 +61,8 @@ describe("partner sign-in with app roles", () => {
     const outcome = await signInAs(USERS.nora);
     expect(outcome.kind).toBe("problem");
     if (outcome.kind !== "problem") return;
-    expect(outcome.problem).toMatchObject({ kind: "no_partner_role", status: 403, title: "Ask for a Consentry role first" });
-    const text = [outcome.problem.explanation, outcome.problem.next, ...(outcome.problem.details ?? []).flatMap((d) => [d.label, d.value])].join("\n");
+    expect(outcome.problem).toMatchObject({ code: "no_partner_role", status: 403, title: "Ask for a Consentry role first" });
+    const text = [outcome.problem.message, outcome.problem.next, ...(outcome.problem.details ?? []).flatMap((d) => [d.label, d.value])].join("\n");
     expect(text).toContain("nora@contoso-partners.example");
     for (const value of ["Consentry.Reader", "Consentry.Operator", "Consentry.Admin"]) expect(text).toContain(value);
     expect(text).toMatch(/Enterprise applications → .+ → Users and groups → Add user\/group/);
@@ -72,7 +72,7 @@ describe("partner sign-in with app roles", () => {
 
   it("still refuses a customer's user before looking at roles", async () => {
     const outcome = await signInAs(USERS.megan);
-    expect(outcome).toMatchObject({ kind: "problem", problem: { kind: "not_partner", status: 403 } });
+    expect(outcome).toMatchObject({ kind: "problem", problem: { code: "not_partner", status: 403 } });
   });
 });
 
@@ -117,7 +117,7 @@ describe("sign-out", () => {
     const { cookie } = await sessionOf(USERS.rita);
     const auditBefore = (await listAudit(portal.database.db, { action: "partner.signed_out", limit: 1000 })).length;
     const outcome = await signOutPartner(portal.database.db, new Headers(headers), cookie, meta);
-    expect(outcome).toMatchObject({ kind: "refused", page: { kind: "sign_out_refused", status: 403 } });
+    expect(outcome).toMatchObject({ kind: "refused", page: { code: "sign_out_refused", status: 403 } });
     expect((await listAudit(portal.database.db, { action: "partner.signed_out", limit: 1000 })).length).toBe(auditBefore);
   });
 });

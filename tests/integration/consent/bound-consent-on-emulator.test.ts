@@ -73,7 +73,7 @@ describe("binding a consent with a sign-in at the tenant's authority (sandbox)",
       { search: "?admin_consent=True&tenant=0f1e2d3c-4b5a-4978-8a9b-acbdcedf0011&state=unknown-tenant", cookieValue: cookie.value, meta },
       consentCallbackDeps(),
     );
-    expect(outcome).toMatchObject({ kind: "problem", problem: { kind: "tenant_not_found", status: 400 } });
+    expect(outcome).toMatchObject({ kind: "problem", problem: { code: "tenant_unknown_to_cloud", status: 400 } });
   });
 
   it("is silent when Microsoft still holds the consenting admin's session", async () => {
@@ -148,7 +148,7 @@ describe("binding a consent with a sign-in at the tenant's authority (sandbox)",
     if (outcome.kind !== "problem") return;
     // The sandbox redeems the code and the tid check refuses it; Entra ID may already refuse the
     // code at the other tenant's token endpoint. Either way nothing is bound.
-    expect(["sign_in_tenant_mismatch", "consent_sign_in_failed"]).toContain(outcome.problem.kind);
+    expect(["sign_in_tenant_mismatch", "consent_sign_in_failed"]).toContain(outcome.problem.code);
     const attempts = await portal.database.db.selectFrom("consent_attempts").select("id").where("tenant_claim", "=", TENANTS.woodgrove).execute();
     expect(attempts).toEqual([]);
   });

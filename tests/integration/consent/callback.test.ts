@@ -79,7 +79,7 @@ describe("the consent callback", () => {
   it("refuses the forged callback of the README's curl example and records nothing", async () => {
     const before = await counts();
     const outcome = await callback(`tenant=0f1e2d3c-4b5a-6978-8a9b-acbdcedf0011&state=forged&admin_consent=True`);
-    expect(outcome).toMatchObject({ kind: "problem", problem: { kind: "no_consent_in_progress", status: 400 } });
+    expect(outcome).toMatchObject({ kind: "problem", problem: { code: "no_consent_in_progress", status: 400 } });
     expect(await counts()).toEqual(before);
   });
 
@@ -97,12 +97,12 @@ describe("the consent callback", () => {
     const outcome = await callback(query, await cookieFor(cookieState, (await invite()).id));
     expect(outcome.kind).toBe("problem");
     if (outcome.kind !== "problem") return;
-    expect(outcome.problem).toMatchObject({ kind, status });
+    expect(outcome.problem).toMatchObject({ code: kind, status });
     expect(started).toEqual([]);
   });
 
   it.each([
-    ["a tenant the cloud does not know", false, "tenant_not_found", 400],
+    ["a tenant the cloud does not know", false, "tenant_unknown_to_cloud", 400],
     ["an identity platform that does not answer", true, "identity_unavailable", 502],
   ] as const)("explains a sign-in that cannot start, for %s", async (_name, exists, kind, status) => {
     const failing: CallbackDeps = {
@@ -113,7 +113,7 @@ describe("the consent callback", () => {
       },
     };
     const outcome = await handleConsentCallback(database.db, { search: `?admin_consent=True&tenant=${FABRIKAM}&state=s9`, cookieValue: await cookieFor("s9", null), meta }, failing);
-    expect(outcome).toMatchObject({ kind: "problem", problem: { kind, status } });
+    expect(outcome).toMatchObject({ kind: "problem", problem: { code: kind, status } });
     expect((await counts()).attempts).toBe(0);
   });
 
@@ -121,7 +121,7 @@ describe("the consent callback", () => {
     const inv = await invite();
     await database.db.updateTable("invites").set({ consented_at: new Date().toISOString() }).where("id", "=", inv.id).execute();
     const outcome = await callback("error=access_denied&state=s10&error_description=AADSTS65004%3A+User+declined+to+consent+to+access+the+app.", await cookieFor("s10", inv.id));
-    expect(outcome).toMatchObject({ kind: "problem", problem: { kind: "declined", details: [{ label: "Error code", value: "AADSTS65004" }] }, retryPath: "/consent" });
+    expect(outcome).toMatchObject({ kind: "problem", problem: { code: "declined", details: [{ label: "Error code", value: "AADSTS65004" }] }, retryPath: "/consent" });
     expect(await getInvite(database.db, inv.id)).toMatchObject({ state: "consented", lastError: null });
     const entry = (await listAudit(database.db, { action: "consent.failed" })).find((e) => e.target === inv.id);
     expect(entry).toMatchObject({ actor: "admin:unknown", details: { reason: "declined", aadsts: 65004 } });
@@ -142,8 +142,8 @@ describe("the consent callback", () => {
 
   it("tells an expired state from a missing one", async () => {
     const old = await cookieFor("s3", null, Date.now() - 16 * 60_000);
-    expect(await callback(`admin_consent=True&state=s3&tenant=${FABRIKAM}`, old)).toMatchObject({ problem: { kind: "state_expired" } });
-    expect(await callback(`admin_consent=True&state=s3&tenant=${FABRIKAM}`, "garbage-cookie")).toMatchObject({ problem: { kind: "no_consent_in_progress" } });
+    expect(await callback(`admin_consent=True&state=s3&tenant=${FABRIKAM}`, old)).toMatchObject({ problem: { code: "state_expired" } });
+    expect(await callback(`admin_consent=True&state=s3&tenant=${FABRIKAM}`, "garbage-cookie")).toMatchObject({ problem: { code: "no_consent_in_progress" } });
   });
 
   it("refuses a replay in the same browser, and offers to try again from the consent page", async () => {
@@ -152,10 +152,10 @@ describe("the consent callback", () => {
     const first = await callback(`admin_consent=True&state=once&tenant=${FABRIKAM}`, cookie);
     expect(first.kind).toBe("sign-in");
     // The browser now holds the sign-in step, which remembers the spent state: reloading the callback says so.
-    expect(await callback(`admin_consent=True&state=once&tenant=${FABRIKAM}`, first.cookie!.value)).toMatchObject({ problem: { kind: "state_reused", status: 409 }, retryPath: "/consent" });
+    expect(await callback(`admin_consent=True&state=once&tenant=${FABRIKAM}`, first.cookie!.value)).toMatchObject({ problem: { code: "state_reused", status: 409 }, retryPath: "/consent" });
     expect(started).toHaveLength(1);
     const used = (await sealUsedMarker(hashState("other"), null)).value;
-    expect(await callback(`admin_consent=True&state=once&tenant=${FABRIKAM}`, used)).toMatchObject({ problem: { kind: "no_consent_in_progress" } });
+    expect(await callback(`admin_consent=True&state=once&tenant=${FABRIKAM}`, used)).toMatchObject({ problem: { code: "no_consent_in_progress" } });
   });
 
   it("binds a state to its invite: invite A's state cannot complete invite B", async () => {
@@ -163,7 +163,7 @@ describe("the consent callback", () => {
     const b = await invite();
     const cookieA = await cookieFor("state-a", a.id);
     // B's state with A's cookie: unexpected.
-    expect(await callback(`admin_consent=True&state=state-b&tenant=${FABRIKAM}`, cookieA)).toMatchObject({ problem: { kind: "state_unexpected" } });
+    expect(await callback(`admin_consent=True&state=state-b&tenant=${FABRIKAM}`, cookieA)).toMatchObject({ problem: { code: "state_unexpected" } });
     // A's state continues A, never B.
     const outcome = await callback(`admin_consent=True&state=state-a&tenant=${FABRIKAM}`, cookieA);
     expect(outcome.kind).toBe("sign-in");
@@ -177,7 +177,7 @@ describe("the consent callback", () => {
   ])("refuses a tenant other than the invited one, with %s", async (_name, hint) => {
     const inv = await invite(hint);
     const outcome = await callback(`admin_consent=True&state=mm&tenant=${FABRIKAM}`, await cookieFor("mm", inv.id));
-    expect(outcome).toMatchObject({ kind: "problem", problem: { kind: "tenant_mismatch", status: 403 } });
+    expect(outcome).toMatchObject({ kind: "problem", problem: { code: "tenant_mismatch", status: 403 } });
     const events = await listConsentEvents(database.db, { inviteId: inv.id });
     expect(events[0]).toMatchObject({ kind: "failed", verified: false, errorCode: "tenant_mismatch" });
   });

@@ -108,7 +108,7 @@ describe.each(ENGINES)("the customer's sign-in after consent, on %s", (engine) =
     const inv = await invite();
     const before = await counts();
     const outcome = await signInCallback("code=code-eve&state=sign-in-state", (await sealSignInStep(step({ inviteId: inv.id }))).value);
-    expect(outcome).toMatchObject({ kind: "problem", problem: { kind: "sign_in_tenant_mismatch", status: 403 }, retryPath: "/consent" });
+    expect(outcome).toMatchObject({ kind: "problem", problem: { code: "sign_in_tenant_mismatch", status: 403 }, retryPath: "/consent" });
     if (outcome.kind !== "problem") return;
     expect(outcome.problem.details).toContainEqual({ label: "Your account's organization", value: CONTOSO });
     expect(await counts()).toEqual(before);
@@ -141,17 +141,17 @@ describe.each(ENGINES)("the customer's sign-in after consent, on %s", (engine) =
   ] as const)("explains %s and binds nothing", async (_name, query, prompt, kind) => {
     const before = await counts();
     const outcome = await signInCallback(query, (await sealSignInStep(step({ prompt }))).value);
-    expect(outcome).toMatchObject({ kind: "problem", problem: { kind } });
+    expect(outcome).toMatchObject({ kind: "problem", problem: { code: kind } });
     expect(signIns).toEqual([]);
     expect((await counts()).attempts).toBe(before.attempts);
   });
 
   it("tells an expired sign-in from a missing one, and refuses a sign-in answer without a consent before it", async () => {
     const old = step({ signIn: { state: "sign-in-state", nonce: "n", codeVerifier: "v", issuedAt: Date.now() - 16 * 60_000 } });
-    expect(await signInCallback("code=code-megan&state=sign-in-state", (await sealSignInStep(old)).value)).toMatchObject({ problem: { kind: "state_expired" } });
-    expect(await signInCallback("code=code-megan&state=sign-in-state", undefined)).toMatchObject({ problem: { kind: "no_consent_in_progress" }, retryPath: null });
+    expect(await signInCallback("code=code-megan&state=sign-in-state", (await sealSignInStep(old)).value)).toMatchObject({ problem: { code: "state_expired" } });
+    expect(await signInCallback("code=code-megan&state=sign-in-state", undefined)).toMatchObject({ problem: { code: "no_consent_in_progress" }, retryPath: null });
     const flowOnly = (await sealConsentFlow({ state: "sign-in-state", inviteId: null, issuedAt: Date.now(), consentPath: "/consent/abc" })).value;
-    expect(await signInCallback("code=code-megan&state=sign-in-state", flowOnly)).toMatchObject({ problem: { kind: "no_consent_in_progress" }, retryPath: "/consent/abc" });
+    expect(await signInCallback("code=code-megan&state=sign-in-state", flowOnly)).toMatchObject({ problem: { code: "no_consent_in_progress" }, retryPath: "/consent/abc" });
     expect(verifications).toEqual([]);
   });
 
@@ -159,11 +159,11 @@ describe.each(ENGINES)("the customer's sign-in after consent, on %s", (engine) =
     const cookie = (await sealSignInStep(step())).value;
     const first = await signInCallback("code=code-megan&state=sign-in-state", cookie);
     expect(first.kind).toBe("bound");
-    expect(await signInCallback("code=code-megan&state=sign-in-state", cookie)).toMatchObject({ problem: { kind: "state_reused" } });
+    expect(await signInCallback("code=code-megan&state=sign-in-state", cookie)).toMatchObject({ problem: { code: "state_reused" } });
     // Back or reload after binding: the browser's marker remembers this sign-in answer.
     const spent = first.kind === "bound" ? first.cookies[0]!.value : "";
-    expect(await signInCallback("code=code-megan&state=sign-in-state", spent)).toMatchObject({ problem: { kind: "state_reused" } });
-    expect(await signInCallback("code=code-megan&state=another-sign-in", spent)).toMatchObject({ problem: { kind: "no_consent_in_progress" } });
+    expect(await signInCallback("code=code-megan&state=sign-in-state", spent)).toMatchObject({ problem: { code: "state_reused" } });
+    expect(await signInCallback("code=code-megan&state=another-sign-in", spent)).toMatchObject({ problem: { code: "no_consent_in_progress" } });
     expect(verifications).toHaveLength(1);
   });
 
@@ -171,7 +171,7 @@ describe.each(ENGINES)("the customer's sign-in after consent, on %s", (engine) =
     const inv = await invite();
     for (let i = 0; i < 3; i++) expect((await signInCallback("code=code-megan&state=sign-in-state", (await sealSignInStep(step({ inviteId: inv.id }))).value)).kind).toBe("bound");
     expect(await signInCallback("code=code-megan&state=sign-in-state", (await sealSignInStep(step({ inviteId: inv.id }))).value)).toMatchObject({
-      problem: { kind: "verifications_busy", status: 429 },
+      problem: { code: "verifications_busy", status: 429 },
     });
   });
 });

@@ -67,11 +67,11 @@ describe("starting a consent", () => {
       "invite_revoked",
     ],
   ])("explains %s", async (_name, makeCode, kind) => {
-    expect(await startConsent(database.db, await makeCode(), meta)).toMatchObject({ kind: "problem", problem: { kind } });
+    expect(await startConsent(database.db, await makeCode(), meta)).toMatchObject({ kind: "problem", problem: { code: kind } });
   });
 
   it("keeps open onboarding closed unless OPEN_ONBOARDING is on, then uses common", async () => {
-    expect(await startConsent(database.db, null, meta)).toMatchObject({ kind: "problem", problem: { kind: "onboarding_closed" } });
+    expect(await startConsent(database.db, null, meta)).toMatchObject({ kind: "problem", problem: { code: "onboarding_closed" } });
     process.env.OPEN_ONBOARDING = "true";
     resetConfigForTests();
     const outcome = await startConsent(database.db, null, meta);

@@ -72,9 +72,9 @@ describe("explainForbidden (GET /auth/forbidden)", () => {
     const outcome = explainForbidden(q("needs=admin&from=/dashboard/settings"), active("operator"));
     expect(outcome.kind).toBe("page");
     if (outcome.kind !== "page") return;
-    expect(outcome.page).toMatchObject({ kind: "role_too_low", status: 403, title: "This page needs the Admin role" });
-    expect(outcome.page.explanation).toContain("/dashboard/settings needs the Admin role (app role Consentry.Admin)");
-    expect(outcome.page.explanation).toContain("with the Operator role");
+    expect(outcome.page).toMatchObject({ code: "role_too_low", status: 403, title: "This page needs the Admin role" });
+    expect(outcome.page.message).toContain("/dashboard/settings needs the Admin role (app role Consentry.Admin)");
+    expect(outcome.page.message).toContain("with the Operator role");
     expect(outcome.page.details?.map((d) => d.value).join(" ")).toContain("Users and groups");
   });
 
@@ -89,6 +89,6 @@ describe("explainForbidden (GET /auth/forbidden)", () => {
 
   it.each(["", "needs=owner&from=/dashboard", "from=/dashboard", "needs=ADMIN"])("answers %j with a 400 page naming the problem", (query) => {
     const outcome = explainForbidden(q(query), active("reader"));
-    expect(outcome).toMatchObject({ kind: "page", page: { kind: "malformed_link", status: 400 } });
+    expect(outcome).toMatchObject({ kind: "page", page: { code: "malformed_link", status: 400 } });
   });
 });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
-import { renderProblemHtml, renderProblemPage } from "@/lib/consent/problem-page";
+import { renderErrorPage, renderProblemHtml, renderProblemPage } from "@/lib/consent/problem-page";
 import { problem } from "@/lib/consent/problems";
 
 describe("problem pages", () => {
@@ -16,5 +16,23 @@ describe("problem pages", () => {
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(await response.text()).toContain("This answer belongs to a different consent");
+  });
+
+  it("show a problem's title, explanation and next step, keyed by its code", () => {
+    const html = renderProblemHtml(problem("sign_in_tenant_mismatch"));
+    expect(html).toContain('data-problem="sign_in_tenant_mismatch"');
+    expect(html).toContain("<h1>You signed in to a different organization</h1>");
+    expect(html).toContain("The consent came back for one organization");
+    expect(html).toContain('<p class="next">Start again from your invite link');
+  });
+
+  it("answer an unexpected error from a route handler with a generic 500 page that leaks nothing", async () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const response = renderErrorPage(new Error("password=hunter2"));
+    spy.mockRestore();
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).toContain("Something went wrong on our side");
+    expect(text).not.toContain("hunter2");
   });
 });

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { resetConfigForTests } from "@/lib/config";
 import { clientAddress, createAddressSet, normalizeAddress, PEER_HEADER, PEER_HEADER_MARK, resolveClientAddress } from "@/lib/http/client-address";
+import { requestOrigin } from "@/lib/http/request-meta";
 
 const trusted = createAddressSet(["10.0.0.0/8", "192.0.2.10", "fd00::/8"]);
 
@@ -85,5 +86,11 @@ describe("clientAddress (request headers)", () => {
     resetConfigForTests();
     mark[PEER_HEADER_MARK] = true;
     expect(clientAddress(headers({ [PEER_HEADER]: "127.0.0.1", "x-forwarded-for": "198.51.100.7" }))).toBe("127.0.0.1");
+  });
+
+  it("gives a request's metadata: the believed client address and at most 300 characters of user agent", () => {
+    mark[PEER_HEADER_MARK] = true;
+    expect(requestOrigin(headers({ [PEER_HEADER]: "203.0.113.5", "user-agent": "x".repeat(400) }))).toEqual({ ip: "203.0.113.5", userAgent: "x".repeat(300) });
+    expect(requestOrigin(headers({}))).toEqual({ ip: null, userAgent: null });
   });
 });

@@ -112,11 +112,12 @@ describe("rateLimitedResponse", () => {
     expect(html).toContain("Wait 42 seconds, then try again.");
   });
 
-  it("answers the API with 429, Retry-After and the JSON error body", async () => {
+  it("answers the API with 429, Retry-After and problem details", async () => {
     const response = rateLimitedResponse({ group: "attempt-status", invite: null, json: true }, { allowed: false, scope: "address", retryAfterSeconds: 1 });
     expect(response.status).toBe(429);
     expect(response.headers.get("retry-after")).toBe("1");
-    expect(await response.json()).toEqual({ error: { code: "rate_limited", message: "Too many requests from your network in a short time. Try again in 1 second." } });
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toMatchObject({ code: "rate_limited", status: 429, detail: "Too many requests from your network in a short time. Try again in 1 second." });
   });
 });
 

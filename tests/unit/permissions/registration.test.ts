@@ -84,7 +84,7 @@ describe("role-ID resolution through each resource's appRoles", () => {
       ...deps(registration([])),
       readAppRegistration: async () => ({ ok: false, status: 403, code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation.", requestId: null, latencyMs: 1, headers: {} }),
     };
-    await expect(readRegisteredPermissions(refusing, "x")).rejects.toMatchObject({ code: "Authorization_RequestDenied", message: expect.stringMatching(/Application\.Read\.All in your own \(partner\) tenant/) });
+    await expect(readRegisteredPermissions(refusing, "x")).rejects.toMatchObject({ code: "registration_unreadable", reason: "Authorization_RequestDenied", message: expect.stringMatching(/Application\.Read\.All in your own \(partner\) tenant/) });
   });
 });
 

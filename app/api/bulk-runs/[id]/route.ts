@@ -1,11 +1,12 @@
 import type { NextRequest } from "next/server";
 
 import { getDb } from "@/lib/db/database";
-import { toErrorResponse } from "@/lib/errors";
+import { AppError, toProblemResponse } from "@/lib/errors";
 import { bulkProgressView } from "@/lib/probes/bulk";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { SESSION_COOKIE } from "@/lib/session/partner-session";
 import { requirePartnerForApi } from "@/lib/session/require-partner";
+import { isGuid } from "@/lib/identity/tenant-id";
 
 export const dynamic = "force-dynamic";
 
@@ -14,10 +15,10 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   try {
     await requirePartnerForApi(request.cookies.get(SESSION_COOKIE)?.value, MINIMUM_ROLE.viewBulkProgress);
     const id = (await params).id;
-    const view = /^[0-9a-f-]{36}$/i.test(id) ? await bulkProgressView(await getDb(), id) : null;
-    if (!view) return Response.json({ error: { code: "not_found", message: "No such bulk run." } }, { status: 404 });
+    const view = isGuid(id) ? await bulkProgressView(await getDb(), id) : null;
+    if (!view) throw new AppError("bulk_run_not_found", "No such bulk run.");
     return Response.json(view, { headers: { "cache-control": "no-store" } });
   } catch (error) {
-    return toErrorResponse(error);
+    return toProblemResponse(error, request.nextUrl.pathname);
   }
 }

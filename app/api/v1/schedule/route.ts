@@ -3,7 +3,7 @@ import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
 import { apiRoute } from "@/lib/http/api-route";
 import { getScheduleView, setScheduleForApi } from "@/lib/schedules/schedule";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 
 export const dynamic = "force-dynamic";
 

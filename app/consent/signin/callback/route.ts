@@ -4,13 +4,13 @@ import { BOUND_COOKIE } from "@/lib/consent/bound-cookie";
 import { CONSENT_COOKIE } from "@/lib/consent/consent-cookie";
 import { consentProblem, consentRedirect } from "@/lib/consent/consent-responses";
 import { signInCallbackDeps } from "@/lib/consent/customer-sign-in";
-import { problem } from "@/lib/consent/problems";
+import { internalProblem } from "@/lib/consent/problems";
 import { handleSignInCallback } from "@/lib/consent/sign-in-callback";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/database";
 import { logger } from "@/lib/log/logger";
 import { withRequestId } from "@/lib/log/request-context";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 
 export const dynamic = "force-dynamic";
 
@@ -33,6 +33,6 @@ export const GET = withRequestId(async (request: NextRequest) => {
     return consentProblem(outcome.problem, outcome.retryPath, outcome.cookie ? [outcome.cookie] : []);
   } catch (error) {
     logger("consent").error({ err: error }, "consent sign-in callback failed");
-    return consentProblem({ ...problem("consent_sign_in_failed"), status: 500, title: "Something went wrong on our side", explanation: "The sign-in could not be processed. It has been logged." }, null, []);
+    return consentProblem(internalProblem("The sign-in could not be processed. It has been logged.", "consent_sign_in_failed"), null, []);
   }
 });

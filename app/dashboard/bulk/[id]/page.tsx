@@ -7,6 +7,7 @@ import { getDb } from "@/lib/db/database";
 import { bulkProgressView } from "@/lib/probes/bulk";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { requirePartner } from "@/lib/session/require-partner";
+import { isGuid } from "@/lib/identity/tenant-id";
 
 export const metadata: Metadata = { title: "Test all tenants" };
 
@@ -14,7 +15,7 @@ export const metadata: Metadata = { title: "Test all tenants" };
 export default async function BulkPage({ params }: { params: Promise<{ id: string }> }) {
   await requirePartner(MINIMUM_ROLE.viewBulkProgress);
   const id = (await params).id;
-  const view = /^[0-9a-f-]{36}$/i.test(id) ? await bulkProgressView(await getDb(), id) : null;
+  const view = isGuid(id) ? await bulkProgressView(await getDb(), id) : null;
   if (!view) notFound();
   return (
     <>

@@ -7,7 +7,7 @@ import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
 import { setScheduleAsPartner } from "@/lib/schedules/schedule";
 import { parseScheduleForm, type ScheduleFormErrors, type ScheduleFormValues } from "@/lib/schedules/schedule-input";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 export interface ScheduleFormState {

@@ -6,7 +6,7 @@ import { z } from "zod";
 
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 import { changeWebhookEndpoint, createWebhookEndpoint, pingWebhookEndpoint, redeliverWebhook, removeWebhookEndpoint, webhookFormSchema } from "@/lib/webhooks/manage";
 

@@ -6,13 +6,13 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 
 import { getDb } from "@/lib/db/database";
-import { isAppError } from "@/lib/errors";
+import { actionErrorMessage } from "@/lib/errors";
 import { reconsentLink, runProbesAsPartner, setTestMailbox, testMailboxSchema } from "@/lib/probes/tenant-actions";
 import { firstProblem, iterationsField, tenantIdField } from "@/lib/http/form-fields";
 import { inRequestContext } from "@/lib/log/request-context";
 import { offboardTenant } from "@/lib/tenants/offboard";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { requirePartnerForAction } from "@/lib/session/require-partner";
 
 export interface ActionState {
@@ -33,7 +33,7 @@ export async function runProbesAction(_previous: ActionState, formData: FormData
     const failed = Object.values(summary.probes).reduce((n, p) => n + p.fail, 0);
     return { message: failed ? `Probes ran: ${failed} failure(s); see the findings below.` : "Probes ran: everything passed." };
   } catch (error) {
-    return { error: isAppError(error) ? error.message : "The probes could not run." };
+    return { error: actionErrorMessage(error, "The probes could not run.") };
   }
 }
 
@@ -45,7 +45,7 @@ export async function reconsentLinkAction(_previous: ActionState, formData: Form
   try {
     return { link: await reconsentLink(await getDb(), partner, parsed.data, requestOrigin(await headers())) };
   } catch (error) {
-    return { error: isAppError(error) ? error.message : "No link could be made." };
+    return { error: actionErrorMessage(error, "No link could be made.") };
   }
 }
 

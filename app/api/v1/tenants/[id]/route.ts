@@ -1,7 +1,7 @@
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
 import { apiRoute } from "@/lib/http/api-route";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { getTenantDetailForApi } from "@/lib/tenants/tenant-detail";
 import { offboardTenant } from "@/lib/tenants/offboard";
 

@@ -2,7 +2,7 @@ import { revokeInviteForApi } from "@/lib/api/resources";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
 import { apiRoute } from "@/lib/http/api-route";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
 import { apiRoute } from "@/lib/http/api-route";
-import { requestOrigin } from "@/lib/session/partner-session";
+import { requestOrigin } from "@/lib/http/request-meta";
 import { redeliverForApi } from "@/lib/webhooks/api";
 
 export const dynamic = "force-dynamic";
