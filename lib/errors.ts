@@ -1,4 +1,3 @@
-import { logger } from "@/lib/log/logger";
 
 /**
  * The one error vocabulary of the project. An `AppError` has a stable `code` (tests, API
@@ -179,8 +178,12 @@ function isZodError(value: unknown): value is ZodLikeError {
 
 export type ErrorLog = (message: string, error: unknown) => void;
 
+/**
+ * Logs through lib/log, imported when first needed: the logger reads the settings, whose errors
+ * are AppErrors, so importing it here would make this module wait on itself.
+ */
 function defaultLog(message: string, error: unknown): void {
-  logger().error(error instanceof Error ? { err: error } : { detail: error }, message);
+  void import("@/lib/log/logger").then(({ logger }) => logger().error(error instanceof Error ? { err: error } : { detail: error }, message));
 }
 
 /**

@@ -109,7 +109,7 @@ describe("the logger", () => {
   it("masks secrets that sit inside text: the message, other fields, an error's message, stack and cause", () => {
     const out = capture();
     const cause = new Error(`token request failed: client_secret=${SECRETS.clientSecret}&client_assertion=${SECRETS.clientAssertion}`);
-    const error = new AppError("token_failed", `Graph refused Bearer ${SECRETS.bearer} (key ${SECRETS.apiKey})`, { cause });
+    const error = new AppError("identity_failed", `Graph refused Bearer ${SECRETS.bearer} (key ${SECRETS.apiKey})`, { cause });
     out.log.error({ err: error, detail: `saw ${SECRETS.webhookSecret} and ${SECRETS.accessToken}` }, `refresh_token=${SECRETS.refreshToken} and a key:\n${SECRETS.certificateKey}`);
     out.log.warn(`password=${SECRETS.password}`);
     const raw = out.raw();
@@ -117,7 +117,7 @@ describe("the logger", () => {
     expect(raw).toContain(REDACTED);
     const [line] = out.lines();
     const err = line!.err as { type: string; message: string; stack: string; code: string; cause: { message: string } };
-    expect(err).toMatchObject({ type: "AppError", code: "token_failed" });
+    expect(err).toMatchObject({ type: "AppError", code: "identity_failed" });
     expect(err.message).toBe(`Graph refused Bearer ${REDACTED} (key csk_AbCdEfGh_${REDACTED})`);
     expect(err.stack).toContain("AppError: Graph refused Bearer [Redacted]");
     expect(err.cause.message).toBe(`token request failed: client_secret=${REDACTED}&client_assertion=${REDACTED}`);
