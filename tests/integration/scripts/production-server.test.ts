@@ -153,29 +153,50 @@ function freePort(): Promise<number> {
   });
 }
 
-describe("npm start on SIGTERM (the built portal through the compiled start script)", () => {
+describe("the built portal through the compiled start script", () => {
+  let portal: Running;
+  let base: string;
   // npm test builds before this suite; a targeted run builds here when the build is missing or stale.
-  beforeAll(() => ensureBuilt(), 15 * 60_000);
-
-  it("stops within SHUTDOWN_TIMEOUT_MS with exit code 0", { timeout: 180_000 }, async () => {
+  beforeAll(async () => {
+    ensureBuilt();
     const port = await freePort();
     const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NEXT_TELEMETRY_DISABLED: "1" };
     const settings = { PORTAL_CLOUD: "sandbox", DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "consentry-stop-")), PORT: String(port), HOST: "127.0.0.1", SHUTDOWN_TIMEOUT_MS: "5000" };
-    const portal = await watch(
+    portal = await watch(
       spawn(process.execPath, [".next/consentry/start.mjs"], { cwd: ROOT, env: { ...env, ...settings } as unknown as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] }),
       () => port,
     );
-    const base = `http://127.0.0.1:${port}`;
+    running.splice(running.indexOf(portal.child), 1); // kept across this block's tests; the last one stops it
+    base = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 120_000;
     while (!(await fetch(`${base}/api/health`).then((r) => r.ok, () => false))) {
-      expect(Date.now() < deadline && portal.child.exitCode === null, portal.output()).toBe(true);
+      if (Date.now() > deadline || portal.child.exitCode !== null) throw new Error(`The portal did not answer /api/health:\n${portal.output()}`);
       await sleep(250);
     }
-    // The sandbox without a credential serves, but is not ready for work.
+  }, 15 * 60_000);
+
+  it.each([
+    ["/favicon.ico", "image/x-icon"],
+    ["/icon.svg", "image/svg+xml"],
+  ])("serves %s (%s) to anyone, with no redirect", async (file, type) => {
+    const response = await fetch(`${base}${file}`, { redirect: "manual" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain(type);
+  });
+
+  it("links the icons from every page", async () => {
+    const html = await (await fetch(`${base}/`)).text();
+    expect(html).toMatch(/<link rel="icon" href="\/icon.svg" type="image\/svg\+xml"\/>/);
+    expect(html).toMatch(/<link rel="icon" href="\/favicon.ico" sizes="16x16 32x32 48x48"\/>/);
+  });
+
+  it("is live but not ready in the sandbox without a credential", async () => {
     const ready = await fetch(`${base}/api/health/ready`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ failing: ["credential"] });
+  });
 
+  it("stops on SIGTERM within SHUTDOWN_TIMEOUT_MS with exit code 0", async () => {
     const sent = Date.now();
     portal.child.kill("SIGTERM");
     const { code, at } = await portal.exited;
