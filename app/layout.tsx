@@ -7,6 +7,8 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Consentry", template: "%s · Consentry" },
   description: "Onboard Microsoft 365 customer tenants through admin consent and prove that app-only access really works.",
+  // public/icon.svg, and public/favicon.ico rendered from it (scripts/build-favicon.mjs) for browsers without SVG icons.
+  icons: { icon: [{ url: "/icon.svg", type: "image/svg+xml" }, { url: "/favicon.ico", sizes: "16x16 32x32 48x48" }] },
 };
 
 /**

@@ -102,6 +102,8 @@ ensureInstalled();
 mkdirSync(RESULTS, { recursive: true });
 
 const selected = parseArgs(process.argv.slice(2));
+// The integration suite starts the built portal too (tests/integration/scripts/production-server.test.ts).
+if (selected.includes("integration")) ensureBuilt();
 const totals = {};
 for (const suite of selected) {
   log(`Running ${suite} tests...`);

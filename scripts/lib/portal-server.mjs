@@ -20,12 +20,11 @@ import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 
 import { baselineSecurityHeaders } from "./baseline-headers.mjs";
+import { installGracefulShutdown, parseShutdownTimeout } from "./graceful-shutdown.mjs";
 import { ROOT } from "./setup.mjs";
 
 const PEER_HEADER = "x-consentry-peer";
 const PEER_HEADER_MARK = Symbol.for("consentry.peer-header");
-/** How long in-flight requests may finish after SIGINT/SIGTERM before connections are cut. */
-const SHUTDOWN_GRACE_MS = 10_000;
 
 const { values } = parseArgs({
   options: { port: { type: "string" }, hostname: { type: "string" }, https: { type: "boolean", default: false }, dev: { type: "boolean", default: false } },
@@ -42,6 +41,11 @@ const expectedEnv = dev ? "development" : "production";
 if (process.env.NODE_ENV !== expectedEnv) {
   console.error(`portal-server: NODE_ENV must be ${expectedEnv} before Next.js loads (got ${process.env.NODE_ENV ?? "unset"}); start it through scripts/start.ts.`);
   process.exit(2);
+}
+const shutdownTimeoutMs = parseShutdownTimeout(process.env.SHUTDOWN_TIMEOUT_MS);
+if (typeof shutdownTimeoutMs === "string") {
+  console.error(`Consentry cannot start: ${shutdownTimeoutMs}`);
+  process.exit(1);
 }
 
 const { default: next } = await import("next");
@@ -66,6 +70,10 @@ globalThis[PEER_HEADER_MARK] = true;
 // httpServer lets Next attach its WebSocket upgrade handler (hot reload in development).
 const app = next({ dev, dir: ROOT, hostname, port, httpServer: server });
 const handle = app.getRequestHandler();
+// SIGINT/SIGTERM (from here on, start-up included): stop taking connections, let requests in
+// flight and the background work (the hook instrumentation.ts registers) finish within
+// SHUTDOWN_TIMEOUT_MS, exit 0. See graceful-shutdown.mjs.
+installGracefulShutdown({ server, timeoutMs: shutdownTimeoutMs, closeApp: async () => app.close?.() });
 await app.prepare();
 
 server.on("error", (error) => {
@@ -77,23 +85,3 @@ server.listen(port, hostname, () => {
   const shown = hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname.includes(":") ? `[${hostname}]` : hostname;
   console.log(`Consentry ${dev ? "development" : "production"} server listening on http://${shown}:${port}`);
 });
-
-let stopping = false;
-/** Stops taking connections, lets in-flight requests finish, then exits. A repeated signal changes nothing. */
-function shutdown(signal) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`Consentry: ${signal} received, finishing in-flight requests...`);
-  const force = setTimeout(() => {
-    server.closeAllConnections();
-    process.exit(0);
-  }, SHUTDOWN_GRACE_MS);
-  force.unref();
-  server.close(async () => {
-    await app.close?.().catch(() => {});
-    process.exit(0);
-  });
-  server.closeIdleConnections();
-}
-process.on("SIGINT", () => shutdown("SIGINT"));
-process.on("SIGTERM", () => shutdown("SIGTERM"));

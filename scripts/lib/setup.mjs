@@ -57,13 +57,26 @@ export function ensureInstalled() {
 }
 
 const BUILD_INPUTS = ["app", "lib", "public", "instrumentation.ts", "proxy.ts", "next.config.js", "postcss.config.js", "tsconfig.json", "package-lock.json"];
+/** What scripts/build-scripts.mjs compiles into .next/consentry/ (with lib/, above). */
+const SCRIPT_INPUTS = ["scripts/start.ts", "scripts/db-migrate.ts", "scripts/load-env.ts", "scripts/lib", "scripts/build-scripts.mjs", "lib", "package.json"];
+const COMPILED_SCRIPTS = [".next/consentry/start.mjs", ".next/consentry/db-migrate.mjs"];
 
-/** Runs `next build` when there is no build or a source file changed since the last one. */
+/**
+ * Runs `npm run build` (next build, then the production scripts) when there is no build
+ * or a source file changed since the last one; only the scripts' compile step when only
+ * they are missing or stale.
+ */
 export function ensureBuilt() {
   const buildId = path.join(ROOT, ".next", "BUILD_ID");
   const built = mtime(buildId);
   const newest = Math.max(...BUILD_INPUTS.map((p) => newestMtime(path.join(ROOT, p))));
-  if (built > 0 && built >= newest) return;
-  log(built > 0 ? "Sources changed since the last build; rebuilding (next build)..." : "Building the portal (next build)...");
-  if (run(NPM, ["run", "build", "--silent"]) !== 0) fail("The build failed; see the output above.");
+  if (built === 0 || built < newest) {
+    log(built > 0 ? "Sources changed since the last build; rebuilding (npm run build)..." : "Building the portal (npm run build)...");
+    if (run(NPM, ["run", "build", "--silent"]) !== 0) fail("The build failed; see the output above.");
+    return;
+  }
+  const compiled = Math.min(...COMPILED_SCRIPTS.map((p) => mtime(path.join(ROOT, p))));
+  if (compiled > 0 && compiled >= Math.max(...SCRIPT_INPUTS.map((p) => newestMtime(path.join(ROOT, p))))) return;
+  log("Compiling the production scripts (scripts/build-scripts.mjs)...");
+  if (run(process.execPath, [path.join(ROOT, "scripts/build-scripts.mjs")]) !== 0) fail("Compiling the production scripts failed; see the output above.");
 }

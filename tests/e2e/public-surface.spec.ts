@@ -36,6 +36,7 @@ const ROUTES: RouteCase[] = [
   { file: "app/auth/signout/route.ts", path: "/auth/signout", referrer: STRICT },
   { file: "app/auth/forbidden/route.ts", path: "/auth/forbidden", referrer: STRICT },
   { file: "app/api/health/route.ts", path: "/api/health", referrer: STRICT },
+  { file: "app/api/health/ready/route.ts", path: "/api/health/ready", referrer: STRICT },
   { file: "app/api/consent/attempts/[id]/route.ts", path: "/api/consent/attempts/{uuid}", referrer: NO_REFERRER },
   { file: "app/api/bulk-runs/[id]/route.ts", path: "/api/bulk-runs/{uuid}", partner: true, referrer: STRICT },
   { file: "app/api/openapi.json/route.ts", path: "/api/openapi.json", referrer: STRICT },

@@ -13,15 +13,18 @@ export interface ScriptResult {
 /**
  * Runs one of the project's TypeScript scripts the way `npm run` does, in a clean
  * environment holding only what the test passes (plus PATH and HOME), with `args` and
- * `input` on standard input when given.
+ * `input` on standard input when given. A compiled `.mjs` script runs with plain node
+ * (no tsx, no condition), from `cwd` when given.
  */
-export function runScript(script: string, env: Record<string, string>, options: { timeoutMs?: number; asUser?: string; args?: string[]; input?: string } = {}): Promise<ScriptResult> {
-  const nodeArgs = ["--conditions=react-server", "--import", "tsx", path.join(ROOT, script), ...(options.args ?? [])];
+export function runScript(script: string, env: Record<string, string>, options: { timeoutMs?: number; asUser?: string; args?: string[]; input?: string; cwd?: string } = {}): Promise<ScriptResult> {
+  const cwd = options.cwd ?? ROOT;
+  const loader = script.endsWith(".mjs") ? [] : ["--conditions=react-server", "--import", "tsx"];
+  const nodeArgs = [...loader, path.join(cwd, script), ...(options.args ?? [])];
   const command = options.asUser ? "runuser" : process.execPath;
   const args = options.asUser ? ["-u", options.asUser, "--", process.execPath, ...nodeArgs] : nodeArgs;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      cwd: ROOT,
+      cwd,
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NEXT_TELEMETRY_DISABLED: "1", ...env } as unknown as NodeJS.ProcessEnv,
       stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });

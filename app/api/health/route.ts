@@ -1,14 +1,8 @@
-import { toProblemResponse } from "@/lib/errors";
-import { getPortalStatus } from "@/lib/status/portal-status";
+import { checkLiveness } from "@/lib/health/liveness";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/health — load balancers and the demo script poll this; 200 once the database answers.
-export async function GET() {
-  try {
-    const status = await getPortalStatus();
-    return Response.json({ status: "ok", cloud: status.cloud, database: status.database });
-  } catch (error) {
-    return toProblemResponse(error, "/api/health");
-  }
+// GET /api/health — liveness: 200 while the process serves (the demo script and tests poll it). Readiness: /api/health/ready.
+export function GET() {
+  return Response.json(checkLiveness(), { headers: { "cache-control": "no-store" } });
 }
