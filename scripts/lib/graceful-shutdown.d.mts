@@ -7,3 +7,5 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS: number;
 export const REPEAT_WINDOW_MS: number;
 export function parseShutdownTimeout(raw: string | undefined): number | string;
 export function installGracefulShutdown(options: { server: Server; timeoutMs: number; closeApp?: () => Promise<void>; exit?: (code: number) => void }): void;
+export const SERVER_LOGGER: unique symbol;
+export function serverLog(level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>): void;

@@ -8,6 +8,21 @@ export const SHUTTING_DOWN = Symbol.for("consentry.shutting-down");
 /** An async function instrumentation.ts registers: stops bulk workers and releases their leases. */
 export const SHUTDOWN_HOOK = Symbol.for("consentry.shutdown");
 
+/** The portal's logger (lib/log), which instrumentation.ts publishes once Next has started. */
+export const SERVER_LOGGER = Symbol.for("consentry.logger");
+
+/**
+ * Writes one of the server's own lines: through the portal's logger (JSON lines, LOG_LEVEL,
+ * secrets redacted) once instrumentation.ts has published it, on the console before that
+ * (a start-up that fails before Next has loaded).
+ */
+export function serverLog(level, message, fields = {}) {
+  const log = globalThis[SERVER_LOGGER];
+  if (log) log[level](fields, message);
+  else if (level === "info") console.log(message);
+  else console.error(message);
+}
+
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 const MIN_TIMEOUT_MS = 100;
 const MAX_TIMEOUT_MS = 600_000;
@@ -45,9 +60,9 @@ export function installGracefulShutdown({ server, timeoutMs, closeApp = async ()
 
   async function stop(signal) {
     globalThis[SHUTTING_DOWN] = true;
-    console.log(`Consentry: ${signal} received; stopping (in-flight requests and background work get up to ${timeoutMs} ms)...`);
+    serverLog("info", `Consentry: ${signal} received; stopping (in-flight requests and background work get up to ${timeoutMs} ms)...`, { signal, timeoutMs });
     const timer = setTimeout(() => {
-      console.error(`Consentry: stopping took longer than ${timeoutMs} ms (SHUTDOWN_TIMEOUT_MS); cutting the remaining connections.`);
+      serverLog("error", `Consentry: stopping took longer than ${timeoutMs} ms (SHUTDOWN_TIMEOUT_MS); cutting the remaining connections.`, { timeoutMs });
       server.closeAllConnections();
       exit(1);
     }, timeoutMs);
@@ -58,12 +73,12 @@ export function installGracefulShutdown({ server, timeoutMs, closeApp = async ()
       await globalThis[SHUTDOWN_HOOK]?.();
     } catch (error) {
       clean = false;
-      console.error(`Consentry: stopping background work failed: ${error instanceof Error ? error.message : String(error)}`);
+      serverLog("error", "Consentry: stopping background work failed.", { err: error });
     }
     await closed;
-    await closeApp().catch((error) => console.error(`Consentry: closing the app failed: ${error instanceof Error ? error.message : String(error)}`));
+    await closeApp().catch((error) => serverLog("error", "Consentry: closing the app failed.", { err: error }));
     clearTimeout(timer);
-    if (clean) console.log("Consentry: stopped.");
+    if (clean) serverLog("info", "Consentry: stopped.");
     exit(clean ? 0 : 1);
   }
 
@@ -73,7 +88,7 @@ export function installGracefulShutdown({ server, timeoutMs, closeApp = async ()
       firstSignalAt = now;
       void stop(signal);
     } else if (now - firstSignalAt >= REPEAT_WINDOW_MS) {
-      console.error(`Consentry: second ${signal}; exiting now.`);
+      serverLog("error", `Consentry: second ${signal}; exiting now.`, { signal });
       server.closeAllConnections();
       exit(128 + constants.signals[signal]);
     }

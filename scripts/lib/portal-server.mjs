@@ -20,7 +20,7 @@ import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 
 import { baselineSecurityHeaders } from "./baseline-headers.mjs";
-import { installGracefulShutdown, parseShutdownTimeout } from "./graceful-shutdown.mjs";
+import { installGracefulShutdown, parseShutdownTimeout, serverLog } from "./graceful-shutdown.mjs";
 import { ROOT } from "./setup.mjs";
 
 const PEER_HEADER = "x-consentry-peer";
@@ -56,7 +56,7 @@ const server = createServer((req, res) => {
   // Set before Next writes anything (the custom-server guide's rule); the proxy overwrites them.
   for (const [name, value] of baseline) res.setHeader(name, value);
   handle(req, res).catch((error) => {
-    console.error("[server] request failed:", error instanceof Error ? error.message : error);
+    serverLog("error", "A request failed before Next.js answered it.", { err: error, method: req.method });
     if (!res.headersSent) {
       res.statusCode = 500;
       res.end();
@@ -78,10 +78,10 @@ await app.prepare();
 
 server.on("error", (error) => {
   const reason = error.code === "EADDRINUSE" ? `port ${port} on ${hostname} is already in use (set PORT to another one)` : error.message;
-  console.error(`Consentry cannot start: ${reason}.`);
+  serverLog("error", `Consentry cannot start: ${reason}.`);
   process.exit(1);
 });
 server.listen(port, hostname, () => {
   const shown = hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname.includes(":") ? `[${hostname}]` : hostname;
-  console.log(`Consentry ${dev ? "development" : "production"} server listening on http://${shown}:${port}`);
+  serverLog("info", `Consentry ${dev ? "development" : "production"} server listening on http://${shown}:${port}`, { port, hostname });
 });
