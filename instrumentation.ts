@@ -16,9 +16,15 @@ export async function register(): Promise<void> {
     },
     (error: unknown) => console.error(`Reading the app registration's permissions failed: ${error instanceof Error ? error.message : String(error)}`),
   );
-  // Bulk re-tests that were running when the server stopped continue where they stopped.
-  const { resumeBulkRuns } = await import("@/lib/probes/bulk");
-  await resumeBulkRuns(database.db);
+  // Graceful shutdown: the server calls globalThis[Symbol.for("consentry.shutdown")] on SIGTERM; the
+  // workers below register with it, and the database closes last.
+  const { installShutdownHook, processShutdown } = await import("@/lib/lifecycle/shutdown");
+  processShutdown.register("database", "close", () => database.close());
+  installShutdownHook();
+  // Bulk re-tests that were running when the server stopped continue where they stopped, and runs
+  // started by another instance (or the schedule) are joined, so every instance shares the work.
+  const { startBulkRunWatcher } = await import("@/lib/probes/bulk");
+  await startBulkRunWatcher(database.db);
   // So do consents that were being proven with a token (their deadlines still apply).
   const { resumeConsentVerifications } = await import("@/lib/consent/verify");
   await resumeConsentVerifications(database.db);

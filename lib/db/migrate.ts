@@ -11,6 +11,7 @@ import * as m0005 from "@/lib/db/migrations/0005-api-keys";
 import * as m0006 from "@/lib/db/migrations/0006-webhooks";
 import * as m0007 from "@/lib/db/migrations/0007-schedules";
 import * as m0008 from "@/lib/db/migrations/0008-campaigns";
+import * as m0009 from "@/lib/db/migrations/0009-bulk-heartbeats";
 import type { Database } from "@/lib/db/schema";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against the schema as it was, not today's types */
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: "webhooks", up: m0006.up },
   { version: 7, name: "schedules", up: m0007.up },
   { version: 8, name: "campaigns", up: m0008.up },
+  { version: 9, name: "bulk-heartbeats", up: m0009.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
