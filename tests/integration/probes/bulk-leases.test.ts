@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { claimBulkItems, createBulkRun, createBulkRunForAllTenants, getBulkProgress, releaseBulkItems, renewBulkLeases } from "@/lib/db/repositories/bulk-runs";
-import type { NewProbeRun } from "@/lib/db/repositories/probe-runs";
 import { upsertTenant, type Tenant } from "@/lib/db/repositories/tenants";
 import { BULK_LEASE_SECONDS, bulkProgressView, ensureBulkWorker, STALE_LEASE_SECONDS } from "@/lib/probes/bulk";
+import { bulkTenantId as tenantId, passedRun, takeLeaseOver } from "../../support/bulk-runs";
 import { createTestDatabase, ENGINES, type TestDatabase } from "../../support/databases";
 import { configurePortalEnv } from "../../support/portal-env";
 
-const tenantId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function passedRun(tenantId: string, bulkRunId: string): NewProbeRun {
-  const now = new Date();
-  return { tenantId, trigger: "bulk", iterations: 1, bulkRunId, status: "passed", startedAt: now, finishedAt: now, summary: {}, results: [] };
-}
 
 describe.each(ENGINES)("bulk leases on %s", (engine) => {
   let database: TestDatabase;
@@ -145,7 +139,7 @@ describe.each(ENGINES)("bulk leases on %s", (engine) => {
         probed.push(t.id);
         if (t.id === tenantId(12)) {
           // Meanwhile its lease ran out and another instance claimed the tenant.
-          await database.db.updateTable("bulk_run_items").set({ lease_owner: "usurper", lease_expires_at: "2999-01-01T00:00:00.000Z" }).where("bulk_run_id", "=", bulk).where("tenant_id", "=", t.id).execute();
+          await takeLeaseOver(database.db, bulk, t.id);
           await sleep(400); // long enough for a heartbeat to notice
         }
         return passedRun(t.id, bulk);
@@ -169,7 +163,7 @@ describe.each(ENGINES)("bulk leases on %s", (engine) => {
       idleMs: 10,
       probe: async (t, bulk) => {
         // Taken over between the last heartbeat and the group's commit (the default heartbeat is seconds away).
-        if (t.id === tenantId(15)) await database.db.updateTable("bulk_run_items").set({ lease_owner: "usurper", lease_expires_at: "2999-01-01T00:00:00.000Z" }).where("bulk_run_id", "=", bulk).where("tenant_id", "=", t.id).execute();
+        if (t.id === tenantId(15)) await takeLeaseOver(database.db, bulk, t.id);
         return passedRun(t.id, bulk);
       },
       signal: AbortSignal.timeout(1000),
