@@ -102,7 +102,8 @@ export function ensureBulkWorker(db: Db, bulkRunId: string, options: BulkWorkerO
   const lifecycle = options.lifecycle ?? processShutdown;
   if (lifecycle.stopping) return Promise.resolve(); // shutting down: no new work
   const stop = new WorkerStop();
-  const unregister = lifecycle.register(`bulk run ${bulkRunId}`, "drain", (deadline) => stop.request(deadline, task));
+  // Tenants in flight get until shortly before the deadline; the rest of it gives their leases back.
+  const unregister = lifecycle.register(`bulk run ${bulkRunId}`, "drain", (deadline) => stop.request(deadline - Math.min(RELEASE_MARGIN_MS, (deadline - Date.now()) / 4), task));
   const task: Promise<void> = work(db, bulkRunId, options, stop).finally(() => {
     workers.delete(bulkRunId);
     unregister();
@@ -129,6 +130,9 @@ class WorkerStop {
     return task;
   }
 }
+
+/** Of a shutdown's bound, the time kept for giving back the leases of tenants still in flight. */
+const RELEASE_MARGIN_MS = 500;
 
 /** Results wait at most this long, or until this many are ready, before they are recorded together. */
 const GROUP_COMMIT_MS = 25;
