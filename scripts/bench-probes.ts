@@ -130,7 +130,7 @@ if (process.env.BENCH_READY === undefined) {
   const portal = (role: "lead" | "helper") =>
     fork(path.join(ROOT, "scripts/bench-probes.ts"), process.argv.slice(2), {
       cwd: ROOT,
-      execArgv: [...profile, "--conditions=react-server", "--import", "tsx"],
+      execArgv: [...profile, ...(process.env.BENCH_DEBUG ? ["--expose-gc"] : []), "--conditions=react-server", "--import", "tsx"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       env: { ...process.env, BENCH_READY: JSON.stringify(ready), BENCH_DIR: workDir, BENCH_ROLE: role, BENCH_DATABASE_URL: databaseUrl, NODE_EXTRA_CA_CERTS: ready.caCertPath },
     });
@@ -282,6 +282,9 @@ async function phase(name: string) {
       .groupBy("probe_results.probe")
       .execute();
     console.log(`[debug] ${name}: mean latency per probe (ms): ${latencies.map((l) => `${l.probe} ${Math.round(l.avg)} (max ${l.max})`).join(", ")}`);
+    (globalThis as { gc?: () => void }).gc?.();
+    const memory = process.memoryUsage();
+    console.log(`[debug] ${name}: after a full collection, heap ${Math.round(memory.heapUsed / 2 ** 20)} MB of ${Math.round(memory.heapTotal / 2 ** 20)} MB, external ${Math.round(memory.external / 2 ** 20)} MB, RSS ${Math.round(memory.rss / 2 ** 20)} MB`);
     console.log(
       `[debug] ${name}: portal CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, emulator CPU ${emu.cpuMs - emu0!.cpuMs} ms, wall ${(wall * 1000).toFixed(0)} ms; main-thread utilisation: portal ${loop.utilization.toFixed(2)}, emulator ${emuLoop.toFixed(2)}`,
     );
