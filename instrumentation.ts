@@ -12,15 +12,23 @@ export async function register(): Promise<void> {
   const { refreshPermissionSet } = await import("@/lib/permissions/registration");
   const { logger } = await import("@/lib/log/logger");
   const { runAsBackgroundWork } = await import("@/lib/log/request-context");
+  // The server's own lines (scripts/lib/portal-server.mjs: listening, stopping) go through it from now on.
+  (globalThis as Record<symbol, unknown>)[Symbol.for("consentry.logger")] = logger("server");
   void runAsBackgroundWork(() => refreshPermissionSet(database.db).then(
     (refreshed) => {
       if (!refreshed.read.ok) logger("permissions").warn({ code: refreshed.read.code, permissionSetVersion: refreshed.set.version, source: refreshed.set.source }, `${refreshed.read.message} Using permission set version ${refreshed.set.version} (${refreshed.set.source}).`);
     },
     (error: unknown) => logger("permissions").error({ err: error }, "reading the app registration's permissions failed"),
   ));
-  // Bulk re-tests that were running when the server stopped continue where they stopped.
-  const { resumeBulkRuns } = await import("@/lib/probes/bulk");
-  await resumeBulkRuns(database.db);
+  // Graceful shutdown: the server calls globalThis[Symbol.for("consentry.shutdown")] on SIGTERM; the
+  // workers below register with it, and the database closes last.
+  const { installShutdownHook, processShutdown } = await import("@/lib/lifecycle/shutdown");
+  processShutdown.register("database", "close", () => database.close());
+  installShutdownHook();
+  // Bulk re-tests that were running when the server stopped continue where they stopped, and runs
+  // started by another instance (or the schedule) are joined, so every instance shares the work.
+  const { startBulkRunWatcher } = await import("@/lib/probes/bulk");
+  await startBulkRunWatcher(database.db);
   // So do consents that were being proven with a token (their deadlines still apply).
   const { resumeConsentVerifications } = await import("@/lib/consent/verify");
   await resumeConsentVerifications(database.db);

@@ -1,4 +1,4 @@
-// npm run bench:probes -- [--tenants 1000] [--latency 50] [--concurrency 25] [--sample 5] [--warmup 500]
+// npm run bench:probes -- [--tenants 1000] [--latency 50] [--concurrency 25] [--sample 5] [--warmup 500] [--instances 1]
 //
 // Starts the sandbox cloud with N consented tenants and a fixed response time (latency) on
 // every request (the emulator's own work happens within it, as Microsoft's does elsewhere),
@@ -13,9 +13,12 @@
 // in a portal that has been serving for a while: V8 is still optimising hot functions
 // after the first few hundred tenants); the measured tenants start with no token in any
 // cache. --warmup 0 measures a cold process.
+// --instances 2 runs two portal processes on one throwaway PostgreSQL (the scale-out set-up):
+// one starts each bulk run, both work it through their leases; --concurrency is per instance,
+// so the limit divides by concurrency × instances, and peak RSS is the larger of the two.
 // BENCH_DEBUG=1 also prints each phase's CPU time and main-thread utilisation in the portal
 // and in the emulator, and the mean and worst latency per probe.
-import { spawn, type ChildProcess } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -33,12 +36,14 @@ const OPTIONS = {
   concurrency: { type: "string", default: "25" },
   sample: { type: "string", default: "5" },
   warmup: { type: "string", default: "500" },
+  instances: { type: "string", default: "1" },
 } as const;
+const USAGE = "Usage: npm run bench:probes -- [--tenants 1000] [--latency 50] [--concurrency 25] [--sample 5] [--warmup 500] [--instances 1]";
 let values: { [K in keyof typeof OPTIONS]: string };
 try {
   values = parseArgs({ options: OPTIONS }).values;
 } catch (error) {
-  console.error(`${error instanceof Error ? error.message.split("\n")[0] : String(error)}\nUsage: npm run bench:probes -- [--tenants 1000] [--latency 50] [--concurrency 25] [--sample 5] [--warmup 500]`);
+  console.error(`${error instanceof Error ? error.message.split("\n")[0] : String(error)}\n${USAGE}`);
   process.exit(2);
 }
 const N = Number(values.tenants);
@@ -46,12 +51,17 @@ const LATENCY = Number(values.latency);
 const CONCURRENCY = Number(values.concurrency);
 const SAMPLE = Math.min(N, Number(values.sample));
 const WARMUP = Number(values.warmup);
-for (const [name, v] of Object.entries({ tenants: N, latency: LATENCY, concurrency: CONCURRENCY, sample: SAMPLE, warmup: WARMUP })) {
+const INSTANCES = Number(values.instances);
+for (const [name, v] of Object.entries({ tenants: N, latency: LATENCY, concurrency: CONCURRENCY, sample: SAMPLE, warmup: WARMUP, instances: INSTANCES })) {
   const zeroAllowed = name === "latency" || name === "warmup";
   if (!Number.isInteger(v) || v < (zeroAllowed ? 0 : 1)) {
     console.error(`--${name} must be a whole number${zeroAllowed ? "" : " above 0"}.`);
     process.exit(2);
   }
+}
+if (INSTANCES > 2) {
+  console.error("--instances must be 1 (SQLite) or 2 (two portal processes on PostgreSQL).");
+  process.exit(2);
 }
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), "consentry-bench-"));
@@ -103,17 +113,36 @@ async function startEmulator(scenarioFile: string): Promise<{ child: ChildProces
   return { child, ready };
 }
 
-// The portal side runs in a child that trusts the emulator's CA from its start.
+/** Messages between the portal processes, relayed by the parent: the lead starts each run, helpers join it. */
+type BenchMessage = { kind: "run"; id: string; phase: string } | { kind: "done"; id: string; rssMB: number } | { kind: "exit" };
+
+// The portal side runs in children that trust the emulator's CA from their start.
 if (process.env.BENCH_READY === undefined) {
   const scenarioFile = writeScenario();
   const { child: emulator, ready } = await startEmulator(scenarioFile);
-  const portal = spawn(process.execPath, [...profile, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts/bench-probes.ts"), ...process.argv.slice(2)], {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: { ...process.env, BENCH_READY: JSON.stringify(ready), BENCH_DIR: workDir, NODE_EXTRA_CA_CERTS: ready.caCertPath },
-  });
-  const code = await new Promise<number>((resolve) => portal.once("exit", (c) => resolve(c ?? 1)));
+  let databaseUrl = `file:${path.join(workDir, "bench.sqlite")}`;
+  let postgres: { stop(): Promise<void> } | null = null;
+  if (INSTANCES > 1) {
+    const { createScratchDatabase, startPostgres } = await import("../tests/support/postgres-server");
+    postgres = await startPostgres();
+    databaseUrl = await createScratchDatabase((postgres as Awaited<ReturnType<typeof startPostgres>>).url, "bench");
+  }
+  const portal = (role: "lead" | "helper") =>
+    fork(path.join(ROOT, "scripts/bench-probes.ts"), process.argv.slice(2), {
+      cwd: ROOT,
+      execArgv: [...profile, ...(process.env.BENCH_DEBUG ? ["--expose-gc"] : []), "--conditions=react-server", "--import", "tsx"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      env: { ...process.env, BENCH_READY: JSON.stringify(ready), BENCH_DIR: workDir, BENCH_ROLE: role, BENCH_DATABASE_URL: databaseUrl, NODE_EXTRA_CA_CERTS: ready.caCertPath },
+    });
+  const lead = portal("lead");
+  const helpers = Array.from({ length: INSTANCES - 1 }, () => portal("helper"));
+  // The lead's runs go to every helper, the helpers' answers back to the lead.
+  lead.on("message", (m: BenchMessage) => helpers.forEach((h) => h.send(m)));
+  for (const h of helpers) h.on("message", (m: BenchMessage) => lead.send(m));
+  const code = await new Promise<number>((resolve) => lead.once("exit", (c) => resolve(c ?? 1)));
+  for (const h of helpers) h.kill("SIGTERM");
   emulator.kill("SIGTERM");
+  await postgres?.stop();
   rmSync(workDir, { recursive: true, force: true });
   process.exit(code);
 }
@@ -129,8 +158,9 @@ Object.assign(process.env, {
   AZURE_CLIENT_SECRET: "bench-secret-value-0123456789",
   PARTNER_TENANT_ID: PARTNER,
   DATA_DIR: dir,
-  DATABASE_URL: `file:${path.join(dir, "bench.sqlite")}`,
+  DATABASE_URL: process.env.BENCH_DATABASE_URL!,
 });
+const ROLE = process.env.BENCH_ROLE === "helper" ? "helper" : "lead";
 
 const { getDatabase } = await import("@/lib/db/database");
 const { upsertTenant } = await import("@/lib/db/repositories/tenants");
@@ -139,10 +169,55 @@ const { ensureBulkWorker } = await import("@/lib/probes/bulk");
 const { acquireAppToken } = await import("@/lib/identity/app-token");
 const { probesFor } = await import("@/lib/probes/catalog");
 const { getConfig } = await import("@/lib/config");
+const { sql } = await import("kysely");
 
 const { db } = await getDatabase();
-for (let i = 0; i < N + WARMUP; i++) {
-  await upsertTenant(db, tenantId(i), { status: "consented", initialDomain: `bench${i}.onmicrosoft.com`, testMailbox: `admin@bench${i}.onmicrosoft.com` });
+const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+if (ROLE === "helper") {
+  // A second instance: works each run the lead starts, then says so with its peak RSS.
+  process.on("message", async (m: BenchMessage) => {
+    if (m.kind !== "run") return;
+    await ensureBulkWorker(db, m.id, { concurrency: CONCURRENCY, owner: `bench-helper-${m.phase}`, idleMs: 50 });
+    process.send!({ kind: "done", id: m.id, rssMB: rss() } satisfies BenchMessage);
+  });
+  await new Promise(() => {}); // until the parent ends it
+}
+
+/** Helpers' answers by run. */
+const helpersDone = new Map<string, { count: number; rssMB: number; resolve: () => void; done: Promise<void> }>();
+function expectHelpers(id: string) {
+  let resolve!: () => void;
+  const done = new Promise<void>((r) => (resolve = r));
+  const entry = { count: 0, rssMB: 0, resolve, done };
+  if (INSTANCES === 1) resolve();
+  helpersDone.set(id, entry);
+  return entry;
+}
+process.on("message", (m: BenchMessage) => {
+  const entry = m.kind === "done" ? helpersDone.get(m.id) : undefined;
+  if (!entry || m.kind !== "done") return;
+  entry.rssMB = Math.max(entry.rssMB, m.rssMB);
+  if (++entry.count === INSTANCES - 1) entry.resolve();
+});
+let helperPeakRss = 0;
+
+/** Works a bulk run here and, with --instances 2, in the helper too; resolves when the run is done everywhere. */
+async function workEverywhere(id: string, phase: string): Promise<void> {
+  const helpers = expectHelpers(id);
+  if (INSTANCES > 1) process.send!({ kind: "run", id, phase } satisfies BenchMessage);
+  await ensureBulkWorker(db, id, { concurrency: CONCURRENCY, owner: `bench-${phase}`, idleMs: 50 });
+  await helpers.done;
+  helperPeakRss = Math.max(helperPeakRss, helpers.rssMB);
+}
+
+// Tenants are seeded a few hundred per transaction (one commit each, not one per tenant).
+for (let from = 0; from < N + WARMUP; from += 500) {
+  await db.transaction().execute(async (trx) => {
+    for (let i = from; i < Math.min(N + WARMUP, from + 500); i++) {
+      await upsertTenant(trx, tenantId(i), { status: "consented", initialDomain: `bench${i}.onmicrosoft.com`, testMailbox: `admin@bench${i}.onmicrosoft.com` });
+    }
+  });
 }
 const probes = probesFor(getConfig().appPermissions);
 const probesPerTenant = probes.length + 2; // plus the Graph and Exchange token checks
@@ -152,7 +227,7 @@ const probesPerTenant = probes.length + 2; // plus the Graph and Exchange token 
 await acquireAppToken(tenantId(WARMUP > 0 ? N : 0), "graph");
 if (WARMUP > 0) {
   const warm = await createBulkRun(db, "bench-warmup", Array.from({ length: WARMUP }, (_, i) => tenantId(N + i)));
-  await ensureBulkWorker(db, warm.id, { concurrency: CONCURRENCY, owner: "bench-warmup", idleMs: 50 });
+  await workEverywhere(warm.id, "warmup");
 }
 
 /** One request per probe, one tenant after another, no batching: what a simple script does. */
@@ -192,7 +267,7 @@ async function phase(name: string) {
   const loop0 = performance.eventLoopUtilization();
   const run = await createBulkRun(db, "bench", Array.from({ length: N }, (_, i) => tenantId(i)));
   const started = performance.now();
-  await ensureBulkWorker(db, run.id, { concurrency: CONCURRENCY, owner: `bench-${name}`, idleMs: 50 });
+  await workEverywhere(run.id, name);
   const wall = (performance.now() - started) / 1000;
   if (process.env.BENCH_DEBUG) {
     const cpu = process.cpuUsage(cpu0);
@@ -207,6 +282,9 @@ async function phase(name: string) {
       .groupBy("probe_results.probe")
       .execute();
     console.log(`[debug] ${name}: mean latency per probe (ms): ${latencies.map((l) => `${l.probe} ${Math.round(l.avg)} (max ${l.max})`).join(", ")}`);
+    (globalThis as { gc?: () => void }).gc?.();
+    const memory = process.memoryUsage();
+    console.log(`[debug] ${name}: after a full collection, heap ${Math.round(memory.heapUsed / 2 ** 20)} MB of ${Math.round(memory.heapTotal / 2 ** 20)} MB, external ${Math.round(memory.external / 2 ** 20)} MB, RSS ${Math.round(memory.rss / 2 ** 20)} MB`);
     console.log(
       `[debug] ${name}: portal CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, emulator CPU ${emu.cpuMs - emu0!.cpuMs} ms, wall ${(wall * 1000).toFixed(0)} ms; main-thread utilisation: portal ${loop.utilization.toFixed(2)}, emulator ${emuLoop.toFixed(2)}`,
     );
@@ -219,21 +297,28 @@ async function phase(name: string) {
     .where("probe_results.outcome", "!=", "pass")
     .executeTakeFirstOrThrow();
   // The longest any one tenant took: under throttling, its chain of Retry-After waits bounds the wall.
-  const spans = await db.selectFrom("probe_runs").select(["started_at", "finished_at"]).where("bulk_run_id", "=", run.id).execute();
-  const slowest = spans.reduce((max, s) => Math.max(max, (Date.parse(s.finished_at ?? s.started_at) - Date.parse(s.started_at)) / 1000), 0);
-  return { wall, failedProbes: Number(failed.n), slowest };
+  // Computed by the database: the benchmark holds no per-tenant rows either.
+  const seconds =
+    INSTANCES > 1
+      ? sql<number>`max(extract(epoch from (coalesce(finished_at, started_at)::timestamptz - started_at::timestamptz)))`
+      : sql<number>`max((julianday(coalesce(finished_at, started_at)) - julianday(started_at)) * 86400)`;
+  const slowest = Number((await db.selectFrom("probe_runs").select(seconds.as("s")).where("bulk_run_id", "=", run.id).executeTakeFirstOrThrow()).s ?? 0);
+  // Which instance finished how many tenants.
+  const byInstance = await db.selectFrom("bulk_run_items").select((eb) => ["finished_by", eb.fn.countAll<number>().as("n")]).where("bulk_run_id", "=", run.id).groupBy("finished_by").execute();
+  const tenantsPerInstance = byInstance.map((r) => Number(r.n)).sort((a, b) => b - a);
+  return { wall, failedProbes: Number(failed.n), slowest: Number(slowest.toFixed(3)), tenantsPerInstance };
 }
 
-const limit = (N * 2 * LATENCY) / 1000 / CONCURRENCY;
+const limit = (N * 2 * LATENCY) / 1000 / (CONCURRENCY * INSTANCES);
 const naive = await naiveSample();
 /** wall ÷ limit, or null when there is no latency and so no limit. */
 const overLimit = (wall: number) => (limit > 0 ? Number((wall / limit).toFixed(2)) : null);
-const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const peakRss = () => Math.max(rss(), helperPeakRss);
 
 const normal = await phase("normal");
 type Phase = Awaited<ReturnType<typeof phase>>;
 const line = (label: string, r: Phase) =>
-  `${label.padEnd(22)} tenants=${N} probes=${N * probesPerTenant} wall=${r.wall.toFixed(2)}s limit=${limit.toFixed(2)}s naive=${naive.toFixed(1)}s wall/limit=${overLimit(r.wall) ?? "n/a (no latency)"} naive/wall=${(naive / r.wall).toFixed(0)} failed=${r.failedProbes} slowestTenant=${r.slowest.toFixed(2)}s peakRSS=${rss()}MB`;
+  `${label.padEnd(22)} tenants=${N} probes=${N * probesPerTenant} wall=${r.wall.toFixed(2)}s limit=${limit.toFixed(2)}s naive=${naive.toFixed(1)}s wall/limit=${overLimit(r.wall) ?? "n/a (no latency)"} naive/wall=${(naive / r.wall).toFixed(0)} failed=${r.failedProbes} slowestTenant=${r.slowest.toFixed(2)}s peakRSS=${peakRss()}MB${INSTANCES > 1 ? ` perInstance=${r.tenantsPerInstance.join("/")}` : ""}`;
 console.log(line("no faults", normal));
 if (process.env.BENCH_DEBUG) console.log(JSON.stringify((await emulatorState()).requests));
 
@@ -251,6 +336,7 @@ const figures = (r: Phase) => ({
   naiveOverWall: Number((naive / r.wall).toFixed(1)),
   failedProbes: r.failedProbes,
   slowestTenantSeconds: r.slowest,
+  ...(INSTANCES > 1 ? { tenantsPerInstance: r.tenantsPerInstance } : {}),
 });
 console.log(
   JSON.stringify({
@@ -262,9 +348,12 @@ console.log(
     naiveSeconds: Number(naive.toFixed(2)),
     naiveSampleTenants: SAMPLE,
     warmupTenants: WARMUP,
+    instances: INSTANCES,
+    database: INSTANCES > 1 ? "postgres" : "sqlite",
     normal: figures(normal),
     throttled: figures(throttled),
-    peakRssMB: rss(),
+    peakRssMB: peakRss(),
+    ...(INSTANCES > 1 ? { peakRssMBPerInstance: [rss(), helperPeakRss] } : {}),
   }),
 );
 process.exit(0);

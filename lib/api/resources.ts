@@ -128,6 +128,7 @@ export const bulkProgressSchema = z.object({
   done: z.number().int(),
   failed: z.number().int(),
   inProgress: z.number().int(),
+  awaitingTakeover: z.number().int().describe("Tenants held by an instance that stopped renewing its leases; another instance takes them when the lease runs out."),
   remaining: z.number().int(),
   elapsedSeconds: z.number(),
   perMinute: z.number().nullable(),

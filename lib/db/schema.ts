@@ -118,6 +118,10 @@ export interface BulkRunItemsTable {
   attempts: ColumnType<number, number | undefined, number>;
   probe_run_id: string | null;
   updated_at: Timestamp;
+  /** When the lease holder last renewed its lease. */
+  heartbeat_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  /** The instance that recorded this tenant's result. */
+  finished_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ProbeRunsTable {

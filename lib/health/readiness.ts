@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import { getConfig, type ClientCredential } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db/database";
 import { MIGRATIONS, type Migration } from "@/lib/db/migrate";
+import { logger } from "@/lib/log/logger";
 
 /** Set by scripts/lib/portal-server.mjs (graceful-shutdown.mjs) on SIGINT/SIGTERM. */
 const SHUTTING_DOWN = Symbol.for("consentry.shutting-down");
@@ -41,7 +42,7 @@ const defaultDeps: ReadinessDeps = {
   shuttingDown: () => (globalThis as Record<symbol, unknown>)[SHUTTING_DOWN] === true,
   migrations: MIGRATIONS,
   timeoutMs: 3_000,
-  log: (message) => console.error(`[health] ${message}`),
+  log: (message) => logger("health").error(message),
 };
 
 /**

@@ -5,8 +5,8 @@ import os from "node:os";
 
 import type { Db } from "@/lib/db/database";
 import { attachScheduledBulkRun, claimDueSlot, SCHEDULE_ACTOR } from "@/lib/db/repositories/schedules";
-import { createBulkRun, type BulkRun } from "@/lib/db/repositories/bulk-runs";
-import { listTenants } from "@/lib/db/repositories/tenants";
+import { createBulkRunForAllTenants, type BulkRun } from "@/lib/db/repositories/bulk-runs";
+import { processShutdown } from "@/lib/lifecycle/shutdown";
 import { refreshPermissionSet } from "@/lib/permissions/registration";
 import { logger } from "@/lib/log/logger";
 import { runAsBackgroundWork } from "@/lib/log/request-context";
@@ -75,6 +75,12 @@ export class RetestScheduler {
     this.timer = null;
   }
 
+  /** Stops the timer and waits for a check in progress (it may be starting a bulk run). */
+  async stopAndSettle(): Promise<void> {
+    this.stop();
+    await this.ticking;
+  }
+
   /** One check; overlapping calls share the one in progress. */
   tick(): Promise<TickOutcome> {
     this.ticking ??= runAsBackgroundWork(() => this.checkOnce()).finally(() => (this.ticking = null));
@@ -101,8 +107,7 @@ export class RetestScheduler {
 
   private async createRun(now: Date): Promise<BulkRun> {
     await (this.options.prepare ?? ((db) => refreshPermissionSet(db).then(() => undefined)))(this.db).catch(() => undefined); // unreadable: the last version stays
-    const tenants = (await listTenants(this.db, { limit: 100_000 })).filter((t) => t.status !== "deleted");
-    return createBulkRun(this.db, SCHEDULE_ACTOR, tenants.map((t) => t.id), now);
+    return createBulkRunForAllTenants(this.db, SCHEDULE_ACTOR, now);
   }
 }
 
@@ -110,7 +115,11 @@ const globalForScheduler = globalThis as unknown as { consentryScheduler?: Retes
 
 /** Starts this process's scheduler once (instrumentation.ts calls it after migrations). */
 export function startRetestScheduler(db: Db, options: SchedulerOptions = {}): RetestScheduler {
-  globalForScheduler.consentryScheduler ??= new RetestScheduler(db, options);
+  if (!globalForScheduler.consentryScheduler) {
+    const scheduler = new RetestScheduler(db, options);
+    globalForScheduler.consentryScheduler = scheduler;
+    processShutdown.register("re-test scheduler", "intake", () => scheduler.stopAndSettle());
+  }
   globalForScheduler.consentryScheduler.start();
   return globalForScheduler.consentryScheduler;
 }

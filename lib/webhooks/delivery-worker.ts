@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 
 import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/database";
+import { processShutdown } from "@/lib/lifecycle/shutdown";
 import { claimDueDeliveries, recordDeliveryAttempt, type AttemptResult, type ClaimedDelivery } from "@/lib/db/repositories/webhooks";
 import { logger } from "@/lib/log/logger";
 import { runAsBackgroundWork } from "@/lib/log/request-context";
@@ -117,6 +118,9 @@ export async function deliverDueWebhooks(db: Db, options: { owner?: string; limi
 interface WorkerState {
   timer: NodeJS.Timeout | null;
   running: boolean;
+  /** The pass in progress, which a shutdown lets finish. */
+  pass: Promise<void> | null;
+  unregister: () => void;
 }
 const globalForWorker = globalThis as unknown as { consentryWebhookWorker?: WorkerState };
 
@@ -126,8 +130,13 @@ const globalForWorker = globalThis as unknown as { consentryWebhookWorker?: Work
  */
 export function startWebhookWorker(db: Db, options: { pollMs?: number } = {}): void {
   if (globalForWorker.consentryWebhookWorker) return;
-  const state: WorkerState = { timer: null, running: false };
+  const state: WorkerState = { timer: null, running: false, pass: null, unregister: () => {} };
   globalForWorker.consentryWebhookWorker = state;
+  state.unregister = processShutdown.register("webhook delivery worker", "intake", async () => {
+    const pass = state.pass;
+    stopWebhookWorker();
+    await pass;
+  });
   const owner = `worker-${randomUUID()}`;
   const tick = async () => {
     if (state.running) return;
@@ -142,12 +151,15 @@ export function startWebhookWorker(db: Db, options: { pollMs?: number } = {}): v
       state.running = false;
     }
   };
-  state.timer = setInterval(() => void runAsBackgroundWork(tick), options.pollMs ?? POLL_MS);
+  state.timer = setInterval(() => {
+    if (!state.running) state.pass = runAsBackgroundWork(tick);
+  }, options.pollMs ?? POLL_MS);
   state.timer.unref();
 }
 
 export function stopWebhookWorker(): void {
   const state = globalForWorker.consentryWebhookWorker;
   if (state?.timer) clearInterval(state.timer);
+  state?.unregister();
   delete globalForWorker.consentryWebhookWorker;
 }

@@ -33,7 +33,8 @@ export function findPostgresBinDir(): string | null {
   return candidates[0] ?? null;
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on the loopback address. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);

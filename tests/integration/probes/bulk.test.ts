@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { claimBulkItems, completeBulkItems, createBulkRun, getBulkProgress } from "@/lib/db/repositories/bulk-runs";
-import { recordProbeRuns, type NewProbeRun } from "@/lib/db/repositories/probe-runs";
+import { recordProbeRuns } from "@/lib/db/repositories/probe-runs";
 import { getTenant, upsertTenant, type Tenant } from "@/lib/db/repositories/tenants";
 import { BULK_CONCURRENCY, bulkProgressView, ensureBulkWorker } from "@/lib/probes/bulk";
+import { bulkTenantId as tenantId, passedRun } from "../../support/bulk-runs";
 import { createTestDatabase, ENGINES, type TestDatabase } from "../../support/databases";
 import { configurePortalEnv } from "../../support/portal-env";
 
-const tenantId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
-
-/** A finished run as the real prober returns it, for the worker to record. */
-function passedRun(tenantId: string, bulkRunId: string): NewProbeRun {
-  const now = new Date();
-  return { tenantId, trigger: "bulk", iterations: 1, bulkRunId, status: "passed", startedAt: now, finishedAt: now, summary: {}, results: [] };
-}
 
 /** A stand-in for probing that notes which tenants it probed. */
 function recordingProbe(calls: string[], delayMs = 5) {
@@ -140,6 +134,19 @@ describe.each(ENGINES)("bulk runs on %s", (engine) => {
     await ensureBulkWorker(database.db, run.id, { owner: "y", idleMs: 10, probe: recordingProbe(probed, 1) });
     expect(probed).toEqual([tenantId(1)]);
     expect(await getBulkProgress(database.db, run.id)).toMatchObject({ done: 1, failed: 0, queued: 0, leased: 0, run: { status: "completed" } });
+  });
+
+  it("finishes a group with no run to store (its only tenant's probing threw)", async () => {
+    const run = await createBulkRun(database.db, "alice", [tenantId(3)]);
+    await ensureBulkWorker(database.db, run.id, {
+      owner: "z",
+      idleMs: 10,
+      signal: AbortSignal.timeout(5_000),
+      probe: async () => {
+        throw new Error("boom");
+      },
+    });
+    expect(await getBulkProgress(database.db, run.id)).toMatchObject({ done: 0, failed: 1, queued: 0, leased: 0, run: { status: "completed" } });
   });
 
   it("keeps within the concurrency limit and reports progress", async () => {

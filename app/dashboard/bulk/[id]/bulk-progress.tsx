@@ -51,6 +51,14 @@ export function BulkProgress({ initial }: { initial: BulkProgressView }) {
         <dd data-testid="bulk-failed">{view.failed}</dd>
         <dt className="text-slate-500">Remaining</dt>
         <dd data-testid="bulk-remaining">{view.remaining}</dd>
+        {view.awaitingTakeover > 0 ? (
+          <>
+            <dt className="text-slate-500">Awaiting takeover</dt>
+            <dd data-testid="bulk-awaiting-takeover" title="Held by an instance that stopped renewing its leases; another instance takes them when the lease runs out (at most 20 s).">
+              {view.awaitingTakeover}
+            </dd>
+          </>
+        ) : null}
         <dt className="text-slate-500">Total</dt>
         <dd>{view.total}</dd>
         <dt className="text-slate-500">Rate</dt>
