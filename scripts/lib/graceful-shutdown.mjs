@@ -18,9 +18,11 @@ export const SERVER_LOGGER = Symbol.for("consentry.logger");
  */
 export function serverLog(level, message, fields = {}) {
   const log = globalThis[SERVER_LOGGER];
-  if (log) log[level](fields, message);
-  else if (level === "info") console.log(message);
-  else console.error(message);
+  if (log) return log[level](fields, message);
+  const { err } = fields;
+  const line = err === undefined ? message : `${message}: ${err instanceof Error ? err.message : String(err)}`;
+  if (level === "info") console.log(line);
+  else console.error(line);
 }
 
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -73,10 +75,10 @@ export function installGracefulShutdown({ server, timeoutMs, closeApp = async ()
       await globalThis[SHUTDOWN_HOOK]?.();
     } catch (error) {
       clean = false;
-      serverLog("error", "Consentry: stopping background work failed.", { err: error });
+      serverLog("error", "Consentry: stopping background work failed", { err: error });
     }
     await closed;
-    await closeApp().catch((error) => serverLog("error", "Consentry: closing the app failed.", { err: error }));
+    await closeApp().catch((error) => serverLog("error", "Consentry: closing the app failed", { err: error }));
     clearTimeout(timer);
     if (clean) serverLog("info", "Consentry: stopped.");
     exit(clean ? 0 : 1);

@@ -56,7 +56,7 @@ const server = createServer((req, res) => {
   // Set before Next writes anything (the custom-server guide's rule); the proxy overwrites them.
   for (const [name, value] of baseline) res.setHeader(name, value);
   handle(req, res).catch((error) => {
-    serverLog("error", "A request failed before Next.js answered it.", { err: error, method: req.method });
+    serverLog("error", "A request failed before Next.js answered it", { err: error, method: req.method });
     if (!res.headersSent) {
       res.statusCode = 500;
       res.end();

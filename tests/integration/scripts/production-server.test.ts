@@ -204,5 +204,12 @@ describe("the built portal through the compiled start script", () => {
     expect(at - sent).toBeLessThan(5000);
     expect(portal.output()).toContain("Consentry: SIGTERM received; stopping");
     expect(portal.output()).toContain("Consentry: stopped.");
+    // Once Next has run instrumentation.ts, the server's own lines are the portal's JSON log lines.
+    const lines = portal
+      .output()
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { level: string; component?: string; msg: string });
+    expect(lines.find((line) => line.msg === "Consentry: stopped.")).toMatchObject({ level: "info", component: "server" });
   });
 });
