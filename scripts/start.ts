@@ -35,7 +35,8 @@ if (!dev && !existsSync(".next/BUILD_ID")) {
 // Next cannot render.
 const server = path.resolve("scripts", "lib", "portal-server.mjs");
 const https = config.publicBaseUrl.startsWith("https://");
-const args = [server, "--port", String(config.port), "--hostname", config.listenHost, ...(https ? ["--https"] : []), ...(dev ? ["--dev"] : [])];
+// MAX_HEAP_MB bounds the V8 heap (lib/config/settings.ts says why); a flag here overrides one in NODE_OPTIONS.
+const args = [`--max-old-space-size=${config.maxHeapMb}`, server, "--port", String(config.port), "--hostname", config.listenHost, ...(https ? ["--https"] : []), ...(dev ? ["--dev"] : [])];
 const child = spawn(process.execPath, args, { stdio: "inherit", env: { ...process.env, NODE_ENV: dev ? "development" : "production" } });
 
 // Signals go to the server, which stops within SHUTDOWN_TIMEOUT_MS (and treats repeats of

@@ -65,10 +65,17 @@ function openSqlite(file: string): DatabaseHandle {
   };
 }
 
+/** Statements kept for reuse, and the longest SQL text kept (see withStatementCache). */
+const STATEMENT_CACHE_SIZE = 500;
+const MAX_CACHED_SQL_LENGTH = 4_096;
+
 /**
  * Kysely prepares every query anew; preparing costs more than running for the short
  * queries the portal makes. Statements are reused per SQL text (the connection runs one
- * query at a time, so a statement is never used twice at once).
+ * query at a time, so a statement is never used twice at once). Long statements are not
+ * kept: multi-row writes (a bulk run's results, 400 rows a statement) differ in their row
+ * count nearly every time, so keeping them bought no reuse and held their text and compiled
+ * program, growing the process with the number of tenants a run had recorded.
  */
 function withStatementCache(native: SqliteDatabase.Database): SqliteDatabase.Database {
   const cache = new Map<string, SqliteDatabase.Statement>();
@@ -76,10 +83,11 @@ function withStatementCache(native: SqliteDatabase.Database): SqliteDatabase.Dat
     get(target, property, receiver) {
       if (property === "prepare") {
         return (source: string) => {
+          if (source.length > MAX_CACHED_SQL_LENGTH) return target.prepare(source);
           let statement = cache.get(source);
           if (!statement) {
             statement = target.prepare(source);
-            if (cache.size >= 500) cache.delete(cache.keys().next().value!);
+            if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
             cache.set(source, statement);
           }
           return statement;

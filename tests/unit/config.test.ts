@@ -138,12 +138,19 @@ describe("parseConfig: the sandbox default", () => {
     expect(config.sessionIdleMinutes).toBe(15);
   });
 
+  it("bounds the server's heap at 256 MB unless MAX_HEAP_MB says otherwise", () => {
+    expect(parseConfig({}, tempDir()).maxHeapMb).toBe(256);
+    expect(parseConfig({ MAX_HEAP_MB: "512" }, tempDir()).maxHeapMb).toBe(512);
+  });
+
   it.each([
     ["TRUSTED_PROXIES", "10.0.0.0/33", /not understood: 10\.0\.0\.0\/33/],
     ["TRUSTED_PROXIES", "proxy.internal", /IP addresses or CIDR ranges/],
     ["TRUSTED_PROXIES", "10.0.0.1/8/2", /not understood/],
     ["SESSION_IDLE_MINUTES", "0", /./],
     ["SESSION_IDLE_MINUTES", "thirty", /./],
+    ["MAX_HEAP_MB", "64", /from 96 to 65536/],
+    ["MAX_HEAP_MB", "1GB", /whole number/],
   ])("refuses %s=%s, naming the variable", (variable, value, message) => {
     const problems = problemsOf({ [variable]: value });
     expect(problems).toContainEqual(expect.objectContaining({ variable, problem: expect.stringMatching(message) }));
