@@ -26,7 +26,7 @@ import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 
-import { DEFAULT_MAX_HEAP_MB } from "@/lib/config/settings";
+import { DEFAULT_MAX_HEAP_MB, serverNodeFlags } from "@/lib/config/settings";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const APP = "5e0c1d2a-7b3f-4c59-9a8e-0d6f2b4c8a17";
@@ -132,8 +132,8 @@ if (process.env.BENCH_READY === undefined) {
   const portal = (role: "lead" | "helper") =>
     fork(path.join(ROOT, "scripts/bench-probes.ts"), process.argv.slice(2), {
       cwd: ROOT,
-      // Bounded like the server npm start runs (MAX_HEAP_MB's default), so the figures are the portal's.
-      execArgv: [...profile, `--max-old-space-size=${DEFAULT_MAX_HEAP_MB}`, ...(process.env.BENCH_DEBUG ? ["--expose-gc"] : []), "--conditions=react-server", "--import", "tsx"],
+      // The V8 flags of the server npm start runs (MAX_HEAP_MB's default), so the figures are the portal's.
+      execArgv: [...profile, ...serverNodeFlags({ maxHeapMb: DEFAULT_MAX_HEAP_MB }), ...(process.env.BENCH_DEBUG ? ["--expose-gc"] : []), "--conditions=react-server", "--import", "tsx"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       env: { ...process.env, BENCH_READY: JSON.stringify(ready), BENCH_DIR: workDir, BENCH_ROLE: role, BENCH_DATABASE_URL: databaseUrl, NODE_EXTRA_CA_CERTS: ready.caCertPath },
     });

@@ -10,6 +10,7 @@ import path from "node:path";
 
 import { loadEnvFiles } from "./load-env";
 import { parseShutdownTimeout } from "./lib/graceful-shutdown.mjs";
+import { serverNodeFlags } from "@/lib/config/settings";
 import { assertStartable } from "@/lib/startup";
 
 /** How long after the server's own bound this process waits before killing it. */
@@ -35,8 +36,8 @@ if (!dev && !existsSync(".next/BUILD_ID")) {
 // Next cannot render.
 const server = path.resolve("scripts", "lib", "portal-server.mjs");
 const https = config.publicBaseUrl.startsWith("https://");
-// MAX_HEAP_MB bounds the V8 heap (lib/config/settings.ts says why); a flag here overrides one in NODE_OPTIONS.
-const args = [`--max-old-space-size=${config.maxHeapMb}`, server, "--port", String(config.port), "--hostname", config.listenHost, ...(https ? ["--https"] : []), ...(dev ? ["--dev"] : [])];
+// The heap's bounds (lib/config/settings.ts says why); a flag here overrides one in NODE_OPTIONS.
+const args = [...serverNodeFlags(config), server, "--port", String(config.port), "--hostname", config.listenHost, ...(https ? ["--https"] : []), ...(dev ? ["--dev"] : [])];
 const child = spawn(process.execPath, args, { stdio: "inherit", env: { ...process.env, NODE_ENV: dev ? "development" : "production" } });
 
 // Signals go to the server, which stops within SHUTDOWN_TIMEOUT_MS (and treats repeats of

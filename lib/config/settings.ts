@@ -178,6 +178,19 @@ export function isAddressOrCidr(entry: string): boolean {
  */
 export const DEFAULT_MAX_HEAP_MB = 256;
 
+/**
+ * V8's young generation per semi-space, in MB (Node's default is 16). Pages and probes make
+ * short-lived garbage; a larger nursery collects it less often and promotes less of it: at 10,000
+ * tenants the dashboard's p50 went from 38 to 33 ms and a bulk run's wall from 1.17x to 1.12x its
+ * limit, with peak RSS 122 MB and 244 MB (npm run bench:dashboard, bench:probes -- --tenants 10000).
+ */
+const SEMI_SPACE_MB = 32;
+
+/** The V8 flags `npm start` runs the server with (and bench:probes its portal processes). */
+export function serverNodeFlags(settings: Pick<Config, "maxHeapMb">): string[] {
+  return [`--max-old-space-size=${settings.maxHeapMb}`, `--max-semi-space-size=${SEMI_SPACE_MB}`];
+}
+
 function intSchema(min: number, max: number) {
   return z
     .string()

@@ -4,6 +4,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { ConfigError, ensureSandboxSessionPassword, NATIONAL_CLOUDS, SANDBOX_DEFAULTS, parseConfig, parseDatabaseUrl } from "@/lib/config";
+import { serverNodeFlags } from "@/lib/config/settings";
 import { createSelfSignedCertificate, type TestCertificate } from "../support/certificates";
 
 const CLIENT_ID = "0f1e2d3c-4b5a-6978-8a9b-acbdcedf0011";
@@ -141,6 +142,7 @@ describe("parseConfig: the sandbox default", () => {
   it("bounds the server's heap at 256 MB unless MAX_HEAP_MB says otherwise", () => {
     expect(parseConfig({}, tempDir()).maxHeapMb).toBe(256);
     expect(parseConfig({ MAX_HEAP_MB: "512" }, tempDir()).maxHeapMb).toBe(512);
+    expect(serverNodeFlags({ maxHeapMb: 512 })).toEqual(["--max-old-space-size=512", "--max-semi-space-size=32"]);
   });
 
   it.each([
