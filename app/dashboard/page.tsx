@@ -208,15 +208,15 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
                 <tr key={t.id} data-tenant={t.id}>
                   <td className="max-w-[14rem]">
                     {/* Plain anchors in the rows: 50 client Link components cost more to render than they save. */}
-                    <a href={`/dashboard/tenants/${t.id}`} className="font-medium break-words text-brand-700 hover:underline">
+                    <a href={`/dashboard/tenants/${t.id}`} className="tenant-name">
                       {t.displayName ?? t.customerName ?? t.id}
                     </a>
-                    <div className="font-mono text-xs break-all text-slate-500">{t.id}</div>
+                    <div className="tenant-id">{t.id}</div>
                   </td>
                   <td>
                     <StatusBadge status={t.status} />
                     {t.needsReconsent ? (
-                      <span className="mt-1 block w-fit rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-900" data-testid="needs-reconsent">
+                      <span className="reconsent-flag" data-testid="needs-reconsent">
                         needs re-consent
                       </span>
                     ) : null}
