@@ -1,3 +1,5 @@
+import "server-only";
+
 /** The Microsoft clouds the portal can run against, and the sandbox that stands in for them. */
 
 export const CLOUD_NAMES = ["sandbox", "global", "usgov", "usgov-dod", "china"] as const;
