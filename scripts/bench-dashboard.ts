@@ -78,7 +78,7 @@ async function seed(): Promise<string> {
           ),
         )
         .execute();
-      for (const i of ids) await trx.updateTable("tenants").set({ last_probe_run_id: rid(i), last_check_status: i % 5 === 0 ? "failed" : "passed" }).where("id", "=", tid(i)).execute();
+      for (const i of ids) await trx.updateTable("tenants").set({ last_probe_run_id: rid(i), last_check_status: i % 5 === 0 ? "failed" : "passed", last_check_at: at(i) }).where("id", "=", tid(i)).execute();
       const set = await trx.selectFrom("permission_sets").select("version").orderBy("version", "desc").executeTakeFirstOrThrow();
       {
         await trx

@@ -200,7 +200,6 @@ function intSchema(min: number, max: number) {
 }
 
 /**
-/**
  * APP_PERMISSIONS, the fallback used only while the app registration cannot be read:
  * comma-separated `Resource/Permission` names (`Graph/…`, `Exchange/…`, `SharePoint/…`;
  * a bare name is Graph's). Any role value is accepted; duplicates are dropped.

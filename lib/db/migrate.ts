@@ -13,6 +13,7 @@ import * as m0007 from "@/lib/db/migrations/0007-schedules";
 import * as m0008 from "@/lib/db/migrations/0008-campaigns";
 import * as m0009 from "@/lib/db/migrations/0009-last-check-status";
 import * as m0010 from "@/lib/db/migrations/0010-bulk-heartbeats";
+import * as m0011 from "@/lib/db/migrations/0011-list-order-indexes";
 import type { Database } from "@/lib/db/schema";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against the schema as it was, not today's types */
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: "campaigns", up: m0008.up },
   { version: 9, name: "last-check-status", up: m0009.up },
   { version: 10, name: "bulk-heartbeats", up: m0010.up },
+  { version: 11, name: "list-order-indexes", up: m0011.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -76,6 +76,8 @@ export interface TenantsTable {
   last_probe_run_id: string | null;
   /** The status of that run, written with it (the counts and the "last check" filter read it without a join). */
   last_check_status: ColumnType<ProbeRunsTable["status"] | null, ProbeRunsTable["status"] | null | undefined, ProbeRunsTable["status"] | null>;
+  /** When that run started, written with it (the "last check" sort walks an index over it). */
+  last_check_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

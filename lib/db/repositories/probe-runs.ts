@@ -138,7 +138,7 @@ export async function recordProbeRuns(db: Db, runs: NewProbeRun[], alongside?: (
     await enqueueProbeRunEvents(trx, runs.map((run, i) => ({ ...run, id: rows[i]!.id })));
     await updateTenantsQuietly(
       trx,
-      runs.map((run, i) => ({ id: run.tenantId, changes: { ...run.tenantChanges, lastProbeRun: { id: rows[i]!.id, status: rows[i]!.status } }, now: run.finishedAt })),
+      runs.map((run, i) => ({ id: run.tenantId, changes: { ...run.tenantChanges, lastProbeRun: { id: rows[i]!.id, status: rows[i]!.status, startedAt: rows[i]!.started_at } }, now: run.finishedAt })),
     );
     await alongside?.(trx, stored);
   });

@@ -4,10 +4,21 @@ import { sql, type RawBuilder, type SqlBool } from "kysely";
 
 import type { Db } from "@/lib/db/database";
 import type { TenantStatus } from "@/lib/db/schema";
-import { getTenants, type Tenant } from "@/lib/db/repositories/tenants";
+import { afterCursor, decodeCursor, encodeCursor } from "@/lib/db/repositories/keyset";
+import { toTenant, type Tenant } from "@/lib/db/repositories/tenants";
 
 export const TENANT_SORTS = ["name", "-name", "createdAt", "-createdAt", "lastCheck", "-lastCheck"] as const;
 export type TenantSort = (typeof TENANT_SORTS)[number];
+
+/**
+ * What each sort orders by, with the tenant ID as the tie-break in the same direction. Each has an
+ * index on exactly `(expression, id)` (migrations 8 and 11), so a page reads along it.
+ */
+const SORT_VALUES = {
+  name: sql<string>`lower(coalesce(t.display_name, t.id))`,
+  createdAt: sql<string>`t.created_at`,
+  lastCheck: sql<string>`coalesce(t.last_check_at, '')`,
+};
 
 export interface TenantSearch {
   /** Part of the name, a domain, or the start of the tenant ID (case-insensitive). */
@@ -35,42 +46,30 @@ export interface TenantSearchRow {
   lastCheck: { runId: string; status: string; startedAt: string } | null;
 }
 
-/** A page position: the last row's sort value and ID (keyset paging: stable under inserts, no OFFSET scans). */
-interface Cursor {
-  v: string | null;
-  id: string;
-}
-
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor), "utf8").toString("base64url");
-}
-
-export function decodeCursor(text: string): Cursor | null {
-  try {
-    const value = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as unknown;
-    if (typeof value !== "object" || value === null) return null;
-    const { v, id } = value as { v?: unknown; id?: unknown };
-    if ((v !== null && typeof v !== "string") || typeof id !== "string" || id.length > 64) return null;
-    return { v, id };
-  } catch {
-    return null;
-  }
-}
-
 /**
  * One page of tenants matching the filters, sorted, after `cursor`; one more than asked is read to
  * know whether another page follows. Deleted tenants only when asked for by status.
  */
 export async function searchTenants(db: Db, search: TenantSearch): Promise<{ rows: TenantSearchRow[]; next: string | null }> {
-  const descending = search.sort.startsWith("-");
-  const field = search.sort.replace(/^-/, "") as "name" | "createdAt" | "lastCheck";
-  const sortExpr =
-    field === "name" ? sql<string>`lower(coalesce(t.display_name, t.id))` : field === "createdAt" ? sql<string>`t.created_at` : sql<string>`coalesce(r.started_at, '')`;
+  const rows = await tenantSearchQuery(db, search).execute();
+  const page = rows.slice(0, search.limit);
+  const last = page[page.length - 1];
+  return {
+    rows: page.map(({ sort_value: _, ...row }) => {
+      const tenant = toTenant(row);
+      const { lastProbeRunId: runId, lastCheckStatus: status, lastCheckAt: startedAt } = tenant;
+      return { tenant, lastCheck: runId && status && startedAt ? { runId, status, startedAt } : null };
+    }),
+    next: rows.length > search.limit && last ? encodeCursor({ v: last.sort_value, id: last.id }) : null,
+  };
+}
 
-  let query = db
-    .selectFrom("tenants as t")
-    .leftJoin("probe_runs as r", "r.id", "t.last_probe_run_id")
-    .select(["t.id as id", "r.id as run_id", "r.status as run_status", "r.started_at as run_started_at", sortExpr.as("sort_value")]);
+/** The search's statement: whole tenant rows and their sort value, one more than a page (tests read its plan). */
+export function tenantSearchQuery(db: Db, search: TenantSearch) {
+  const descending = search.sort.startsWith("-");
+  const sortValue = SORT_VALUES[search.sort.replace(/^-/, "") as keyof typeof SORT_VALUES];
+
+  let query = db.selectFrom("tenants as t").selectAll("t").select(sortValue.as("sort_value"));
   query = search.status ? query.where("t.status", "=", search.status) : query.where("t.status", "!=", "deleted");
   if (search.q) {
     const like = `%${search.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -98,28 +97,9 @@ export async function searchTenants(db: Db, search: TenantSearch): Promise<{ row
     query = query.where(({ exists, selectFrom }) => exists(selectFrom("probe_results as pr").select("pr.id").whereRef("pr.run_id", "=", "t.last_probe_run_id").where("pr.finding", "like", pattern)));
   }
   const after = search.cursor ? decodeCursor(search.cursor) : null;
-  if (after) {
-    const v = after.v ?? "";
-    query = descending
-      ? query.where(sql<SqlBool>`(${sortExpr} < ${v} or (${sortExpr} = ${v} and t.id > ${after.id}))`)
-      : query.where(sql<SqlBool>`(${sortExpr} > ${v} or (${sortExpr} = ${v} and t.id > ${after.id}))`);
-  }
-  const rows = await query
-    .orderBy(sortExpr, descending ? "desc" : "asc")
-    .orderBy("t.id", "asc")
-    .limit(search.limit + 1)
-    .execute();
-  const page = rows.slice(0, search.limit);
-  const tenants = new Map((await getTenants(db, page.map((r) => r.id))).map((t) => [t.id, t]));
-  const last = page[page.length - 1];
-  return {
-    rows: page.flatMap((r) => {
-      const tenant = tenants.get(r.id);
-      if (!tenant) return [];
-      return [{ tenant, lastCheck: r.run_id && r.run_status && r.run_started_at ? { runId: r.run_id, status: r.run_status, startedAt: r.run_started_at } : null }];
-    }),
-    next: rows.length > search.limit && last ? encodeCursor({ v: (last.sort_value as string | null) ?? null, id: last.id }) : null,
-  };
+  if (after) query = query.where(afterCursor(sortValue, sql<string>`t.id`, after, descending));
+  const direction = descending ? "desc" : "asc";
+  return query.orderBy(sortValue, direction).orderBy("t.id", direction).limit(search.limit + 1);
 }
 
 /** For the latest runs of a page of tenants: which probes failed and with which findings. */

@@ -25,13 +25,16 @@ export interface Tenant {
   lastProbeRunId: string | null;
   /** The status of that run. */
   lastCheckStatus: ProbeRunStatus | null;
+  /** When that run started. */
+  lastCheckAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
 const ROLES = z.array(z.string());
 
-function toTenant(row: TenantRow): Tenant {
+/** A tenants row as the domain type (for the queries that select whole rows elsewhere, such as the search). */
+export function toTenant(row: TenantRow): Tenant {
   return {
     id: row.id,
     displayName: row.display_name,
@@ -46,6 +49,7 @@ function toTenant(row: TenantRow): Tenant {
     verifiedAt: row.verified_at,
     lastProbeRunId: row.last_probe_run_id,
     lastCheckStatus: row.last_check_status,
+    lastCheckAt: row.last_check_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -62,8 +66,8 @@ export interface TenantChanges {
   consentedBy?: { name: string; upn: string | null; oid: string | null } | null;
   consentedAt?: string | null;
   verifiedAt?: string | null;
-  /** The tenant's latest run: its id and status are written together. */
-  lastProbeRun?: { id: string; status: ProbeRunStatus };
+  /** The tenant's latest run: its id, status and start are written together. */
+  lastProbeRun?: { id: string; status: ProbeRunStatus; startedAt: string };
 }
 
 function toColumns(changes: TenantChanges): TenantUpdate {
@@ -85,6 +89,7 @@ function toColumns(changes: TenantChanges): TenantUpdate {
   if (changes.lastProbeRun !== undefined) {
     columns.last_probe_run_id = changes.lastProbeRun.id;
     columns.last_check_status = changes.lastProbeRun.status;
+    columns.last_check_at = changes.lastProbeRun.startedAt;
   }
   return columns;
 }

@@ -113,21 +113,25 @@ describe.each(ENGINES)("migrations on %s", (engine) => {
     expect((await database.db.introspection.getTables()).map((t) => t.name)).toContain("tenants");
   });
 
-  it("fills each tenant's last check status from its last run when adding the column (migration 9)", async () => {
+  it("fills each tenant's last check status and start from its last run when adding the columns (migrations 9 and 11)", async () => {
     const database = await fresh(engine);
     await migrateToLatest(database.db, engine, MIGRATIONS.filter((m) => m.version < 9));
     const db = database.db as unknown as Kysely<any>;
     const at = "2026-11-01T00:00:00.000Z";
     const tenant = (id: string, run: string | null) => ({ id, display_name: id, status: "consented", roles: "[]", last_probe_run_id: run, created_at: at, updated_at: at });
     await db.insertInto("tenants").values([tenant("t-passed", "r-1"), tenant("t-failed", "r-2"), tenant("t-never", null)]).execute();
-    const run = (id: string, tenantId: string, status: string) => ({ id, tenant_id: tenantId, trigger: "manual", iterations: 1, status, started_at: at, finished_at: at });
-    await db.insertInto("probe_runs").values([run("r-1", "t-passed", "passed"), run("r-2", "t-failed", "failed"), run("r-0", "t-failed", "passed")]).execute();
+    const run = (id: string, tenantId: string, status: string, startedAt: string) => ({ id, tenant_id: tenantId, trigger: "manual", iterations: 1, status, started_at: startedAt, finished_at: startedAt });
+    await db
+      .insertInto("probe_runs")
+      .values([run("r-1", "t-passed", "passed", "2026-11-03T00:00:00.000Z"), run("r-2", "t-failed", "failed", "2026-11-02T00:00:00.000Z"), run("r-0", "t-failed", "passed", "2026-11-04T00:00:00.000Z")])
+      .execute();
     await migrateToLatest(database.db, engine);
-    const rows = await db.selectFrom("tenants").select(["id", "last_check_status"]).orderBy("id").execute();
+    const rows = await db.selectFrom("tenants").select(["id", "last_check_status", "last_check_at"]).orderBy("id").execute();
     expect(rows).toEqual([
-      { id: "t-failed", last_check_status: "failed" },
-      { id: "t-never", last_check_status: null },
-      { id: "t-passed", last_check_status: "passed" },
+      // The run the tenant names, not its newest.
+      { id: "t-failed", last_check_status: "failed", last_check_at: "2026-11-02T00:00:00.000Z" },
+      { id: "t-never", last_check_status: null, last_check_at: null },
+      { id: "t-passed", last_check_status: "passed", last_check_at: "2026-11-03T00:00:00.000Z" },
     ]);
   });
 

@@ -183,16 +183,16 @@ describe.each(ENGINES)("repositories on %s", (engine) => {
       const at = new Date("2026-11-20T10:00:00Z");
       const updated = await updateTenantsQuietly(database.db, [
         // Two tenants with the same columns share a statement, with different values.
-        { id: ids[0]!.toUpperCase(), changes: { roles: ["User.Read.All", "Mail.Read"], lastProbeRun: { id: "run-1", status: "passed" } }, now: at },
-        { id: ids[1]!, changes: { roles: [], lastProbeRun: { id: "run-2", status: "failed" } }, now: at },
+        { id: ids[0]!.toUpperCase(), changes: { roles: ["User.Read.All", "Mail.Read"], lastProbeRun: { id: "run-1", status: "passed", startedAt: "2026-11-20T09:59:00.000Z" } }, now: at },
+        { id: ids[1]!, changes: { roles: [], lastProbeRun: { id: "run-2", status: "failed", startedAt: "2026-11-20T09:58:00.000Z" } }, now: at },
         // Another shape: the integer column, a cleared field and a status.
         { id: ids[2]!, changes: { consentedPermissionSetVersion: 1, testMailbox: null, status: "revoked" }, now: at },
-        { id: "ffffffff-ffff-4fff-8fff-fffffffffffe", changes: { roles: ["X"], lastProbeRun: { id: "run-3", status: "passed" } } },
+        { id: "ffffffff-ffff-4fff-8fff-fffffffffffe", changes: { roles: ["X"], lastProbeRun: { id: "run-3", status: "passed", startedAt: "2026-11-20T09:57:00.000Z" } } },
       ]);
       expect([...updated].sort()).toEqual([...ids].sort());
       const [a, b, c] = await Promise.all(ids.map((id) => getTenant(database.db, id)));
-      expect(a).toMatchObject({ roles: ["Mail.Read", "User.Read.All"], lastProbeRunId: "run-1", lastCheckStatus: "passed", displayName: "Before", testMailbox: "old@example.com", updatedAt: at.toISOString() });
-      expect(b).toMatchObject({ roles: [], lastProbeRunId: "run-2", lastCheckStatus: "failed", status: "consented" });
+      expect(a).toMatchObject({ roles: ["Mail.Read", "User.Read.All"], lastProbeRunId: "run-1", lastCheckStatus: "passed", lastCheckAt: "2026-11-20T09:59:00.000Z", displayName: "Before", testMailbox: "old@example.com", updatedAt: at.toISOString() });
+      expect(b).toMatchObject({ roles: [], lastProbeRunId: "run-2", lastCheckStatus: "failed", lastCheckAt: "2026-11-20T09:58:00.000Z", status: "consented" });
       expect(c).toMatchObject({ consentedPermissionSetVersion: 1, testMailbox: null, status: "revoked", displayName: "Before" });
       expect(await updateTenantsQuietly(database.db, [])).toEqual([]);
     });
