@@ -3,11 +3,13 @@ import Link from "next/link";
 
 import { testAllTenantsAction } from "@/app/dashboard/bulk-actions";
 import { ImportTenantForm } from "@/app/dashboard/import-form";
+import { Pager } from "@/app/ui/pager";
 import { TableHead } from "@/app/ui/table-head";
 import { StatusBadge, When } from "@/app/ui/status-badge";
 import { can, MINIMUM_ROLE } from "@/lib/auth/roles";
-import { getTenantListView, tenantListHref } from "@/lib/dashboard/tenant-list-view";
+import { getTenantListView } from "@/lib/dashboard/tenant-list-view";
 import { TENANT_STATUSES } from "@/lib/db/schema";
+import { listHref } from "@/lib/http/search-params";
 import { requirePartner } from "@/lib/session/require-partner";
 import { isTenantGuid } from "@/lib/identity/tenant-id";
 
@@ -24,8 +26,8 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
   const view = await getTenantListView(params);
   const { query, counts } = view;
   const filtered = Boolean(query.q || query.status || query.needsReconsent !== undefined || query.finding || query.failingProbe || query.check || query.permissionSetVersion || query.failedInBulkRun);
-  const link = (change: Parameters<typeof tenantListHref>[2]) => tenantListHref("/dashboard", { sort: query.sort }, change);
-  const exportHref = tenantListHref("/api/v1/tenants.csv", { ...query, cursor: undefined, limit: undefined });
+  const link = (change: Parameters<typeof listHref>[2]) => listHref("/dashboard", { sort: query.sort }, change);
+  const exportHref = listHref("/api/v1/tenants.csv", { ...query, cursor: undefined, limit: undefined });
   return (
     <>
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -258,24 +260,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
           </table>
         </div>
       )}
-      <nav aria-label="Pages" className="mt-3 flex items-center justify-between text-sm">
-        <span className="text-slate-600">
-          Showing {view.items.length} {filtered ? "matching " : ""}tenant{view.items.length === 1 ? "" : "s"}
-          {query.cursor ? " (a later page)" : ""}
-        </span>
-        <span className="flex gap-3">
-          {query.cursor ? (
-            <Link href={tenantListHref("/dashboard", { ...query, cursor: undefined })} className="text-brand-700 hover:underline">
-              First page
-            </Link>
-          ) : null}
-          {view.nextCursor ? (
-            <Link href={tenantListHref("/dashboard", { ...query, cursor: view.nextCursor })} className="text-brand-700 hover:underline" rel="next">
-              Next page
-            </Link>
-          ) : null}
-        </span>
-      </nav>
+      <Pager base="/dashboard" query={query} shown={view.items.length} noun="tenant" filtered={filtered} nextCursor={view.nextCursor} />
       {can(partner.role, "importTenant") ? <ImportTenantForm /> : null}
     </>
   );

@@ -10,12 +10,12 @@ import {
   createdInviteSchema,
   createInviteBodySchema,
   failingTenantsSchema,
-  inviteListQuerySchema,
   inviteListSchema,
   inviteSchema,
   probeRunSchema,
   startProbeRunBodySchema,
 } from "@/lib/api/resources";
+import { inviteListQuerySchema } from "@/lib/invites/invite-list";
 import { tenantDetailSchema } from "@/lib/tenants/tenant-detail";
 import { offboardResultSchema } from "@/lib/tenants/offboard";
 import { tenantListPageSchema, tenantListQuerySchema } from "@/lib/tenants/tenant-list";
@@ -153,7 +153,7 @@ const CORE_OPERATIONS: readonly ApiOperation[] = [
     method: "get",
     path: "/api/v1/invites",
     file: "app/api/v1/invites/route.ts",
-    summary: "Invites, newest first, optionally by state",
+    summary: "Search and page through the invites, newest first (cursor paging), by state or customer",
     role: MINIMUM_ROLE.viewDashboard,
     query: inviteListQuerySchema,
     responses: { "200": { description: "Invites", schema: inviteListSchema } },

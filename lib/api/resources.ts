@@ -4,7 +4,7 @@ import { z } from "zod";
 
 import type { Db } from "@/lib/db/database";
 import { listAudit, type AuditEntry } from "@/lib/db/repositories/audit";
-import { getInvite, INVITE_STATES, listInvites, type Invite } from "@/lib/db/repositories/invites";
+import { getInvite, INVITE_STATES, type Invite } from "@/lib/db/repositories/invites";
 import { getProbeRun, listFailedTenantIdsOfBulkRun, listProbeResults, type ProbeRun } from "@/lib/db/repositories/probe-runs";
 import { findingSchema } from "@/lib/diagnosis/finding";
 import { AppError } from "@/lib/errors";
@@ -47,22 +47,15 @@ export const inviteSchema = z.object({
 export const createInviteBodySchema = z.object({ customerName: z.string(), tenantHint: z.string().optional().default("") }).strict().pipe(inviteInputSchema);
 export const createdInviteSchema = z.object({ invite: inviteSchema, link: z.string().describe("The invite link; shown once (only its hash is stored).") });
 
-export const inviteListQuerySchema = z
-  .object({
-    state: z.enum(INVITE_STATES, { error: `must be one of ${INVITE_STATES.join(", ")}` }).optional(),
-    limit: z.coerce.number({ error: "must be a number from 1 to 500" }).int().min(1, "must be a number from 1 to 500").max(500, "must be a number from 1 to 500").default(100),
-  })
-  .strict();
-export const inviteListSchema = z.object({ items: z.array(inviteSchema) });
+export const inviteListSchema = z.object({
+  items: z.array(inviteSchema),
+  /** The `cursor` of the next page; null on the last one. */
+  nextCursor: z.string().nullable(),
+});
 
 export async function createInviteForApi(db: Db, caller: Partner, body: unknown, meta: Meta) {
   const input = createInviteBodySchema.parse(body);
   return createInvite(db, caller, input, meta);
-}
-
-export async function listInvitesForApi(db: Db, query: z.output<typeof inviteListQuerySchema>): Promise<{ items: Invite[] }> {
-  const invites = await listInvites(db, { limit: query.state ? 5000 : query.limit });
-  return { items: (query.state ? invites.filter((i) => i.state === query.state) : invites).slice(0, query.limit) };
 }
 
 export async function revokeInviteForApi(db: Db, caller: Partner, id: string, meta: Meta): Promise<Invite> {

@@ -2,7 +2,7 @@ import "server-only";
 
 import { getDb } from "@/lib/db/database";
 import { listConsentEvents, type ConsentEvent } from "@/lib/db/repositories/consent-events";
-import { listInvites, type Invite } from "@/lib/db/repositories/invites";
+import { listInvitesOfTenant, type Invite } from "@/lib/db/repositories/invites";
 import { getPermissionSet } from "@/lib/db/repositories/permission-sets";
 import { getTenant, type Tenant } from "@/lib/db/repositories/tenants";
 import { formatPermission } from "@/lib/permissions/catalog";
@@ -26,7 +26,7 @@ export async function getTenantDetail(_partner: Partner, tenantId: string): Prom
   const db = await getDb();
   const tenant = await getTenant(db, tenantId);
   if (!tenant) return null;
-  const [events, invites, current] = await Promise.all([listConsentEvents(db, { tenantId, limit: 100 }), listInvites(db, { tenantId: tenant.id }), currentPermissionSet(db)]);
+  const [events, invites, current] = await Promise.all([listConsentEvents(db, { tenantId, limit: 100 }), listInvitesOfTenant(db, tenant.id), currentPermissionSet(db)]);
   const consentedSet = tenant.consentedPermissionSetVersion ? await getPermissionSet(db, tenant.consentedPermissionSetVersion) : null;
   // Without a recorded version (a tenant that consented before Consentry), what its token lacks.
   const added =
@@ -45,9 +45,3 @@ export async function getTenantDetail(_partner: Partner, tenantId: string): Prom
     needsReconsent: added.length > 0,
   };
 }
-
-export async function listInvitesForDashboard(_partner: Partner): Promise<Invite[]> {
-  const db = await getDb();
-  return listInvites(db, { limit: 1000 });
-}
-

@@ -43,17 +43,3 @@ export async function getTenantListView(params: URLSearchParams): Promise<Tenant
     probes: [{ key: "token", title: "App-only token (Graph)" }, ...probesFor(permissions).map((p) => ({ key: p.key, title: `${p.title} (${p.permission})` }))],
   };
 }
-
-/** The list's URL for a query (only what differs from the defaults), for links between filters and pages. */
-export function tenantListHref(base: string, query: Partial<TenantListQuery>, change: Partial<Record<keyof TenantListQuery, string | number | boolean | undefined>> = {}): string {
-  const merged: Record<string, unknown> = { ...query, ...change };
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(merged)) {
-    if (value === undefined || value === null || value === "") continue;
-    if (key === "sort" && value === "name") continue;
-    if (key === "limit" && value === 50) continue;
-    params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `${base}?${text}` : base;
-}

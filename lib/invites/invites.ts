@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/database";
 import { appendAudit } from "@/lib/db/repositories/audit";
-import { findInviteByCodeHash, getInvite, insertInvite, listInvites, revokeInvite, type Invite } from "@/lib/db/repositories/invites";
+import { findInviteByCodeHash, getInvite, insertInvite, revokeInvite, type Invite } from "@/lib/db/repositories/invites";
 import { generateInviteCode, hashInviteCode, isWellFormedInviteCode } from "@/lib/invites/invite-code";
 import { isTenantDomain, isTenantGuid } from "@/lib/identity/tenant-id";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
@@ -73,8 +73,6 @@ export async function revokeInviteAsPartner(db: Db, partner: Partner, inviteId: 
   if (revoked) await appendAudit(db, { actor: partner.username, action: "invite.revoked", target: inviteId, ...meta });
   return revoked;
 }
-
-export { listInvites };
 
 export type OpenedInvite = { kind: "ok"; invite: Invite } | { kind: "unknown" } | { kind: "expired"; invite: Invite } | { kind: "revoked"; invite: Invite };
 

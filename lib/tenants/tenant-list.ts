@@ -8,7 +8,7 @@ import { listFailedTenantIdsOfBulkRun } from "@/lib/db/repositories/probe-runs";
 import { failuresOfRuns, searchTenants, TENANT_SORTS } from "@/lib/db/repositories/tenant-search";
 import { TENANT_STATUSES } from "@/lib/db/schema";
 import { FINDING_IDS } from "@/lib/diagnosis/finding";
-import { parseSearchParams } from "@/lib/http/search-params";
+import { parseSearchParams, parseSearchParamsLeniently } from "@/lib/http/search-params";
 import { ALL_PROBE_KEYS } from "@/lib/probes/catalog";
 import { needsReconsentSql, reconsentRule, tenantNeedsReconsent, type ReconsentRule } from "@/lib/tenants/needs-reconsent";
 
@@ -64,25 +64,9 @@ export const tenantListPageSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
-/**
- * For a page, not an API: the query with every parameter that does not pass dropped, and what was
- * wrong with each, so a mistyped link still shows tenants (and says what it ignored).
- */
+/** For a page, not an API: the query with every parameter that does not pass dropped, and why. */
 export function readTenantListQueryLeniently(params: URLSearchParams): { query: TenantListQuery; ignored: string[] } {
-  const entries = new Map<string, string>();
-  for (const [key, value] of params) if (!entries.has(key)) entries.set(key, value);
-  const ignored: string[] = [];
-  for (let attempt = 0; attempt < 12; attempt++) {
-    const parsed = tenantListQuerySchema.safeParse(Object.fromEntries(entries));
-    if (parsed.success) return { query: parsed.data, ignored };
-    const issue = parsed.error.issues[0]!;
-    const keys = issue.code === "unrecognized_keys" ? issue.keys : [String(issue.path[0] ?? "")];
-    for (const key of keys) {
-      ignored.push(issue.code === "unrecognized_keys" ? `${key}: not a filter` : `${key}: ${issue.message}`);
-      entries.delete(key);
-    }
-  }
-  return { query: tenantListQuerySchema.parse({}), ignored };
+  return parseSearchParamsLeniently(tenantListQuerySchema, params);
 }
 
 /** Reads URL search parameters into a query: repeated or unknown parameters are refused by name. */

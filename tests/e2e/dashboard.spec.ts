@@ -129,6 +129,22 @@ test.describe("invites", () => {
     await page.getByRole("button", { name: "Yes, revoke it" }).click();
     await expect(page.getByRole("status")).toContainText("The invite is revoked");
     await expect(page.getByTestId("invites").locator("tr", { hasText: "Litware, Inc." }).first()).toContainText("revoked");
+
+    // The list is searched and filtered on the server.
+    const search = page.getByRole("search", { name: "Search invites" });
+    await search.getByLabel("Search").fill("litware");
+    await search.getByLabel("State").selectOption("revoked");
+    await search.getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/\/dashboard\/invites\?q=litware&state=revoked$/);
+    const rows = page.getByTestId("invites").locator("tbody tr");
+    await expect(rows.first()).toContainText("Litware, Inc.");
+    for (const text of await rows.allInnerTexts()) expect(text).toMatch(/Litware, Inc\.[\s\S]*revoked/);
+    await search.getByLabel("State").selectOption("consented");
+    await search.getByRole("button", { name: "Search" }).click();
+    await expect(page.getByText("No invite matches these filters.")).toBeVisible();
+    await page.getByRole("link", { name: "Clear" }).click();
+    await expect(page).toHaveURL(/\/dashboard\/invites$/);
+    await expect(page.getByTestId("invites")).toBeVisible();
   });
 });
 

@@ -2,8 +2,12 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
+import { sql, type RawBuilder, type SqlBool } from "kysely";
+
 import type { Db } from "@/lib/db/database";
 import { nowIso } from "@/lib/db/repositories/json";
+import { afterCursor, decodeCursor, encodeCursor } from "@/lib/db/repositories/keyset";
+import { containsPattern, LIKE_ESCAPE, prefixPattern } from "@/lib/db/repositories/like";
 import type { InviteRow } from "@/lib/db/schema";
 
 export const INVITE_STATES = ["pending", "opened", "consented", "failed", "expired", "revoked"] as const;
@@ -103,16 +107,66 @@ export async function getInvite(db: Db, id: string, now?: Date): Promise<Invite 
   return row ? toInvite(row, now) : null;
 }
 
-export async function listInvites(db: Db, options: { limit?: number; now?: Date; tenantId?: string; onboardedOnly?: boolean } = {}): Promise<Invite[]> {
-  let query = db.selectFrom("invites").selectAll();
-  if (options.tenantId) query = query.where("tenant_id", "=", options.tenantId.toLowerCase());
-  if (options.onboardedOnly) query = query.where("tenant_id", "is not", null);
-  const rows = await query
+/** A tenant's invites, newest first (the tenant page's history: a handful). */
+export async function listInvitesOfTenant(db: Db, tenantId: string, options: { limit?: number; now?: Date } = {}): Promise<Invite[]> {
+  const rows = await db
+    .selectFrom("invites")
+    .selectAll()
+    .where("tenant_id", "=", tenantId.toLowerCase())
     .orderBy("created_at", "desc")
-    .orderBy("id")
-    .limit(options.limit ?? 500)
+    .orderBy("id", "desc")
+    .limit(options.limit ?? 100)
     .execute();
   return rows.map((r) => toInvite(r, options.now));
+}
+
+export interface InviteSearch {
+  /** Part of the customer's name, or the start of the tenant ID or tenant hint (case-insensitive). */
+  q?: string;
+  state?: InviteState;
+  limit: number;
+  /** Opaque: where the previous page ended. */
+  cursor?: string;
+  now?: Date;
+}
+
+/** The SQL form of {@link inviteState}: the invites in `state` at `now`. */
+function inviteStateSql(state: InviteState, now: string): RawBuilder<SqlBool> {
+  const live = sql`revoked_at is null and consented_at is null and expires_at > ${now}`;
+  switch (state) {
+    case "revoked":
+      return sql<SqlBool>`revoked_at is not null`;
+    case "consented":
+      return sql<SqlBool>`(revoked_at is null and consented_at is not null)`;
+    case "expired":
+      return sql<SqlBool>`(revoked_at is null and consented_at is null and expires_at <= ${now})`;
+    case "failed":
+      return sql<SqlBool>`(${live} and failed_at is not null)`;
+    case "opened":
+      return sql<SqlBool>`(${live} and failed_at is null and opened_at is not null)`;
+    case "pending":
+      return sql<SqlBool>`(${live} and failed_at is null and opened_at is null)`;
+  }
+}
+
+/**
+ * One page of invites, newest first, matching the search, after `cursor` (keyset paging along
+ * `invites (created_at, id)`); one more than asked is read to know whether another page follows.
+ */
+export async function searchInvites(db: Db, search: InviteSearch): Promise<{ items: Invite[]; next: string | null }> {
+  const now = search.now ?? new Date();
+  let query = db.selectFrom("invites").selectAll();
+  if (search.state) query = query.where(inviteStateSql(search.state, nowIso(now)));
+  if (search.q) {
+    const [contains, prefix] = [containsPattern(search.q), prefixPattern(search.q)];
+    query = query.where(sql<SqlBool>`(lower(customer_name) like ${contains} ${LIKE_ESCAPE} or tenant_id like ${prefix} ${LIKE_ESCAPE} or lower(coalesce(tenant_hint, '')) like ${prefix} ${LIKE_ESCAPE})`);
+  }
+  const after = search.cursor ? decodeCursor(search.cursor) : null;
+  if (after) query = query.where(afterCursor(sql<string>`created_at`, sql<string>`id`, after, true));
+  const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(search.limit + 1).execute();
+  const page = rows.slice(0, search.limit);
+  const last = page[page.length - 1];
+  return { items: page.map((r) => toInvite(r, now)), next: rows.length > search.limit && last ? encodeCursor({ v: last.created_at, id: last.id }) : null };
 }
 
 /** An invite bound to this tenant for this permission-set version that can still be used (newest first). */

@@ -5,6 +5,7 @@ import { sql, type RawBuilder, type SqlBool } from "kysely";
 import type { Db } from "@/lib/db/database";
 import type { TenantStatus } from "@/lib/db/schema";
 import { afterCursor, decodeCursor, encodeCursor } from "@/lib/db/repositories/keyset";
+import { containsPattern, LIKE_ESCAPE, prefixPattern } from "@/lib/db/repositories/like";
 import { toTenant, type Tenant } from "@/lib/db/repositories/tenants";
 
 export const TENANT_SORTS = ["name", "-name", "createdAt", "-createdAt", "lastCheck", "-lastCheck"] as const;
@@ -72,10 +73,9 @@ export function tenantSearchQuery(db: Db, search: TenantSearch) {
   let query = db.selectFrom("tenants as t").selectAll("t").select(sortValue.as("sort_value"));
   query = search.status ? query.where("t.status", "=", search.status) : query.where("t.status", "!=", "deleted");
   if (search.q) {
-    const like = `%${search.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const prefix = `${search.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const [contains, prefix] = [containsPattern(search.q), prefixPattern(search.q)];
     query = query.where(
-      sql<SqlBool>`(lower(coalesce(t.display_name, '')) like ${like} escape '\\' or lower(coalesce(t.initial_domain, '')) like ${like} escape '\\' or lower(coalesce(t.default_domain, '')) like ${like} escape '\\' or t.id like ${prefix} escape '\\')`,
+      sql<SqlBool>`(lower(coalesce(t.display_name, '')) like ${contains} ${LIKE_ESCAPE} or lower(coalesce(t.initial_domain, '')) like ${contains} ${LIKE_ESCAPE} or lower(coalesce(t.default_domain, '')) like ${contains} ${LIKE_ESCAPE} or t.id like ${prefix} ${LIKE_ESCAPE})`,
     );
   }
   if (search.check === "passing") query = query.where("t.last_check_status", "=", "passed");

@@ -100,6 +100,26 @@ describe("invites through the API", () => {
     expect(await response.json()).toMatchObject({ detail: "The body is not JSON." });
   });
 
+  it("searches the invites and pages through them with a cursor", async () => {
+    for (const name of ["Paging Alpha", "Paging Beta", "Paging Gamma"]) expect((await send(op("createInvite"), { key: keys.operator, body: { customerName: name } })).status).toBe(201);
+    const first = await (await send(op("listInvites"), { key: keys.reader, query: "?q=paging&limit=2" })).json();
+    expect(first.items.map((i: { customerName: string }) => i.customerName)).toEqual(["Paging Gamma", "Paging Beta"]);
+    const second = await (await send(op("listInvites"), { key: keys.reader, query: `?q=paging&limit=2&cursor=${first.nextCursor}` })).json();
+    expect(second).toMatchObject({ items: [{ customerName: "Paging Alpha" }], nextCursor: null });
+  });
+
+  it.each([
+    ["?state=lost", "state"],
+    ["?limit=0", "limit"],
+    ["?cursor=not%20a%20cursor", "cursor"],
+    ["?q=a&q=b", "q"],
+    ["?colour=red", ""],
+  ])("refuses the list query %s with a 422 naming the parameter", async (query, field) => {
+    const response = await send(op("listInvites"), { key: keys.reader, query });
+    expect(response.status).toBe(422);
+    expect((await response.json()).errors[0].path).toBe(field);
+  });
+
   it("answers 404 for an unknown or forged invite ID", async () => {
     for (const id of [randomUUID(), "../x", "1 or 1=1"]) expect((await send(op("revokeInvite"), { key: keys.operator, id })).status).toBe(404);
   });

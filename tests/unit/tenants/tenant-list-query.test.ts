@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 
-import { tenantListHref } from "@/lib/dashboard/tenant-list-view";
 import { parseTenantListQuery, readTenantListQueryLeniently } from "@/lib/tenants/tenant-list";
 
 describe("the tenant list's query", () => {
@@ -14,10 +13,5 @@ describe("the tenant list's query", () => {
     expect(query).toMatchObject({ q: "contoso", sort: "-name", limit: 50 });
     expect(query.status).toBeUndefined();
     expect(ignored).toEqual(expect.arrayContaining(["colour: not a filter", expect.stringMatching(/^status: must be one of/), "limit: must be a number from 1 to 500"]));
-  });
-
-  it("links keep only what differs from the defaults", () => {
-    expect(tenantListHref("/dashboard", { sort: "name", limit: 50 })).toBe("/dashboard");
-    expect(tenantListHref("/dashboard", { sort: "-name", q: "a b" }, { finding: "ews_blocked" })).toBe("/dashboard?sort=-name&q=a+b&finding=ews_blocked");
   });
 });

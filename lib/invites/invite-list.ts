@@ -1,0 +1,37 @@
+import "server-only";
+
+import { z } from "zod";
+
+import type { Db } from "@/lib/db/database";
+import { INVITE_STATES, searchInvites, type Invite } from "@/lib/db/repositories/invites";
+import { parseSearchParams, parseSearchParamsLeniently } from "@/lib/http/search-params";
+
+/**
+ * The invite list's query, from a URL's search parameters (the API and the dashboard's Invites
+ * page): validated here, so a forged parameter is a 422 naming it, never a crash.
+ */
+export const inviteListQuerySchema = z
+  .object({
+    q: z.string().trim().max(200, "is at most 200 characters").optional().transform((v) => v || undefined).describe("Part of the customer's name, or the start of the tenant ID or tenant hint."),
+    state: z.enum(INVITE_STATES, { error: `must be one of ${INVITE_STATES.join(", ")}` }).optional(),
+    limit: z.coerce.number({ error: "must be a number from 1 to 500" }).int("must be a number from 1 to 500").min(1, "must be a number from 1 to 500").max(500, "must be a number from 1 to 500").default(50),
+    cursor: z.string().max(300, "is not a cursor this API gave").regex(/^[A-Za-z0-9_-]+$/, "is not a cursor this API gave").optional(),
+  })
+  .strict();
+export type InviteListQuery = z.output<typeof inviteListQuerySchema>;
+
+/** Reads URL search parameters into a query: repeated or unknown parameters are refused by name. */
+export function parseInviteListQuery(params: URLSearchParams): InviteListQuery {
+  return parseSearchParams(inviteListQuerySchema, params);
+}
+
+/** For a page, not an API: the query with every parameter that does not pass dropped, and why. */
+export function readInviteListQueryLeniently(params: URLSearchParams): { query: InviteListQuery; ignored: string[] } {
+  return parseSearchParamsLeniently(inviteListQuerySchema, params);
+}
+
+/** One page of invites, newest first, and the cursor of the next page (null on the last). */
+export async function listInvitesPage(db: Db, query: InviteListQuery, now?: Date): Promise<{ items: Invite[]; nextCursor: string | null }> {
+  const { items, next } = await searchInvites(db, { q: query.q, state: query.state, limit: query.limit, cursor: query.cursor, now });
+  return { items, nextCursor: next };
+}
