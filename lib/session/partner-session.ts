@@ -5,7 +5,7 @@ import { z } from "zod";
 import { PARTNER_ROLES } from "@/lib/auth/roles";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { cookieOptions, seal, unseal, type CookieOptions } from "@/lib/session/sealed-cookie";
+import { cookieOptions, seal, unsealRemembered, type CookieOptions } from "@/lib/session/sealed-cookie";
 import { isSessionVersionCurrent, remainingSessionSeconds, SESSION_ABSOLUTE_SECONDS, sessionTimeState } from "@/lib/session/session-lifetime";
 
 export const SESSION_COOKIE = "consentry_session";
@@ -45,7 +45,7 @@ export type SessionLookup = { status: "active"; partner: Partner } | { status: "
 async function unsealActiveSession(value: string | undefined, now: number): Promise<SessionLookup> {
   // A seal from before roles existed fails the schema and counts as no session, so its
   // holder signs in again and gets a role.
-  const parsed = partnerSchema.safeParse(await unseal<Partner>(value, SESSION_ABSOLUTE_SECONDS));
+  const parsed = partnerSchema.safeParse(await unsealRemembered<Partner>(value, SESSION_ABSOLUTE_SECONDS, now));
   if (!parsed.success) return { status: "none" };
   const state = sessionTimeState(parsed.data, now, getConfig().sessionIdleMinutes);
   return state === "active" ? { status: "active", partner: parsed.data } : { status: state };
