@@ -4,6 +4,7 @@ import { z } from "zod";
 
 import type { Db } from "@/lib/db/database";
 import { INVITE_STATES, searchInvites, type Invite } from "@/lib/db/repositories/invites";
+import { cursorParamSchema } from "@/lib/db/repositories/keyset";
 import { parseSearchParams, parseSearchParamsLeniently } from "@/lib/http/search-params";
 
 /**
@@ -15,7 +16,7 @@ export const inviteListQuerySchema = z
     q: z.string().trim().max(200, "is at most 200 characters").optional().transform((v) => v || undefined).describe("Part of the customer's name, or the start of the tenant ID or tenant hint."),
     state: z.enum(INVITE_STATES, { error: `must be one of ${INVITE_STATES.join(", ")}` }).optional(),
     limit: z.coerce.number({ error: "must be a number from 1 to 500" }).int("must be a number from 1 to 500").min(1, "must be a number from 1 to 500").max(500, "must be a number from 1 to 500").default(50),
-    cursor: z.string().max(300, "is not a cursor this API gave").regex(/^[A-Za-z0-9_-]+$/, "is not a cursor this API gave").optional(),
+    cursor: cursorParamSchema.optional(),
   })
   .strict();
 export type InviteListQuery = z.output<typeof inviteListQuerySchema>;

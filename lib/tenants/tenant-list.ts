@@ -4,6 +4,7 @@ import { z } from "zod";
 
 import type { Db } from "@/lib/db/database";
 import { customerNamesOf } from "@/lib/db/repositories/invites";
+import { cursorParamSchema } from "@/lib/db/repositories/keyset";
 import { listFailedTenantIdsOfBulkRun } from "@/lib/db/repositories/probe-runs";
 import { failuresOfRuns, searchTenants, TENANT_SORTS } from "@/lib/db/repositories/tenant-search";
 import { TENANT_STATUSES } from "@/lib/db/schema";
@@ -31,7 +32,7 @@ export const tenantListQuerySchema = z
     finding: z.enum(FINDING_IDS, { error: "must be a finding id such as mailbox_on_premises" }).optional(),
     sort: z.enum(TENANT_SORTS, { error: `must be one of ${TENANT_SORTS.join(", ")}` }).default("name"),
     limit: z.coerce.number({ error: "must be a number from 1 to 500" }).int("must be a number from 1 to 500").min(1, "must be a number from 1 to 500").max(500, "must be a number from 1 to 500").default(50),
-    cursor: z.string().max(300, "is not a cursor this API gave").regex(/^[A-Za-z0-9_-]+$/, "is not a cursor this API gave").optional(),
+    cursor: cursorParamSchema.optional(),
   })
   .strict();
 export type TenantListQuery = z.output<typeof tenantListQuerySchema>;

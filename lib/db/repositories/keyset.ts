@@ -1,11 +1,13 @@
 import "server-only";
 
 import { sql, type RawBuilder, type SqlBool } from "kysely";
+import { z } from "zod";
 
 /**
  * Keyset paging for the lists (tenants, invites): a page ends at its last row's sort value and ID,
- * and the next page starts after that pair. Stable under inserts, and no OFFSET scan: each page
- * reads along the list's index from where the last one ended.
+ * and the next page starts after that pair. Stable under inserts, and no OFFSET scan: the condition
+ * bounds the sort value on its own, which SQLite and PostgreSQL both turn into a range of the list's
+ * `(sort value, id)` index, so each page reads from where the last one ended.
  */
 export interface Cursor {
   /** The last row's sort value. */
@@ -33,10 +35,24 @@ export function decodeCursor(text: string): Cursor | null {
 }
 
 /**
+ * The `cursor` query parameter: text this code made. A forged or damaged cursor is refused by name
+ * (422 from the API; ignored, and said so, on a page) instead of silently starting over.
+ */
+export const cursorParamSchema = z
+  .string()
+  .max(300, "is not a cursor this API gave")
+  .regex(/^[A-Za-z0-9_-]+$/, "is not a cursor this API gave")
+  .refine((text) => decodeCursor(text) !== null, "is not a cursor this API gave");
+
+/**
  * The rows after `after` in the order `sortValue, id`, both ascending or both descending (so one
  * index on `(sortValue, id)` serves either direction, walked forwards or backwards).
  */
 export function afterCursor(sortValue: RawBuilder<string>, id: RawBuilder<string>, after: Cursor, descending: boolean): RawBuilder<SqlBool> {
   const v = after.v ?? "";
-  return descending ? sql<SqlBool>`(${sortValue} < ${v} or (${sortValue} = ${v} and ${id} < ${after.id}))` : sql<SqlBool>`(${sortValue} > ${v} or (${sortValue} = ${v} and ${id} > ${after.id}))`;
+  // The leading bound on the sort value alone is what both engines start the index range from (a
+  // row-value comparison is not, over SQLite's expression indexes); the rest breaks the tie.
+  return descending
+    ? sql<SqlBool>`(${sortValue} <= ${v} and (${sortValue} < ${v} or ${id} < ${after.id}))`
+    : sql<SqlBool>`(${sortValue} >= ${v} and (${sortValue} > ${v} or ${id} > ${after.id}))`;
 }

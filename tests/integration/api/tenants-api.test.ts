@@ -111,11 +111,19 @@ describe("GET /api/v1/tenants", () => {
     expect(body.errors[0].path).toBe(field);
   });
 
-  it("ignores a cursor it did not give (forged), and pages from the start", async () => {
-    const forged = Buffer.from(JSON.stringify({ v: 1, id: {} })).toString("base64url");
-    const response = await call(listTenants, `/api/v1/tenants?cursor=${forged}`);
+  it("refuses a well-formed cursor it did not give with a 422 naming it, rather than silently starting over", async () => {
+    for (const forged of [Buffer.from(JSON.stringify({ v: 1, id: {} })).toString("base64url"), "e30", Buffer.from("not json").toString("base64url")]) {
+      const response = await call(listTenants, `/api/v1/tenants?cursor=${forged}`);
+      expect(response.status).toBe(422);
+      expect((await response.json()).errors[0]).toEqual({ path: "cursor", message: "is not a cursor this API gave" });
+    }
+  });
+
+  it("pages on from a cursor that names a position it never gave (the cursor is a position, not a secret)", async () => {
+    const cursor = Buffer.from(JSON.stringify({ v: "m", id: "" })).toString("base64url");
+    const response = await call(listTenants, `/api/v1/tenants?cursor=${cursor}`);
     expect(response.status).toBe(200);
-    expect((await response.json()).items).toHaveLength(3);
+    for (const item of (await response.json()).items) expect((item.displayName ?? item.id).toLowerCase() > "m").toBe(true);
   });
 });
 

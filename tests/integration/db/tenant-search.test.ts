@@ -75,10 +75,18 @@ describe.each(ENGINES)("the tenant search's sorts and keyset pages on %s", (engi
   // SQLite's plan names its steps; PostgreSQL's planner picks a sort for a table this small.
   if (engine === "sqlite")
     it.each(TENANT_SORTS)("walks an index for the %s sort instead of sorting the table", async (sort) => {
-    const { sql: text, parameters } = tenantSearchQuery(database.db, { sort, limit: 50 }).compile();
-    const details = (await database.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${text}`, [...parameters]))).rows;
-    const steps = details.map((r) => r.detail).join(" | ");
-    expect(steps).toMatch(/USING INDEX tenants_(name|created|last_check)_order_idx/);
-    expect(steps).not.toMatch(/TEMP B-TREE/);
+    const plan = async (cursor?: string) => {
+      const { sql: text, parameters } = tenantSearchQuery(database.db, { sort, limit: 50, cursor }).compile();
+      const details = (await database.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${text}`, [...parameters]))).rows;
+      return details.map((r) => r.detail).join(" | ");
+    };
+    const first = await plan();
+    expect(first).toMatch(/USING INDEX tenants_(name|created|last_check)_order_idx/);
+    expect(first).not.toMatch(/TEMP B-TREE/);
+    // A later page starts inside the index (a range search), not at its first entry.
+    const { next } = await searchTenants(database.db, { sort, limit: 2 });
+    const later = await plan(next!);
+    expect(later).toMatch(/SEARCH t USING INDEX tenants_(name|created|last_check)_order_idx \((<expr>|created_at)[<>]=?\?\)/);
+    expect(later).not.toMatch(/TEMP B-TREE/);
   });
 });
