@@ -44,7 +44,10 @@ export async function unseal<T extends object>(value: string | undefined, ttlSec
  * only until the expiry it carries, so a remembered answer is the one unsealing would give; the
  * callers still check the session's own limits and version on every request.
  */
-const remembered = new Map<string, { data: object; expiresAt: number }>();
+// On globalThis: proxy.ts and the pages are bundled apart, and each bundle has its own module scope.
+const REMEMBERED = Symbol.for("consentry.rememberedSeals");
+const remembered: Map<string, { data: object; expiresAt: number }> = ((globalThis as Record<symbol, unknown>)[REMEMBERED] as Map<string, { data: object; expiresAt: number }> | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[REMEMBERED] = new Map());
 const REMEMBERED_MAX = 1000;
 
 /** {@link unseal}, answered from memory for a value that unsealed before and has not expired. */

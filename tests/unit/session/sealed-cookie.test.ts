@@ -34,7 +34,11 @@ describe("unsealRemembered", () => {
 
   it("never remembers a value that did not unseal: tampered, foreign, empty or oversized", async () => {
     const value = await seal({ who: "alice" }, 3600);
-    const tampered = value.replace(/\*([^*]+)\*([^*]+)~/, (_, mac, rest) => `*${mac}*${rest.slice(0, -2)}AA~`);
+    // One character of the HMAC changed (to another character, whatever it was).
+    const [sealPart, version] = value.split("~");
+    const flipped = sealPart!.endsWith("A") ? "B" : "A";
+    const tampered = `${sealPart!.slice(0, -1)}${flipped}~${version}`;
+    expect(tampered).not.toBe(value);
     for (const bad of [tampered, "Fe26.2*1*a*b*c*9999999999999*d*e~2", "", "x".repeat(9000), undefined]) {
       const before = unsealCalls.count;
       expect(await unsealRemembered(bad, 3600)).toBeNull();
@@ -53,6 +57,15 @@ describe("unsealRemembered", () => {
     expect(unsealCalls.count - before).toBe(0);
     // At its expiry the seal is checked again (and iron itself decides, with its clock).
     await unsealRemembered(value, 120, expiry);
+    expect(unsealCalls.count - before).toBe(1);
+  });
+
+  it("keeps at most 1,000 seals, forgetting the least recently used first", async () => {
+    const first = await seal({ n: -1 }, 3600);
+    await unsealRemembered(first, 3600);
+    for (let n = 0; n < 1000; n++) await unsealRemembered(await seal({ n }, 3600), 3600);
+    const before = unsealCalls.count;
+    expect(await unsealRemembered(first, 3600)).toEqual({ n: -1 });
     expect(unsealCalls.count - before).toBe(1);
   });
 
