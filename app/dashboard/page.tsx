@@ -193,7 +193,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
         </p>
       ) : null}
 
-      <TenantTable query={query} rule={view.rule} filtered={filtered} anyTenant={counts.total > 0} />
+      <TenantTable query={query} items={view.items} nextCursor={view.nextCursor} filtered={filtered} anyTenant={counts.total > 0} />
       {can(partner.role, "importTenant") ? <ImportTenantForm /> : null}
     </>
   );

@@ -1,17 +1,11 @@
 import { Pager } from "@/app/ui/pager";
 import { StatusBadge, When } from "@/app/ui/status-badge";
 import { TableHead } from "@/app/ui/table-head";
-import { getDb } from "@/lib/db/database";
 import { listHref } from "@/lib/http/search-params";
-import type { ReconsentRule } from "@/lib/tenants/needs-reconsent";
-import { listTenantsPage, type TenantListQuery } from "@/lib/tenants/tenant-list";
+import type { TenantListItem, TenantListQuery } from "@/lib/tenants/tenant-list";
 
-/**
- * The dashboard's page of tenants and its pager: a server component that reads its own page of the
- * search (the counts and filters around it read theirs).
- */
-export async function TenantTable({ query, rule, filtered, anyTenant }: { query: TenantListQuery; rule: ReconsentRule; filtered: boolean; anyTenant: boolean }) {
-  const { items, nextCursor } = await listTenantsPage(await getDb(), query, undefined, rule);
+/** The dashboard's page of tenants and its pager. */
+export function TenantTable({ query, items, nextCursor, filtered, anyTenant }: { query: TenantListQuery; items: TenantListItem[]; nextCursor: string | null; filtered: boolean; anyTenant: boolean }) {
   const link = (change: Parameters<typeof listHref>[2]) => listHref("/dashboard", { sort: query.sort }, change);
   return (
     <>

@@ -5,16 +5,16 @@ import { latestBulkRun, type BulkRun } from "@/lib/db/repositories/bulk-runs";
 import { FINDING_IDS } from "@/lib/diagnosis/finding";
 import { currentPermissionSet } from "@/lib/permissions/permission-set";
 import { probesFor } from "@/lib/probes/catalog";
-import { reconsentRule, type ReconsentRule } from "@/lib/tenants/needs-reconsent";
+import { reconsentRule } from "@/lib/tenants/needs-reconsent";
 import { countTenants, type TenantCounts } from "@/lib/tenants/tenant-counts";
-import { readTenantListQueryLeniently, type TenantListQuery } from "@/lib/tenants/tenant-list";
+import { listTenantsPage, readTenantListQueryLeniently, type TenantListItem, type TenantListQuery } from "@/lib/tenants/tenant-list";
 
 export interface TenantListView {
   query: TenantListQuery;
   /** Parameters of the link that were ignored, and why. */
   ignored: string[];
-  /** Who needs re-consent, read once for the counts and the table. */
-  rule: ReconsentRule;
+  items: TenantListItem[];
+  nextCursor: string | null;
   counts: TenantCounts;
   latestBulk: { id: string; status: BulkRun["status"]; finishedAt: string | null; total: number } | null;
   /** The filters' choices. */
@@ -22,7 +22,7 @@ export interface TenantListView {
   probes: { key: string; title: string }[];
 }
 
-/** The dashboard's tenant list around its table: the query, the counts, the latest bulk run and the filters' choices. */
+/** The dashboard's tenant list: one page of the search (50 by default), the counts, the latest bulk run and the filters' choices. */
 export async function getTenantListView(params: URLSearchParams): Promise<TenantListView> {
   const db = await getDb();
   const { query, ignored } = readTenantListQueryLeniently(params);
@@ -30,11 +30,13 @@ export async function getTenantListView(params: URLSearchParams): Promise<Tenant
   const current = await currentPermissionSet(db);
   const rule = await reconsentRule(db, current);
   const permissions = current.permissions.map((p) => ({ resource: p.resource, value: p.value }));
-  const [counts, latestBulk] = await Promise.all([countTenants(db, rule), latestBulkRun(db)]);
+  // Read together: on PostgreSQL each is a round trip.
+  const [page, counts, latestBulk] = await Promise.all([listTenantsPage(db, query, undefined, rule), countTenants(db, rule), latestBulkRun(db)]);
   return {
     query,
     ignored,
-    rule,
+    items: page.items,
+    nextCursor: page.nextCursor,
     counts,
     latestBulk: latestBulk ? { id: latestBulk.id, status: latestBulk.status, finishedAt: latestBulk.finished_at, total: latestBulk.total } : null,
     findingIds: FINDING_IDS,
