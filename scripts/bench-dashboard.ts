@@ -1,9 +1,9 @@
 // npm run bench:dashboard -- [--tenants 10000] [--requests 100] [--database sqlite|postgres]
 //
 // Seeds N tenants (each with a probe run, its results — a fifth failing with a finding — and the
-// invite that onboarded it) into a fresh SQLite database, starts the production build against the
-// sandbox cloud, signs in through the sandbox's sign-in page as the demo's admin (a real
-// authorization-code flow over HTTP), and measures in one run the p50/p95 response time of: the
+// invite that onboarded it) into a fresh database (SQLite; PostgreSQL with --database), starts the
+// production build against the sandbox cloud, signs in through the sandbox's sign-in page as the
+// demo's admin (a real authorization-code flow over HTTP), and measures in one run the p50/p95 response time of: the
 // first dashboard page (and when its first bytes arrived), a filtered search, the API's list page
 // (with an API key), the first page of invites, the CSV export of every tenant, and /signin (a page
 // of the same app that reads no tenant) as the reference. Two more figures say where a page's time
@@ -277,7 +277,15 @@ const [health, staticPage, noRows, dashboard, search, api, invites] = await meas
     { name: "dashboard, first page", url: `${portal}/dashboard`, headers: session, check: dashboardRows, firstByte: true },
     { name: "dashboard, filtered", url: `${portal}/dashboard?q=customer%20012&check=failing&finding=mailbox_on_premises`, headers: session, check: expectOk },
     { name: "API list page", url: `${portal}/api/v1/tenants?limit=50&sort=-lastCheck`, headers: { authorization: `Bearer ${apiKey}` }, check: expectOk },
-    { name: "invites, first page", url: `${portal}/dashboard/invites`, headers: session, check: expectOk },
+    {
+      name: "invites, first page",
+      url: `${portal}/dashboard/invites`,
+      headers: session,
+      check: (r, body) => {
+        expectOk(r);
+        if (!body.includes('data-testid="invites"')) throw new Error("The Invites page did not list invites.");
+      },
+    },
   ],
   REQUESTS,
 );

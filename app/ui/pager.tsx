@@ -4,9 +4,12 @@ import { listHref } from "@/lib/http/search-params";
 
 /**
  * Below a keyset-paged list (tenants, invites): how many rows show, and links to the first page
- * (on a later one) and to the next (when there is one), keeping the list's filters.
+ * (on a later one) and to the next (when there is one), keeping the list's filters. Nothing under
+ * an empty first page, whose own message says why it is empty.
  */
 export function Pager({ base, query, shown, noun, filtered, nextCursor }: { base: string; query: Record<string, unknown> & { cursor?: string }; shown: number; noun: string; filtered: boolean; nextCursor: string | null }) {
+  // An empty first page says so itself.
+  if (shown === 0 && !query.cursor) return null;
   return (
     <nav aria-label="Pages" className="mt-3 flex items-center justify-between text-sm">
       <span className="text-slate-600">

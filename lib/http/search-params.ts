@@ -12,12 +12,14 @@ export function parseSearchParams<T extends z.ZodType>(schema: T, params: URLSea
 
 /**
  * For a page, not an API: `schema` over the parameters with every one that does not pass dropped
- * (the first of a repeated one kept), and what was wrong with each, so a mistyped link still shows
- * the list (and says what it ignored). `schema` must accept an empty object.
+ * (the first of a repeated one kept, empty ones skipped), and what was wrong with each, so a
+ * mistyped link still shows the list (and says what it ignored). `schema` must accept an empty
+ * object.
  */
 export function parseSearchParamsLeniently<T extends z.ZodType>(schema: T, params: URLSearchParams): { query: z.output<T>; ignored: string[] } {
   const entries = new Map<string, string>();
-  for (const [key, value] of params) if (!entries.has(key)) entries.set(key, value);
+  // An empty value is a form's "Any" (a GET form sends every field), so it is not a filter.
+  for (const [key, value] of params) if (!entries.has(key) && value !== "") entries.set(key, value);
   const ignored: string[] = [];
   for (let attempt = 0; attempt < 12; attempt++) {
     const parsed = schema.safeParse(Object.fromEntries(entries));

@@ -26,7 +26,9 @@ test.describe("the tenant list", () => {
     const search = page.getByRole("search", { name: "Search tenants" });
     await search.getByLabel("Search").fill("vanarsdel");
     await search.getByRole("button", { name: "Search" }).click();
-    await expect(page).toHaveURL(/\/dashboard\?q=vanarsdel/);
+    // Every other field is left at "Any", which the form sends empty: no filter, nothing "ignored".
+    await expect(page).toHaveURL(/\/dashboard\?q=vanarsdel&status=&/);
+    await expect(page.getByText("Ignored in this link")).toHaveCount(0);
     const rows = page.getByTestId("tenants").locator("tbody tr");
     await expect(rows).toHaveCount(1);
     await expect(rows.first()).toHaveAttribute("data-tenant", VANARSDEL);
@@ -145,6 +147,11 @@ test.describe("invites", () => {
     await page.getByRole("link", { name: "Clear" }).click();
     await expect(page).toHaveURL(/\/dashboard\/invites$/);
     await expect(page.getByTestId("invites")).toBeVisible();
+    await search.getByLabel("Search").fill("litware");
+    await search.getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/\/dashboard\/invites\?q=litware&state=$/);
+    await expect(page.getByText("Ignored in this link")).toHaveCount(0);
+    await expect(rows.first()).toContainText("Litware, Inc.");
   });
 });
 

@@ -7,6 +7,8 @@ import { z } from "zod";
 
 import { getDb } from "@/lib/db/database";
 import { inviteIdField } from "@/lib/http/form-fields";
+import { listHref } from "@/lib/http/search-params";
+import { readInviteListQueryLeniently } from "@/lib/invites/invite-list";
 import { createInvite, inviteInputSchema, renewInviteLink, revokeInviteAsPartner } from "@/lib/invites/invites";
 import { MINIMUM_ROLE } from "@/lib/auth/roles";
 import { requestOrigin } from "@/lib/http/request-meta";
@@ -35,16 +37,22 @@ export async function createInviteAction(_previous: CreateInviteState, formData:
   return { link, customerName: invite.customerName, message: `Invite for ${invite.customerName} created.` };
 }
 
-const revokeSchema = z.object({ inviteId: inviteIdField, confirm: z.literal("yes") });
+const revokeSchema = z.object({ inviteId: inviteIdField, confirm: z.literal("yes"), back: z.string().max(1000).optional() });
+
+/** The list the person revoked from (its search, state and page), read from the form's `back` query; nothing else passes. */
+function backToList(back: string | undefined, change: Record<string, string>): string {
+  const { query } = readInviteListQueryLeniently(new URLSearchParams(back ?? ""));
+  return listHref("/dashboard/invites", { ...query }, change);
+}
 
 // Server action: revoke an invite, after its confirmation step (the link stops working at once).
 export async function revokeInviteAction(formData: FormData): Promise<void> {
   const partner = await requirePartnerForAction(MINIMUM_ROLE.manageInvites);
-  const parsed = revokeSchema.safeParse({ inviteId: formData.get("inviteId"), confirm: formData.get("confirm") });
+  const parsed = revokeSchema.safeParse({ inviteId: formData.get("inviteId"), confirm: formData.get("confirm"), back: formData.get("back") ?? undefined });
   if (!parsed.success) redirect("/dashboard/invites");
   await revokeInviteAsPartner(await getDb(), partner, parsed.data.inviteId, requestOrigin(await headers()));
   revalidatePath("/dashboard/invites");
-  redirect("/dashboard/invites?revoked=1");
+  redirect(backToList(parsed.data.back, { revoked: "1" }));
 }
 
 export interface RenewState {

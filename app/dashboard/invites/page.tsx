@@ -11,6 +11,7 @@ import { can, MINIMUM_ROLE } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/database";
 import { getInvite, INVITE_STATES } from "@/lib/db/repositories/invites";
 import { isGuid } from "@/lib/identity/tenant-id";
+import { listHref } from "@/lib/http/search-params";
 import { listInvitesPage, readInviteListQueryLeniently } from "@/lib/invites/invite-list";
 import { requirePartner } from "@/lib/session/require-partner";
 
@@ -31,7 +32,10 @@ export default async function InvitesPage({ searchParams }: { searchParams: Prom
   const filtered = Boolean(query.q || query.state);
   // The invite to revoke is looked up by its ID, wherever it is in the list.
   const candidate = typeof params.revoke === "string" && isGuid(params.revoke) && can(partner.role, "manageInvites") ? await getInvite(db, params.revoke) : null;
-  const revoking = candidate && candidate.state !== "revoked" ? candidate : undefined;
+  const revoking = candidate && candidate.state !== "revoked" && candidate.state !== "expired" ? candidate : undefined;
+  // The revoke dialog and its answer come back to this list: the same search, state and page.
+  const here = listHref("/dashboard/invites", { ...query });
+  const back = here.includes("?") ? here.slice(here.indexOf("?") + 1) : "";
   return (
     <>
       <h1 className="text-2xl font-semibold">Invites</h1>
@@ -48,14 +52,14 @@ export default async function InvitesPage({ searchParams }: { searchParams: Prom
         </p>
       ) : null}
       {revoking ? (
-        <ConfirmBox id="revoke-invite-title" title={<>Revoke the invite for {revoking.customerName}?</>} action={revokeInviteAction} fields={{ inviteId: revoking.id }} confirmLabel="Yes, revoke it" cancelHref="/dashboard/invites">
+        <ConfirmBox id="revoke-invite-title" title={<>Revoke the invite for {revoking.customerName}?</>} action={revokeInviteAction} fields={{ inviteId: revoking.id, back }} confirmLabel="Yes, revoke it" cancelHref={here}>
           <p className="mt-1">Its link stops working at once; an admin who opens it is told it was revoked. To invite them again, create a new invite.</p>
         </ConfirmBox>
       ) : null}
       <form method="get" action="/dashboard/invites" role="search" aria-label="Search invites" className="mt-8 grid grid-cols-2 gap-3 rounded-md border border-slate-200 bg-white p-3 text-sm md:grid-cols-4">
         <label className="col-span-2">
           Search
-          <input name="q" type="search" defaultValue={query.q ?? ""} placeholder="Customer, tenant ID or domain" className={field} />
+          <input name="q" type="search" defaultValue={query.q ?? ""} placeholder="Customer, or start of tenant ID or domain" className={field} />
         </label>
         <label>
           State
@@ -86,7 +90,7 @@ export default async function InvitesPage({ searchParams }: { searchParams: Prom
       ) : null}
       {invites.length === 0 ? (
         <p className="mt-4 rounded-md border border-dashed border-slate-300 p-8 text-center text-slate-600">
-          {filtered || query.cursor ? "No invite matches these filters." : "No invite yet. Create one above and send its link to the customer's administrator."}
+          {filtered ? "No invite matches these filters." : query.cursor ? "No more invites." : "No invite yet. Create one above and send its link to the customer's administrator."}
         </p>
       ) : (
       <div className="mt-4 overflow-x-auto">
@@ -116,7 +120,7 @@ export default async function InvitesPage({ searchParams }: { searchParams: Prom
                 {i.state !== "revoked" && i.state !== "expired" && can(partner.role, "manageInvites") ? (
                   <>
                     <RenewButton inviteId={i.id} />
-                    <Link href={`/dashboard/invites?revoke=${i.id}`} className="text-red-700 hover:underline">
+                    <Link href={listHref("/dashboard/invites", { ...query }, { revoke: i.id })} className="text-red-700 hover:underline">
                       Revoke…
                     </Link>
                   </>

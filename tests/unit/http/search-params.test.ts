@@ -18,6 +18,10 @@ describe("search parameters", () => {
     expect(ignored).toHaveLength(3);
   });
 
+  it("on a page, take an empty value for what a form's \"Any\" sends: no filter, and nothing to report", () => {
+    expect(parseSearchParamsLeniently(schema, new URLSearchParams("q=x&state=&limit="))).toEqual({ query: { q: "x", limit: 50 }, ignored: [] });
+  });
+
   it("make list links that keep only what differs from the defaults", () => {
     expect(listHref("/dashboard", { sort: "name", limit: 50 })).toBe("/dashboard");
     expect(listHref("/dashboard", { sort: "-name", q: "a b" }, { finding: "ews_blocked" })).toBe("/dashboard?sort=-name&q=a+b&finding=ews_blocked");
