@@ -152,6 +152,22 @@ test.describe("invites", () => {
     await expect(page).toHaveURL(/\/dashboard\/invites\?q=litware&state=$/);
     await expect(page.getByText("Ignored in this link")).toHaveCount(0);
     await expect(rows.first()).toContainText("Litware, Inc.");
+
+    // Revoking from a searched list comes back to the same search.
+    await page.getByLabel("Customer name").fill("Tailspin Revoked");
+    await page.getByRole("button", { name: "Create invite" }).click();
+    await expect(page.getByTestId("invite-link")).toBeVisible();
+    await page.goto("/dashboard/invites?q=tailspin");
+    await rows.first().getByRole("link", { name: "Revoke…" }).click();
+    await expect(page).toHaveURL(/\/dashboard\/invites\?q=tailspin&revoke=/);
+    await page.getByRole("link", { name: "Cancel" }).click();
+    await expect(page).toHaveURL(/\/dashboard\/invites\?q=tailspin$/);
+    await rows.first().getByRole("link", { name: "Revoke…" }).click();
+    await page.getByRole("button", { name: "Yes, revoke it" }).click();
+    await expect(page).toHaveURL(/\/dashboard\/invites\?q=tailspin&revoked=1$/);
+    await expect(page.getByRole("status")).toContainText("The invite is revoked");
+    await expect(rows.first()).toContainText("Tailspin Revoked");
+    await expect(rows.first()).toContainText("revoked");
   });
 });
 
