@@ -87,7 +87,8 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
         </p>
       ) : null}
 
-      <form method="get" action="/dashboard" role="search" aria-label="Search tenants" className="mt-6 grid grid-cols-2 gap-3 rounded-md border border-slate-200 bg-white p-3 text-sm md:grid-cols-6">
+      {/* Keyed by the query: a client-side navigation (Clear filters, a count's link) shows the new query's values, not the last ones typed. */}
+      <form key={listHref("/dashboard", { ...query })} method="get" action="/dashboard" role="search" aria-label="Search tenants" className="mt-6 grid grid-cols-2 gap-3 rounded-md border border-slate-200 bg-white p-3 text-sm md:grid-cols-6">
         <label className="col-span-2">
           Search
           <input name="q" type="search" defaultValue={query.q ?? ""} placeholder="Name, domain or tenant ID" className={field} />

@@ -147,6 +147,9 @@ test.describe("invites", () => {
     await page.getByRole("link", { name: "Clear" }).click();
     await expect(page).toHaveURL(/\/dashboard\/invites$/);
     await expect(page.getByTestId("invites")).toBeVisible();
+    // The fields show the cleared query, not what was chosen before (a client-side navigation).
+    await expect(search.getByLabel("Search")).toHaveValue("");
+    await expect(search.getByLabel("State")).toHaveValue("");
     await search.getByLabel("Search").fill("litware");
     await search.getByRole("button", { name: "Search" }).click();
     await expect(page).toHaveURL(/\/dashboard\/invites\?q=litware&state=$/);

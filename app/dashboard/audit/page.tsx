@@ -21,7 +21,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <h1 className="text-2xl font-semibold">Audit log</h1>
-      <form method="get" action="/dashboard/audit" role="search" aria-label="Filter the audit log" className="mt-4 grid grid-cols-1 gap-3 rounded-md border border-slate-200 bg-white p-3 text-sm sm:grid-cols-4">
+      {/* Keyed by the filter: after a client-side navigation (Clear) the fields show the new filter. */}
+      <form key={JSON.stringify(filter)} method="get" action="/dashboard/audit" role="search" aria-label="Filter the audit log" className="mt-4 grid grid-cols-1 gap-3 rounded-md border border-slate-200 bg-white p-3 text-sm sm:grid-cols-4">
         <label>
           What
           <select name="action" defaultValue={filter.action ?? ""} className={field}>

@@ -56,7 +56,8 @@ export default async function InvitesPage({ searchParams }: { searchParams: Prom
           <p className="mt-1">Its link stops working at once; an admin who opens it is told it was revoked. To invite them again, create a new invite.</p>
         </ConfirmBox>
       ) : null}
-      <form method="get" action="/dashboard/invites" role="search" aria-label="Search invites" className="mt-8 grid grid-cols-2 gap-3 rounded-md border border-slate-200 bg-white p-3 text-sm md:grid-cols-4">
+      {/* Keyed by the query: after a client-side navigation (Clear, a page link) the fields show the new query. */}
+      <form key={here} method="get" action="/dashboard/invites" role="search" aria-label="Search invites" className="mt-8 grid grid-cols-2 gap-3 rounded-md border border-slate-200 bg-white p-3 text-sm md:grid-cols-4">
         <label className="col-span-2">
           Search
           <input name="q" type="search" defaultValue={query.q ?? ""} placeholder="Customer, or start of tenant ID or domain" className={field} />
