@@ -172,6 +172,7 @@ interface Target {
 interface Timing {
   ms: number;
   firstByteMs: number;
+  bytes: number;
 }
 
 async function timeOne(target: Target): Promise<Timing> {
@@ -187,14 +188,17 @@ async function timeOne(target: Target): Promise<Timing> {
     chunks.push(value);
   }
   const ms = performance.now() - t;
-  target.check(response, Buffer.concat(chunks).toString("utf8"));
-  return { ms, firstByteMs };
+  const body = Buffer.concat(chunks);
+  target.check(response, body.toString("utf8"));
+  return { ms, firstByteMs, bytes: body.length };
 }
 
 interface Figures {
   p50: number;
   p95: number;
   firstByte?: { p50: number; p95: number };
+  /** The body's size (uncompressed), from the last request. */
+  kb: number;
 }
 
 function summarize(target: Target, timings: Timing[]): Figures {
@@ -202,11 +206,11 @@ function summarize(target: Target, timings: Timing[]): Figures {
     values.sort((a, b) => a - b);
     return { p50: Math.round(percentile(values, 50)), p95: Math.round(percentile(values, 95)) };
   };
-  const figures: Figures = pick(timings.map((t) => t.ms));
+  const figures: Figures = { ...pick(timings.map((t) => t.ms)), kb: Math.round(timings[timings.length - 1]!.bytes / 1024) };
   let line = `${target.name.padEnd(24)} p50 ${String(figures.p50).padStart(5)} ms   p95 ${String(figures.p95).padStart(5)} ms`;
   if (target.firstByte) {
     figures.firstByte = pick(timings.map((t) => t.firstByteMs));
-    line += `   first bytes p50 ${figures.firstByte.p50} ms, p95 ${figures.firstByte.p95} ms`;
+    line += `   first bytes p50 ${figures.firstByte.p50} ms, p95 ${figures.firstByte.p95} ms, ${figures.kb} KB`;
   }
   console.log(`${line}   (${timings.length} requests)`);
   return figures;
@@ -318,6 +322,7 @@ const result = {
   dashboardP95Ms: dashboard.p95,
   dashboardFirstBytesP50Ms: dashboard.firstByte!.p50,
   dashboardFirstBytesP95Ms: dashboard.firstByte!.p95,
+  dashboardPageKB: dashboard.kb,
   searchP50Ms: search.p50,
   searchP95Ms: search.p95,
   apiListP50Ms: api.p50,
