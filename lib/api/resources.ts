@@ -8,6 +8,7 @@ import { getInvite, INVITE_STATES, type Invite } from "@/lib/db/repositories/inv
 import { getProbeRun, listFailedTenantIdsOfBulkRun, listProbeResults, type ProbeRun } from "@/lib/db/repositories/probe-runs";
 import { findingSchema } from "@/lib/diagnosis/finding";
 import { AppError } from "@/lib/errors";
+import { pageLimitParam } from "@/lib/http/search-params";
 import { createInvite, revokeInviteAsPartner, inviteInputSchema } from "@/lib/invites/invites";
 import type { Meta } from "@/lib/http/request-meta";
 import { bulkProgressView, startBulkRun, type BulkProgressView } from "@/lib/probes/bulk";
@@ -174,7 +175,7 @@ export const auditQuerySchema = z
     target: z.string().max(100).optional(),
     since: isoTime.optional(),
     before: isoTime.optional(),
-    limit: z.coerce.number({ error: "must be a number from 1 to 500" }).int().min(1, "must be a number from 1 to 500").max(500, "must be a number from 1 to 500").default(100),
+    limit: pageLimitParam(100),
   })
   .strict();
 

@@ -1,5 +1,19 @@
 import { z } from "zod";
 
+/** A list's `q`: trimmed, at most 200 characters, absent when empty. */
+export const searchTextParam = z
+  .string()
+  .trim()
+  .max(200, "is at most 200 characters")
+  .optional()
+  .transform((v) => v || undefined);
+
+/** A list's `limit`: a whole number from 1 to 500, `fallback` when absent. */
+export function pageLimitParam(fallback: number) {
+  const message = "must be a number from 1 to 500";
+  return z.coerce.number({ error: message }).int(message).min(1, message).max(500, message).default(fallback);
+}
+
 /** URL search parameters as one object, a repeated one refused by name, then validated by `schema`. */
 export function parseSearchParams<T extends z.ZodType>(schema: T, params: URLSearchParams): z.output<T> {
   const entries: Record<string, string> = {};

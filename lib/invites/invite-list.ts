@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/database";
 import { INVITE_STATES, searchInvites, type Invite } from "@/lib/db/repositories/invites";
 import { cursorParamSchema } from "@/lib/db/repositories/keyset";
-import { parseSearchParams, parseSearchParamsLeniently } from "@/lib/http/search-params";
+import { pageLimitParam, parseSearchParams, parseSearchParamsLeniently, searchTextParam } from "@/lib/http/search-params";
 
 /**
  * The invite list's query, from a URL's search parameters (the API and the dashboard's Invites
@@ -13,9 +13,9 @@ import { parseSearchParams, parseSearchParamsLeniently } from "@/lib/http/search
  */
 export const inviteListQuerySchema = z
   .object({
-    q: z.string().trim().max(200, "is at most 200 characters").optional().transform((v) => v || undefined).describe("Part of the customer's name, or the start of the tenant ID or tenant hint."),
+    q: searchTextParam.describe("Part of the customer's name, or the start of the tenant ID or tenant hint."),
     state: z.enum(INVITE_STATES, { error: `must be one of ${INVITE_STATES.join(", ")}` }).optional(),
-    limit: z.coerce.number({ error: "must be a number from 1 to 500" }).int("must be a number from 1 to 500").min(1, "must be a number from 1 to 500").max(500, "must be a number from 1 to 500").default(50),
+    limit: pageLimitParam(50),
     cursor: cursorParamSchema.optional(),
   })
   .strict();

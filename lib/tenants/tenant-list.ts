@@ -9,7 +9,7 @@ import { listFailedTenantIdsOfBulkRun } from "@/lib/db/repositories/probe-runs";
 import { failuresOfRuns, searchTenants, TENANT_SORTS } from "@/lib/db/repositories/tenant-search";
 import { TENANT_STATUSES } from "@/lib/db/schema";
 import { FINDING_IDS } from "@/lib/diagnosis/finding";
-import { parseSearchParams, parseSearchParamsLeniently } from "@/lib/http/search-params";
+import { pageLimitParam, parseSearchParams, parseSearchParamsLeniently, searchTextParam } from "@/lib/http/search-params";
 import { ALL_PROBE_KEYS } from "@/lib/probes/catalog";
 import { needsReconsentSql, reconsentRule, tenantNeedsReconsent, type ReconsentRule } from "@/lib/tenants/needs-reconsent";
 
@@ -22,7 +22,7 @@ const booleanText = z.enum(["true", "false"], { error: 'must be "true" or "false
  */
 export const tenantListQuerySchema = z
   .object({
-    q: z.string().trim().max(200, "is at most 200 characters").optional().transform((v) => v || undefined),
+    q: searchTextParam,
     status: z.enum(TENANT_STATUSES, { error: `must be one of ${TENANT_STATUSES.join(", ")}` }).optional(),
     needsReconsent: booleanText.optional(),
     check: z.enum(["passing", "failing", "none"], { error: 'must be "passing", "failing" or "none"' }).optional(),
@@ -31,7 +31,7 @@ export const tenantListQuerySchema = z
     failingProbe: z.enum(PROBE_KEYS, { error: "must name a probe (token, exchange-token, or a catalog key such as mail)" }).optional(),
     finding: z.enum(FINDING_IDS, { error: "must be a finding id such as mailbox_on_premises" }).optional(),
     sort: z.enum(TENANT_SORTS, { error: `must be one of ${TENANT_SORTS.join(", ")}` }).default("name"),
-    limit: z.coerce.number({ error: "must be a number from 1 to 500" }).int("must be a number from 1 to 500").min(1, "must be a number from 1 to 500").max(500, "must be a number from 1 to 500").default(50),
+    limit: pageLimitParam(50),
     cursor: cursorParamSchema.optional(),
   })
   .strict();
